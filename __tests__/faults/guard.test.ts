@@ -1,0 +1,136 @@
+import { BackendError, CacheConfigError, MemoryCache, SerializationError, cached, caches, type CacheEvent, type ErrorInfo } from '../../lib';
+import { FaultyBackend } from '../helpers/faulty-backend';
+
+function setUp(options: { backendTimeoutMs?: number } = {}) {
+  const faulty = new FaultyBackend(new MemoryCache(), options);
+  const reported: { error: Error; info: ErrorInfo }[] = [];
+  let runs = 0;
+  const get = cached(async (id: number) => ({ id, run: ++runs }), {
+    cacheKey: 'item:{id}',
+    tags: ['items'],
+    cacheInstance: faulty,
+    onError: (error, info) => reported.push({ error, info }),
+  });
+  return { faulty, reported, get, runs: () => runs };
+}
+
+describe('a failing backend never breaks the caller', () => {
+  it('runs the function uncached when reads throw, and reports a BackendError with its cause', async () => {
+    const { faulty, reported, get, runs } = setUp();
+    faulty.alwaysThrow();
+    expect(await get(1)).toEqual({ id: 1, run: 1 });
+    expect(await get(1)).toEqual({ id: 1, run: 2 });
+    expect(runs()).toBe(2);
+    expect(reported[0]?.error).toBeInstanceOf(BackendError);
+    expect(reported[0]?.error.cause).toEqual(new Error('injected failure'));
+    expect(reported[0]?.info).toMatchObject({ operation: 'get', key: 'item:1', function: 'cached(anonymous function)' });
+    // After the first failure a call goes on without the backend: one report per call.
+    expect(reported).toHaveLength(2);
+  });
+
+  it('settles within one bound when the backend hangs', async () => {
+    const { faulty, reported, get } = setUp({ backendTimeoutMs: 40 });
+    faulty.hang();
+    const started = Date.now();
+    expect(await get(1)).toEqual({ id: 1, run: 1 });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(35);
+    expect(elapsed).toBeLessThan(200);
+    expect(reported.map((r) => r.info.operation)).toEqual(['get']);
+    expect(reported[0]?.error.message).toMatch(/took longer than 40 ms/);
+  });
+
+  it('returns the value when only the write fails, and reports it', async () => {
+    const { faulty, reported, get } = setUp();
+    await get(1);
+    faulty.failNext(3);
+    await get.invalidateCacheByTags().catch(() => undefined);
+    faulty.heal();
+    expect(await get(2)).toEqual({ id: 2, run: 2 });
+    faulty.failNext(0);
+    const writes = new FaultyBackend(new MemoryCache());
+    const put = cached(async () => 'v', { cacheKey: 'w', cacheInstance: writes, onError: (e, info) => reported.push({ error: e, info }) });
+    const setSpy = jest.spyOn(writes, 'set').mockRejectedValueOnce(new Error('disk full'));
+    expect(await put()).toBe('v');
+    expect(setSpy).toHaveBeenCalledTimes(1);
+    expect(reported.at(-1)?.info.operation).toBe('set');
+  });
+
+  it('treats garbage from the backend as a miss, never a hit', async () => {
+    const { faulty, reported, get } = setUp();
+    await get(1);
+    faulty.returnGarbage();
+    expect(await get(1)).toEqual({ id: 1, run: 2 });
+    expect(reported[0]?.error).toBeInstanceOf(SerializationError);
+  });
+
+  it('makes an entry a miss when its tag lookup fails', async () => {
+    const inner = new MemoryCache();
+    const faulty = new FaultyBackend(inner);
+    let runs = 0;
+    const get = cached(async () => ++runs, { cacheKey: 'tagged', tags: ['t'], cacheInstance: faulty, onError: () => undefined });
+    await get();
+    jest.spyOn(faulty, 'getMany').mockRejectedValueOnce(new Error('tag lookup failed'));
+    expect(await get()).toBe(2);
+  });
+
+  it('rejects with BackendError in strict mode', async () => {
+    const faulty = new FaultyBackend(new MemoryCache()).alwaysThrow();
+    const get = cached(async () => 1, { cacheKey: 's', cacheInstance: faulty, strict: true, onError: () => undefined });
+    await expect(get()).rejects.toBeInstanceOf(BackendError);
+  });
+
+  it('rejects an invalidation that cannot reach the backend', async () => {
+    const { faulty, get } = setUp();
+    faulty.alwaysThrow();
+    await expect(get.invalidateCacheByKey(1)).rejects.toMatchObject({ code: 'E_CACHE_BACKEND', operation: 'delete' });
+    await expect(get.invalidateCacheByTags()).rejects.toBeInstanceOf(BackendError);
+  });
+
+  it('reports a bad timeout-function result and stores nothing', async () => {
+    const reported: Error[] = [];
+    let runs = 0;
+    const get = cached(async () => ++runs, { cacheKey: 'bad-timeout', timeout: () => NaN, cacheInstance: new MemoryCache(), onError: (e) => reported.push(e) });
+    expect(await get()).toBe(1);
+    expect(await get()).toBe(2);
+    expect(reported[0]).toBeInstanceOf(CacheConfigError);
+    expect(reported[0]?.message).toMatch(/timeout function must return/);
+  });
+
+  it('returns a value it cannot store (a function inside) and reports why', async () => {
+    const reported: Error[] = [];
+    let runs = 0;
+    const get = cached(async () => ({ run: ++runs, callback: () => 1 }), { cacheKey: 'fn-value', cacheInstance: new MemoryCache(), onError: (e) => reported.push(e) });
+    expect((await get()).run).toBe(1);
+    expect((await get()).run).toBe(2);
+    expect(reported[0]).toBeInstanceOf(SerializationError);
+  });
+
+  it('sends errors to caches.onError without a function handler, and warns at most once a second by default', async () => {
+    const seen: string[] = [];
+    caches.onError((error, info) => seen.push(`${info.operation}:${error.code}`));
+    const faulty = new FaultyBackend(new MemoryCache()).alwaysThrow();
+    const get = cached(async () => 1, { cacheKey: 'global', cacheInstance: faulty });
+    await get();
+    expect(seen).toEqual(['get:E_CACHE_BACKEND']);
+    caches.onError(undefined);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await get();
+    await get();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/\[easy-cache\] cached\(anonymous function\): get failed for key global/);
+    warn.mockRestore();
+  });
+
+  it('emits backend-error events to the function and to global listeners', async () => {
+    const own: CacheEvent[] = [];
+    const global: CacheEvent[] = [];
+    const unsubscribe = caches.onEvent((event) => global.push(event));
+    const faulty = new FaultyBackend(new MemoryCache()).failNext(1);
+    const get = cached(async () => 1, { cacheKey: 'ev', cacheInstance: faulty, onEvent: (e) => own.push(e), onError: () => undefined });
+    await get();
+    unsubscribe();
+    expect(own.map((e) => e.type)).toEqual(['backend-error', 'miss']);
+    expect(global.map((e) => e.type)).toEqual(['backend-error', 'miss']);
+  });
+});

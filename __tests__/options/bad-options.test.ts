@@ -1,0 +1,86 @@
+import { CacheConfigError, CacheTemplateError, MemoryCache, cached, cachedMethod, cacheExports, caches } from '../../lib';
+
+async function getUser(id: number, tenant = 'main') {
+  return { id, tenant };
+}
+
+// Each row: options given to cached(getUser, ...), the option the error must name, and a fragment of its message.
+const rows: [string, unknown, string, RegExp][] = [
+  ['a misspelt option', { timout: 5 }, 'timout', /"timout" is not an option of cached\(\); known options are cacheKey, timeout/],
+  ['a timeout in words', { timeout: 'soon' }, 'timeout', /must be seconds .*; received "soon"/],
+  ['a zero timeout', { timeout: 0 }, 'timeout', /positive finite number/],
+  ['a negative timeout', { timeout: -1 }, 'timeout', /received -1/],
+  ['an infinite timeout', { timeout: Infinity }, 'timeout', /received null|received Infinity/],
+  ['a NaN timeout', { timeout: NaN }, 'timeout', /timeout/],
+  ['a numeric cacheKey', { cacheKey: 42 }, 'cacheKey', /template string, a non-empty list/],
+  ['an empty cacheKey list', { cacheKey: [] }, 'cacheKey', /received \[\]/],
+  ['a single tag string', { tags: 'user:{id}' }, 'tags', /a list of tag templates/],
+  ['a tag that is not a string', { tags: ['ok', 3] }, 'tags', /non-empty strings/],
+  ['a numeric prefix', { prefix: 7 }, 'prefix', /non-empty template string/],
+  ['an empty cacheAlias', { cacheAlias: '' }, 'cacheAlias', /non-empty name/],
+  ['a cacheInstance that is no backend', { cacheInstance: new Map() }, 'cacheInstance', /get, getMany, set, setMany, add and delete/],
+  ['cacheAlias and cacheInstance together', { cacheAlias: 'x', cacheInstance: new MemoryCache() }, 'cacheAlias', /cannot be used together/],
+  ['an empty name', { name: '' }, 'name', /non-empty string/],
+  ['argNames that are not names', { argNames: 'id' }, 'argNames', /list of parameter names/],
+  ['an onError that is no function', { onError: true }, 'onError', /a function/],
+  ['a strict that is no boolean', { strict: 'yes' }, 'strict', /true or false/],
+  ['a negative backendTimeoutMs', { backendTimeoutMs: -5 }, 'backendTimeoutMs', /positive finite number/],
+  ['an unknown placeholder', { cacheKey: 'user:{usr}' }, 'cacheKey', /unknown placeholder "\{usr\}" .*parameters are id, tenant/],
+  ['a lone brace', { cacheKey: 'user:{id' }, 'cacheKey', /user:\{id/],
+  ['a forbidden path segment', { cacheKey: 'user:{id.__proto__}' }, 'cacheKey', /__proto__/],
+  ['a tag with an unknown placeholder', { tags: ['t:{nope}'] }, 'tags', /nope/],
+  ['a prefix with an unknown placeholder', { prefix: 'p:{nope}' }, 'prefix', /nope/],
+];
+
+describe('cached() refuses bad options with a CacheConfigError naming the option', () => {
+  it.each(rows)('%s', (_label, options, option, message) => {
+    let thrown: unknown;
+    try {
+      cached(getUser, options as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CacheConfigError);
+    expect(thrown).toMatchObject({ option, code: expect.stringMatching(/^E_CACHE_(CONFIG|TEMPLATE)$/) });
+    expect((thrown as Error).message).toMatch(/^cached\(getUser\)/);
+    expect((thrown as Error).message).toMatch(message);
+  });
+
+  it('gives template errors the template and the index', () => {
+    expect(() => cached(getUser, { cacheKey: 'user:{usr}' })).toThrow(CacheTemplateError);
+    try {
+      cached(getUser, { cacheKey: 'user:{usr}' });
+    } catch (error) {
+      expect(error).toMatchObject({ template: 'user:{usr}', index: 5 });
+    }
+  });
+
+  it('refuses a function without a name and without a cacheKey', () => {
+    expect(() => cached((() => async () => 1)())).toThrow(/needs option "cacheKey" or "name"/);
+    expect(cached((() => async () => 1)(), { name: 'one' }).getCacheKey()).toBe('one');
+  });
+
+  it('refuses what is not a function or not an options object', () => {
+    expect(() => cached(42 as never)).toThrow(CacheConfigError);
+    expect(() => cached(getUser, 'user:{id}' as never)).toThrow(/options must be an object/);
+  });
+
+  it('reports an unknown cacheAlias at call time, naming it', async () => {
+    const get = cached(getUser, { cacheAlias: 'nowhere' });
+    await expect(get(1)).rejects.toThrow(/no backend is registered under cacheAlias "nowhere"/);
+    caches.set('nowhere', new MemoryCache());
+    await expect(get(1)).resolves.toEqual({ id: 1, tenant: 'main' });
+    caches.delete('nowhere');
+  });
+
+  it('refuses cachedMethod and cacheExports on members that are missing or not functions', () => {
+    class Shop {
+      name = 'x';
+      async list() {
+        return [];
+      }
+    }
+    expect(() => cachedMethod(Shop, 'missing' as never)).toThrow(/has no method "missing"/);
+    expect(() => cacheExports({ VERSION: 1 }, { VERSION: {} } as never)).toThrow(/export "VERSION" is not a function/);
+  });
+});

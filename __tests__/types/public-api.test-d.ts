@@ -1,0 +1,107 @@
+// Compiled by `tsc -p __tests__/tsconfig.json` inside `npm test`; never run.
+import {
+  cached,
+  cachedMethod,
+  cachedProperty,
+  cacheExports,
+  caches,
+  DEFAULT_TIMEOUT,
+  invalidateCacheTags,
+  MemoryCache,
+  metaAccepted,
+  NOT_FOUND,
+  type CacheInstance,
+  type CachedFunction,
+} from '../../lib';
+import { expectType, type Equal } from './type-assert';
+
+async function getUser(id: number, tenant = 'main'): Promise<{ id: number; tenant: string }> {
+  return { id, tenant };
+}
+function add(a: number, b: number): number {
+  return a + b;
+}
+
+// Parameters and return types are kept; sync functions become async.
+const cachedGetUser = cached(getUser, { cacheKey: 'user:{id}:{tenant}', timeout: 60 });
+expectType<Equal<Parameters<typeof cachedGetUser>, [id: number, tenant?: string]>>(true);
+expectType<Equal<ReturnType<typeof cachedGetUser>, Promise<{ id: number; tenant: string }>>>(true);
+const cachedAdd = cached(add);
+expectType<Equal<ReturnType<typeof cachedAdd>, Promise<number>>>(true);
+expectType<Equal<typeof cachedAdd, CachedFunction<[a: number, b: number], number, unknown>>>(true);
+
+// Helpers take the function's arguments.
+expectType<Equal<ReturnType<typeof cachedGetUser.getCacheKey>, string>>(true);
+void cachedGetUser.invalidateCacheByKey(1);
+void cachedGetUser.invalidateCacheByTags(['user:{id}'], 1);
+void cachedGetUser.invalidateCacheByPrefix();
+expectType<Equal<Awaited<ReturnType<typeof cachedGetUser.refreshCache>>, { id: number; tenant: string }>>(true);
+// @ts-expect-error a wrong argument type given to invalidateCacheByKey
+void cachedGetUser.invalidateCacheByKey('1');
+// @ts-expect-error a missing argument the key needs
+void cachedAdd.invalidateCacheByKey(1);
+// @ts-expect-error wrong argument type in a call
+void cachedGetUser('x');
+
+// Options are typed after the function.
+cached(getUser, { timeout: DEFAULT_TIMEOUT, tags: (id: number) => [`user:${id}`], prefix: (id: number, tenant?: string) => `${tenant}:${id}` });
+cached(getUser, { tags: metaAccepted((meta) => (meta.hasReturnedValue ? [`tenant:${meta.returnedValue?.tenant ?? ''}`] : [])) });
+cached(getUser, { timeout: metaAccepted((meta) => (meta.args[0] > 10 ? 60 : null)) });
+// @ts-expect-error timeout in words
+cached(getUser, { timeout: 'soon' });
+// @ts-expect-error misspelt option
+cached(getUser, { timout: 5 });
+// @ts-expect-error a tag function with the wrong parameter type
+cached(getUser, { tags: (id: string) => [id] });
+// @ts-expect-error a key function that returns no string
+cached(getUser, { cacheKey: (id: number) => id });
+
+// Methods: only members that return a Promise can be cached in place.
+class User {
+  constructor(readonly id: number) {}
+  async getFriends(page: number): Promise<string[]> {
+    return [`${this.id}:${page}`];
+  }
+  get friendsCount(): Promise<number> {
+    return Promise.resolve(1);
+  }
+  fullName(): string {
+    return 'x';
+  }
+  static async load(id: number): Promise<User> {
+    return new User(id);
+  }
+}
+const friends = cachedMethod(User, 'getFriends', { cacheKey: 'friends:{this.id}:{page}' });
+expectType<Equal<Parameters<typeof friends.invalidateCacheByKey>, [scope: User, page: number]>>(true);
+expectType<Equal<ReturnType<typeof friends.getCacheKey>, string>>(true);
+// @ts-expect-error a non-Promise member given to cachedMethod
+cachedMethod(User, 'fullName');
+// @ts-expect-error a member that does not exist
+cachedMethod(User, 'nope');
+const load = cachedMethod(User, 'load', { static: true });
+expectType<Equal<Parameters<typeof load.invalidateCacheByKey>, [scope: typeof User, id: number]>>(true);
+const count = cachedProperty(User, 'friendsCount');
+expectType<Equal<Awaited<ReturnType<typeof count.refreshCache>>, number>>(true);
+// @ts-expect-error a cachedProperty handle is not callable
+count();
+// @ts-expect-error a non-Promise method is no cached property
+cachedProperty(User, 'fullName');
+
+// Module exports keep their types.
+const books = { VERSION: 1, findBook: async (id: number) => ({ id }), title: (s: string) => s };
+const cachedBooks = cacheExports(books, { findBook: { cacheKey: 'book:{id}' } });
+expectType<Equal<typeof cachedBooks.VERSION, number>>(true);
+expectType<Equal<ReturnType<typeof cachedBooks.findBook>, Promise<{ id: number }>>>(true);
+expectType<Equal<ReturnType<typeof cachedBooks.findBook.getCacheKey>, string>>(true);
+expectType<Equal<typeof cachedBooks.title, (s: string) => string>>(true);
+// @ts-expect-error an export that does not exist
+cacheExports(books, { nothing: {} });
+
+// Backends and registry.
+const backend: CacheInstance = new MemoryCache({ maxEntries: 10 });
+caches.set('memory', backend);
+void backend.get('k').then((value) => (value === NOT_FOUND ? 'miss' : value));
+void invalidateCacheTags(['a', 'b'], { cacheAlias: 'memory' });
+// @ts-expect-error invalidateCacheTags takes texts
+void invalidateCacheTags(42);

@@ -1,0 +1,40 @@
+/** Returned by `get` for a key that holds nothing; lets `null` and `undefined` be cached values. */
+export const NOT_FOUND: unique symbol = Symbol.for('easy-cache.NOT_FOUND');
+export type NotFound = typeof NOT_FOUND;
+
+/**
+ * Expiry in seconds as it reaches a backend: a positive number (fractions allowed), `null` for
+ * "never expires", or `undefined` for the backend's own default. A number of 0 or less stores
+ * nothing and deletes what the key held.
+ */
+export type BackendTimeout = number | null | undefined;
+
+/**
+ * The port every backend implements. Values are the caller's values: a backend encodes them
+ * itself (through a `Serializer`) or, like `MemoryCache` with `copy: false`, keeps them as they are.
+ */
+export interface CacheInstance {
+  /** The value stored under `key`, or `NOT_FOUND`. Throws `SerializationError` for data it cannot decode. */
+  get(key: string): Promise<unknown>;
+  /** The found keys only, with their values; an empty list resolves to an empty Map. One round trip where the store allows. */
+  getMany(keys: readonly string[]): Promise<Map<string, unknown>>;
+  /** Stores `value` under `key` for `timeout` seconds (see `BackendTimeout`). */
+  set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void>;
+  /** Stores every entry with the same `timeout`, in one round trip where the store allows. */
+  setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void>;
+  /** Stores `value` only if `key` holds nothing; resolves to whether it stored. */
+  add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean>;
+  /** Removes `key`; resolves to whether something was there (`true` where the store cannot tell). */
+  delete(key: string): Promise<boolean>;
+  /** Removes every key this backend stored (under its prefix), and nothing else. */
+  clear?(): Promise<void>;
+  /** Releases what the backend owns; calling it twice is harmless. */
+  close?(): Promise<void>;
+  /** The bound, in milliseconds, on one call to this backend; a function's own option wins. */
+  readonly backendTimeoutMs?: number;
+  /**
+   * True for a backend that answers from this process's memory and cannot hang: the core then
+   * skips the timer it otherwise arms around each call (a timer costs more than a memory hit).
+   */
+  readonly inProcess?: boolean;
+}

@@ -1,0 +1,83 @@
+/** Machine-readable codes carried by every easy-cache error. */
+export type EasyCacheErrorCode =
+  | 'E_CACHE_CONFIG'
+  | 'E_CACHE_TEMPLATE'
+  | 'E_CACHE_KEY'
+  | 'E_CACHE_BACKEND'
+  | 'E_CACHE_SERIALIZE';
+
+/** Base class of every error the library throws or reports. */
+export class EasyCacheError extends Error {
+  readonly code: EasyCacheErrorCode;
+
+  constructor(code: EasyCacheErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A bad option or a bad use of the API, found when `cached()` (or a helper) is called.
+ * @example `cached(getUser): option "timout" is not an option of cached(); known options are ...`
+ */
+export class CacheConfigError extends EasyCacheError {
+  /** The option that was wrong, when one option is to blame. */
+  readonly option: string | undefined;
+  /** What was received for it. */
+  readonly received: unknown;
+
+  constructor(
+    message: string,
+    details: { option?: string; received?: unknown; cause?: unknown } = {},
+    code: EasyCacheErrorCode = 'E_CACHE_CONFIG',
+  ) {
+    super(code, message, { cause: details.cause });
+    this.option = details.option;
+    this.received = details.received;
+  }
+}
+
+/** A key, tag or prefix template that cannot be compiled; carries the template and the index of the fault. */
+export class CacheTemplateError extends CacheConfigError {
+  readonly template: string;
+  readonly index: number;
+
+  constructor(message: string, details: { template: string; index: number; option?: string }) {
+    super(message, { option: details.option, received: details.template }, 'E_CACHE_TEMPLATE');
+    this.template = details.template;
+    this.index = details.index;
+  }
+}
+
+/** A call whose arguments cannot make a key: a function or symbol in a key, or a helper missing an argument. */
+export class CacheKeyError extends EasyCacheError {
+  /** The parameter whose value was at fault. */
+  readonly parameter: string | undefined;
+
+  constructor(message: string, details: { parameter?: string; cause?: unknown } = {}) {
+    super('E_CACHE_KEY', message, { cause: details.cause });
+    this.parameter = details.parameter;
+  }
+}
+
+/** A backend call that failed or took longer than its bound; `cause` holds the original error. */
+export class BackendError extends EasyCacheError {
+  /** The backend operation: get, getMany, set, setMany, add, delete, clear, close. */
+  readonly operation: string;
+  /** The (first) key involved, when there is one. */
+  readonly key: string | undefined;
+
+  constructor(message: string, details: { operation: string; key?: string; cause?: unknown }) {
+    super('E_CACHE_BACKEND', message, { cause: details.cause });
+    this.operation = details.operation;
+    this.key = details.key;
+  }
+}
+
+/** A value that cannot be encoded (a function, a symbol) or stored data that cannot be decoded. */
+export class SerializationError extends EasyCacheError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_CACHE_SERIALIZE', message, options);
+  }
+}

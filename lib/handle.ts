@@ -1,0 +1,80 @@
+import type { CallPlan } from './plan/compile-plan';
+import { renderFullKey } from './plan/compile-plan';
+import { invalidateKeyOf, invalidatePrefixOf, invalidateTagsOf } from './runtime/invalidation';
+import { refresh, runCached } from './runtime/run-cached';
+
+type Callable = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+
+/** The helpers of a cached function, each given its scope explicitly. */
+export interface PlanHelpers {
+  invalidateCacheByKey(scope: unknown, args: readonly unknown[]): Promise<void>;
+  invalidateCacheByTags(tags: string | readonly string[] | undefined, scope: unknown, args: readonly unknown[]): Promise<void>;
+  invalidateCacheByPrefix(scope: unknown, args: readonly unknown[]): Promise<void>;
+  refreshCache(scope: unknown, args: readonly unknown[]): Promise<unknown>;
+  getCacheKey(scope: unknown, args: readonly unknown[]): string;
+}
+
+/** The helpers of `plan`. */
+export function helpersOf(plan: CallPlan): PlanHelpers {
+  return {
+    invalidateCacheByKey: (scope, args) => invalidateKeyOf(plan, scope, args),
+    invalidateCacheByTags: (tags, scope, args) => invalidateTagsOf(plan, tags, scope, args),
+    invalidateCacheByPrefix: (scope, args) => invalidatePrefixOf(plan, scope, args),
+    refreshCache: (scope, args) => refresh(plan, scope, args),
+    getCacheKey: (scope, args) => renderFullKey(plan, { fn: plan.fn, signature: plan.signature, scope, args }),
+  };
+}
+
+/** A function that runs `plan` with its receiver as scope, keeping the original's name and length. */
+export function makeCallable(plan: CallPlan, scopeOf?: (receiver: unknown) => unknown): Callable {
+  const callable: Callable = scopeOf
+    ? function (this: unknown, ...args) {
+        return runCached(plan, scopeOf(this), args);
+      }
+    : function (this: unknown, ...args) {
+        return runCached(plan, this, args);
+      };
+  Object.defineProperty(callable, 'name', { value: plan.fn.name || plan.name, configurable: true });
+  Object.defineProperty(callable, 'length', { value: plan.fn.length, configurable: true });
+  return callable;
+}
+
+/** Attaches helpers that take their arguments as the call does; their scope is their own `this` unless that is `target` itself. */
+export function attachHelpers(target: object, helpers: PlanHelpers, fixedScope?: { scope: unknown }): void {
+  const scopeOf = (self: unknown): unknown => (fixedScope ? fixedScope.scope : self === target ? undefined : self);
+  define(target, {
+    invalidateCacheByKey(this: unknown, ...args: unknown[]) {
+      return helpers.invalidateCacheByKey(scopeOf(this), args);
+    },
+    invalidateCacheByTags(this: unknown, tags?: string | readonly string[], ...args: unknown[]) {
+      return helpers.invalidateCacheByTags(tags, scopeOf(this), args);
+    },
+    invalidateCacheByPrefix(this: unknown, ...args: unknown[]) {
+      return helpers.invalidateCacheByPrefix(scopeOf(this), args);
+    },
+    refreshCache(this: unknown, ...args: unknown[]) {
+      return helpers.refreshCache(scopeOf(this), args);
+    },
+    getCacheKey(this: unknown, ...args: unknown[]) {
+      return helpers.getCacheKey(scopeOf(this), args);
+    },
+  });
+}
+
+/** Attaches helpers that take the scope first (`handle.invalidateCacheByKey(user, a)`). */
+export function attachScopeFirstHelpers(target: object, helpers: PlanHelpers): void {
+  define(target, {
+    invalidateCacheByKey: (scope: unknown, ...args: unknown[]) => helpers.invalidateCacheByKey(scope, args),
+    invalidateCacheByTags: (tags: string | readonly string[] | undefined, scope: unknown, ...args: unknown[]) =>
+      helpers.invalidateCacheByTags(tags, scope, args),
+    invalidateCacheByPrefix: (scope: unknown, ...args: unknown[]) => helpers.invalidateCacheByPrefix(scope, args),
+    refreshCache: (scope: unknown, ...args: unknown[]) => helpers.refreshCache(scope, args),
+    getCacheKey: (scope: unknown, ...args: unknown[]) => helpers.getCacheKey(scope, args),
+  });
+}
+
+function define(target: object, members: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(members)) {
+    Object.defineProperty(target, name, { value, enumerable: false, configurable: true, writable: false });
+  }
+}

@@ -1,0 +1,39 @@
+// The public API of `easy-cache`: the core and the memory backend. Redis and Memcached live in
+// `easy-cache/redis` and `easy-cache/memcached`, so importing this loads neither client.
+export { cached } from './cached';
+export { cachedMethod, cachedProperty } from './methods';
+export { cacheExports } from './exports';
+export { invalidateCacheKey, invalidateCacheTags, invalidateCachePrefix } from './invalidate';
+export { caches } from './registry';
+export { metaAccepted } from './meta';
+export { createCacheKey, createTagCacheKey, KEY_DELIMITER, TAG_KEY_PREFIX } from './keys/key-parts';
+export { DEFAULT_TIMEOUT, DEFAULT_OPTIONS } from './options/defaults';
+export { NOT_FOUND } from './backends/backend';
+export { MemoryCache } from './backends/memory/memory-cache';
+export { taggedJson } from './serializer/tagged-json';
+export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError } from './errors';
+
+export type { CacheInstance, BackendTimeout, NotFound } from './backends/backend';
+export type { MemoryCacheOptions } from './backends/memory/memory-cache-options';
+export type { Serializer } from './serializer/serializer';
+export type { Meta } from './meta';
+export type { DefaultTimeout } from './options/defaults';
+export type { EasyCacheErrorCode } from './errors';
+export type { CacheEvent, CacheEventListener } from './runtime/events';
+export type { ErrorHandler, ErrorInfo } from './runtime/report';
+export type { InvalidateOptions } from './invalidate';
+export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions } from './methods';
+export type { CacheExportsPlan, CachedExports } from './exports';
+export type {
+  CachedOptions,
+  CachedFunction,
+  CacheHelpers,
+  ScopedCacheHelpers,
+  CachedMethodHandle,
+  CachedPropertyHandle,
+  CachedMember,
+  CallFunction,
+  MetaFunction,
+  Timeout,
+  LeadingArgs,
+} from './types';

@@ -1,0 +1,65 @@
+import type { CacheInstance } from './backends/backend';
+import { CacheConfigError } from './errors';
+import { TAG_KEY_PREFIX } from './keys/key-parts';
+import { describeValue } from './options/describe-value';
+import { resolveBackend } from './registry';
+import { bumpTags, deleteKey } from './runtime/invalidation';
+import type { GuardSettings } from './runtime/guard';
+
+/** Which backend a free invalidation talks to: one of these, or the default backend. */
+export interface InvalidateOptions {
+  readonly cacheAlias?: string;
+  readonly cacheInstance?: CacheInstance;
+  /** The bound on the backend call, in milliseconds. @default the backend's, else 250 */
+  readonly backendTimeoutMs?: number;
+}
+
+/**
+ * Deletes the entry stored under `key` (a full key, as `getCacheKey` returns it).
+ * @example await invalidateCacheKey(createCacheKey('user', 42), { cacheAlias: 'redis' })
+ */
+export async function invalidateCacheKey(key: string, options: InvalidateOptions = {}): Promise<void> {
+  const api = 'invalidateCacheKey';
+  if (typeof key !== 'string' || key.length === 0) throw badText(api, 'key', key);
+  const { backend, settings } = target(api, options);
+  await deleteKey(backend, settings, key);
+}
+
+/**
+ * Invalidates tags (their rendered text, e.g. `'book:42'`): every entry carrying one of them becomes a miss.
+ * @example await invalidateCacheTags(['book:42', 'shop:7'])
+ */
+export async function invalidateCacheTags(tags: string | readonly string[], options: InvalidateOptions = {}): Promise<void> {
+  const api = 'invalidateCacheTags';
+  const list = typeof tags === 'string' ? [tags] : tags;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((tag) => typeof tag === 'string' && tag.length > 0)) {
+    throw badText(api, 'tags', tags);
+  }
+  const { backend, settings } = target(api, options);
+  await bumpTags(backend, settings, [...new Set(list)].map((tag) => TAG_KEY_PREFIX + tag), 'tag');
+}
+
+/**
+ * Invalidates a prefix (its rendered text): every entry stored under it, by any function.
+ * @example await invalidateCachePrefix('shop:7')
+ */
+export async function invalidateCachePrefix(prefix: string, options: InvalidateOptions = {}): Promise<void> {
+  const api = 'invalidateCachePrefix';
+  if (typeof prefix !== 'string' || prefix.length === 0) throw badText(api, 'prefix', prefix);
+  const { backend, settings } = target(api, options);
+  await bumpTags(backend, settings, [TAG_KEY_PREFIX + prefix], 'prefix');
+}
+
+function target(api: string, options: InvalidateOptions): { backend: CacheInstance; settings: GuardSettings } {
+  if (options.cacheAlias !== undefined && options.cacheInstance !== undefined) {
+    throw new CacheConfigError(`${api}(): options "cacheAlias" and "cacheInstance" cannot be used together`, { option: 'cacheAlias' });
+  }
+  const backend = resolveBackend(options.cacheInstance, options.cacheAlias, `${api}()`)();
+  const settings: GuardSettings = { label: `${api}()`, backendTimeoutMs: options.backendTimeoutMs, strict: true, onError: undefined, onEvent: undefined };
+  return { backend, settings };
+}
+
+function badText(api: string, what: string, received: unknown): CacheConfigError {
+  const expected = what === 'tags' ? 'a non-empty string or a non-empty list of them' : 'a non-empty string';
+  return new CacheConfigError(`${api}(): ${what} must be ${expected}; received ${describeValue(received)}`, { option: what, received });
+}

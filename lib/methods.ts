@@ -1,0 +1,118 @@
+import { CacheConfigError } from './errors';
+import { attachHelpers, attachScopeFirstHelpers, helpersOf, makeCallable } from './handle';
+import { compilePlan } from './plan/compile-plan';
+import { runCached } from './runtime/run-cached';
+import type { CachedMethodHandle, CachedOptions, CachedPropertyHandle } from './types';
+
+type AnyArgsFunction = (...args: never[]) => unknown;
+type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
+type ResultOf<F> = F extends (...args: never[]) => infer R ? R : never;
+
+/** Names of the members of `P` that are methods returning a Promise (only those can be cached in place). */
+export type AsyncMethodNames<P> = { [K in keyof P]: P[K] extends (...args: never[]) => Promise<unknown> ? K : never }[keyof P] & string;
+/** Names of the members of `P` that are Promise-valued getters or zero-argument async methods. */
+export type AsyncPropertyNames<P> = {
+  [K in keyof P]: P[K] extends Promise<unknown> ? K : P[K] extends () => Promise<unknown> ? K : never;
+}[keyof P] & string;
+
+/** The options of `cachedMethod`: those of `cached()`, plus `static` for a static method. */
+export type CachedMethodOptions<S, F> = CachedOptions<ArgsOf<F>, ResultOf<F>, S> & { readonly static?: boolean };
+
+/**
+ * Replaces a prototype method (or, with `{ static: true }`, a static method) by its cached form
+ * and returns the handle, whose helpers take the scope first. Through an instance,
+ * `user.method.invalidateCacheByKey(a)` uses that instance as scope.
+ * @example
+ * const getFriends = cachedMethod(User, 'getFriends', { cacheKey: 'friends:{this.id}:{page}' });
+ * await getFriends.invalidateCacheByKey(user, 1);
+ */
+export function cachedMethod<C extends object, K extends AsyncMethodNames<C>>(
+  Class: C,
+  name: K,
+  options: CachedMethodOptions<C, C[K]> & { readonly static: true },
+): CachedMethodHandle<C, ArgsOf<C[K]>, ResultOf<C[K]>>;
+export function cachedMethod<P extends object, K extends AsyncMethodNames<P>>(
+  Class: { prototype: P },
+  name: K,
+  options?: CachedMethodOptions<P, P[K]>,
+): CachedMethodHandle<P, ArgsOf<P[K]>, ResultOf<P[K]>>;
+export function cachedMethod(Class: { prototype: object; name?: string }, name: string, options: { static?: boolean } = {}): unknown {
+  const { static: isStatic, ...rest } = options ?? {};
+  const owner: object = isStatic ? Class : Class.prototype;
+  const original: unknown = (owner as Record<string, unknown>)[name];
+  const where = `cachedMethod(${className(Class)}, "${name}")`;
+  if (typeof original !== 'function') {
+    throw new CacheConfigError(`${where}: ${isStatic ? 'the class' : 'the prototype'} has no method "${name}"; received ${typeof original}`, {
+      option: 'name',
+      received: name,
+    });
+  }
+  const plan = compilePlan(original, rest, { defaultName: `${className(Class)}.${name}`, api: 'cachedMethod' });
+  const helpers = helpersOf(plan);
+  const handle = makeCallable(plan);
+  attachScopeFirstHelpers(handle, helpers);
+  const bound = new WeakMap<object, AnyArgsFunction>();
+  Object.defineProperty(owner, name, {
+    configurable: true,
+    enumerable: false,
+    get(this: object) {
+      let view = bound.get(this);
+      if (!view) {
+        const scope = this;
+        view = makeCallable(plan, () => scope);
+        attachHelpers(view, helpers, { scope });
+        bound.set(this, view);
+      }
+      return view;
+    },
+    set(this: object, value: unknown) {
+      // Assigning on an instance shadows the cached method there, as for any own property.
+      Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
+  return handle;
+}
+
+/**
+ * Turns a getter (or a zero-argument async method) into a cached getter that returns a Promise;
+ * the handle's helpers take the instance: `handle.invalidateCacheByKey(user)`.
+ * @example
+ * const friendsCount = cachedProperty(User, 'friendsCount', { cacheKey: 'friends-count:{this.id}' });
+ * await user.friendsCount;
+ */
+export function cachedProperty<P extends object, K extends AsyncPropertyNames<P>>(
+  Class: { prototype: P },
+  name: K,
+  options?: CachedOptions<[], P[K] extends () => infer R ? R : P[K], P>,
+): CachedPropertyHandle<P, P[K] extends () => infer R ? R : P[K]> {
+  const where = `cachedProperty(${className(Class)}, "${name}")`;
+  const descriptor = findDescriptor(Class.prototype, name);
+  const original = descriptor?.get ?? descriptor?.value;
+  if (typeof original !== 'function' || (!descriptor?.get && (original as AnyArgsFunction).length > 0)) {
+    throw new CacheConfigError(`${where}: the prototype has no getter or zero-argument method "${name}"`, { option: 'name', received: name });
+  }
+  const plan = compilePlan(original, options, { defaultName: `${className(Class)}.${name}`, api: 'cachedProperty' });
+  Object.defineProperty(Class.prototype, name, {
+    configurable: true,
+    enumerable: false,
+    get(this: object) {
+      return runCached(plan, this, []);
+    },
+  });
+  const handle = {};
+  attachScopeFirstHelpers(handle, helpersOf(plan));
+  return handle as CachedPropertyHandle<P, P[K] extends () => infer R ? R : P[K]>;
+}
+
+function findDescriptor(prototype: object, name: string): PropertyDescriptor | undefined {
+  for (let at: object | null = prototype; at && at !== Object.prototype; at = Object.getPrototypeOf(at) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(at, name);
+    if (descriptor) return descriptor;
+  }
+  return undefined;
+}
+
+function className(Class: object): string {
+  const name = (Class as { name?: unknown }).name;
+  return typeof name === 'string' && name ? name : 'AnonymousClass';
+}

@@ -1,0 +1,94 @@
+import type { CacheInstance } from '../backends/backend';
+import { CacheConfigError } from '../errors';
+import { compileAutomaticKey } from '../keys/automatic-key';
+import { KEY_DELIMITER, TAG_KEY_PREFIX } from '../keys/key-parts';
+import { readSignature, type FunctionSignature } from '../keys/parameter-names';
+import { validateOptions } from '../options/resolve';
+import { resolveBackend } from '../registry';
+import type { GuardSettings } from '../runtime/guard';
+import type { CachedOptions } from '../types';
+import type { CallFacts } from './call-function';
+import { compileTagsPlan, type TagsPlan } from './tags-plan';
+import { compileTextPlan, fromCompiled, type TextPlan } from './text-plan';
+import { compileTimeout, type TimeoutOf } from './timeout-plan';
+
+/** Everything a call needs, compiled once when `cached()` is called; the call path only runs it. */
+export interface CallPlan {
+  readonly fn: (...args: never[]) => unknown;
+  readonly name: string;
+  readonly label: string;
+  readonly signature: FunctionSignature;
+  readonly settings: GuardSettings;
+  readonly backend: () => CacheInstance;
+  readonly key: TextPlan;
+  readonly prefix: TextPlan | undefined;
+  readonly tags: TagsPlan | undefined;
+  readonly timeout: TimeoutOf;
+}
+
+/** Where `cached()` was called from, for names and messages (`cachedMethod` passes `User.getFriends`). */
+export interface PlanContext {
+  readonly defaultName?: string;
+  readonly api?: string;
+}
+
+/** Validates the options and compiles keys, tags, prefix and timeout; throws CacheConfigError. */
+export function compilePlan(fn: unknown, options: unknown, context: PlanContext = {}): CallPlan {
+  const api = context.api ?? 'cached';
+  if (typeof fn !== 'function') {
+    throw new CacheConfigError(`${api}(): the first argument must be the function to cache; received ${typeof fn}`, { received: fn });
+  }
+  const target = fn as (...args: never[]) => unknown;
+  const provisional = `${api}(${context.defaultName ?? (target.name || 'anonymous function')})`;
+  const o = validateOptions<CachedOptions<never[], unknown, unknown>>(options, provisional);
+  const name = o.name ?? context.defaultName ?? target.name;
+  const label = `${api}(${name || 'anonymous function'})`;
+  const signature = readSignature(target, o.argNames);
+  const key = compileKey(o, name, signature, label);
+  return Object.freeze({
+    fn: target,
+    name,
+    label,
+    signature,
+    settings: Object.freeze({
+      label,
+      backendTimeoutMs: o.backendTimeoutMs,
+      strict: o.strict ?? false,
+      onError: o.onError,
+      onEvent: o.onEvent,
+    }),
+    backend: resolveBackend(o.cacheInstance, o.cacheAlias, label),
+    key,
+    prefix: o.prefix === undefined ? undefined : compileTextPlan(o.prefix, signature, { label, option: 'prefix' }),
+    tags: o.tags === undefined ? undefined : compileTagsPlan(o.tags, signature, label),
+    timeout: compileTimeout(o.timeout, label),
+  });
+}
+
+function compileKey(o: CachedOptions<never[], unknown, unknown>, name: string, signature: FunctionSignature, label: string): TextPlan {
+  if (o.cacheKey !== undefined) return compileTextPlan(o.cacheKey, signature, { label, option: 'cacheKey' });
+  if (!name) {
+    throw new CacheConfigError(`${label}: a function without a name needs option "cacheKey" or "name" to build its keys`, {
+      option: 'cacheKey',
+    });
+  }
+  return fromCompiled(compileAutomaticKey(name, signature));
+}
+
+/** The full key of a call: `prefix:key` when there is a prefix. */
+export function renderFullKey(plan: CallPlan, facts: CallFacts): string {
+  const key = plan.key.render(facts);
+  return plan.prefix ? plan.prefix.render(facts) + KEY_DELIMITER + key : key;
+}
+
+/** The stored key of a tag text. */
+export function tagKeyOf(tag: string): string {
+  return TAG_KEY_PREFIX + tag;
+}
+
+/** Tag keys known before the call: its tags, then its prefix (a prefix is a tag). */
+export function tagKeysBefore(plan: CallPlan, facts: CallFacts): string[] {
+  const keys = plan.tags ? plan.tags.before(facts).map(tagKeyOf) : [];
+  if (plan.prefix) keys.push(tagKeyOf(plan.prefix.render(facts)));
+  return keys;
+}

@@ -1,0 +1,101 @@
+import { NOT_FOUND } from '../backends/backend';
+import type { CallFacts } from '../plan/call-function';
+import { tagKeyOf, type CallPlan } from '../plan/compile-plan';
+import { DO_NOT_STORE } from '../plan/timeout-plan';
+import { makeEntry, type TagVersions } from '../tags/entry';
+import { readTagVersions } from '../tags/tag-versions';
+import { CacheKeyError, EasyCacheError } from '../errors';
+import { emitEvent, hasGlobalListeners } from './events';
+import type { Flight } from './flights';
+import type { BackendSession } from './guard';
+
+/**
+ * Runs the function for a miss (or a refresh) as the flight of `key`: tag versions are read
+ * before the function runs, the value is stored unless an invalidation fenced the flight, and
+ * the flight leaves the map however it ends. Concurrent misses share `flight.promise`.
+ */
+export function startFlight(
+  plan: CallPlan,
+  session: BackendSession,
+  facts: CallFacts,
+  key: string,
+  tagKeys: readonly string[],
+  flights: Map<string, Flight>,
+): Promise<unknown> {
+  const flight: { promise: Promise<unknown>; tagKeys: readonly string[]; fenced: boolean } = {
+    promise: NEVER,
+    tagKeys,
+    fenced: false,
+  };
+  flights.set(key, flight);
+  flight.promise = computeAndStore(plan, session, facts, key, flight).finally(() => {
+    if (flights.get(key) === flight) flights.delete(key);
+  });
+  return flight.promise;
+}
+
+// A placeholder until the real promise is assigned a few lines later, synchronously.
+const NEVER: Promise<unknown> = new Promise(() => undefined);
+
+async function computeAndStore(plan: CallPlan, session: BackendSession, facts: CallFacts, key: string, flight: Flight): Promise<unknown> {
+  const versions = flight.tagKeys.length > 0 ? await readTagVersions(session, flight.tagKeys) : undefined;
+  const value = await plan.fn.apply(facts.scope, facts.args as never[]);
+  await store(plan, session, facts, key, flight, value, versions);
+  return value;
+}
+
+async function store(
+  plan: CallPlan,
+  session: BackendSession,
+  facts: CallFacts,
+  key: string,
+  flight: Flight,
+  value: unknown,
+  versions: TagVersions | undefined,
+): Promise<void> {
+  if (session.down || (flight.tagKeys.length > 0 && !versions)) return;
+  const all = await withTagsAfter(plan, session, facts, key, value, versions);
+  if (all === NOT_FOUND) return;
+  const timeout = plan.timeout(facts, value);
+  if (timeout === DO_NOT_STORE) return;
+  if (typeof timeout === 'object' && timeout !== null) {
+    session.reportProblem(timeout, 'timeout', key);
+    return;
+  }
+  // Checked last, right before the write: an invalidation that landed while we computed wins.
+  if (flight.fenced || session.down) return;
+  await session.attempt('set', key, () => session.backend.set(key, makeEntry(value, all), timeout), undefined);
+  const { onEvent } = plan.settings;
+  if (!session.down && (onEvent || hasGlobalListeners())) {
+    emitEvent({ type: 'set', function: plan.label, key, tags: all ? Object.keys(all) : [] }, onEvent);
+  }
+}
+
+/** Adds the versions of tags first known from the returned value; NOT_FOUND when they cannot be had. */
+async function withTagsAfter(
+  plan: CallPlan,
+  session: BackendSession,
+  facts: CallFacts,
+  key: string,
+  value: unknown,
+  versions: TagVersions | undefined,
+): Promise<TagVersions | undefined | typeof NOT_FOUND> {
+  const after = plan.tags?.after;
+  if (!after) return versions;
+  let tags: string[];
+  try {
+    tags = after(facts, value);
+  } catch (error) {
+    session.reportProblem(asCacheError(error, plan.label), 'tags', key);
+    return NOT_FOUND;
+  }
+  const fresh = [...new Set(tags.map(tagKeyOf))].filter((tagKey) => !versions || !(tagKey in versions));
+  if (fresh.length === 0) return versions;
+  const more = await readTagVersions(session, fresh);
+  return more ? { ...versions, ...more } : NOT_FOUND;
+}
+
+function asCacheError(error: unknown, label: string): EasyCacheError {
+  if (error instanceof EasyCacheError) return error;
+  return new CacheKeyError(`${label}: the tags function failed after the call: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}

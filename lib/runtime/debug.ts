@@ -1,0 +1,37 @@
+import { addGlobalListener, type CacheEvent } from './events';
+
+const MAX_KEY_LENGTH = 200;
+let attached = false;
+
+/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE lines with keys (checked once, when the first function is cached). */
+export function attachDebugLoggerFromEnvironment(): void {
+  if (attached || process.env.EASY_CACHE_DEBUG !== 'yes') return;
+  attached = true;
+  addGlobalListener((event) => console.log(formatDebugLine(event)));
+}
+
+/** One log line for an event; long keys are cut so a log stays readable. */
+export function formatDebugLine(event: CacheEvent): string {
+  const key = truncate(event.key ?? '-');
+  switch (event.type) {
+    case 'hit':
+      return `[easy-cache] HIT ${event.function} ${key}`;
+    case 'miss':
+      return `[easy-cache] MISS ${event.function} ${key}`;
+    case 'set':
+      return `[easy-cache] SET ${event.function} ${key}${event.tags.length ? ` tags=${event.tags.map(truncate).join(',')}` : ''}`;
+    case 'invalidate':
+      return `[easy-cache] INVALIDATE ${event.function} by ${event.by} ${key}`;
+    case 'backend-error':
+      return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_KEY_LENGTH ? `${text.slice(0, MAX_KEY_LENGTH)}…(${text.length} chars)` : text;
+}
+
+/** Logs a free-form note under `EASY_CACHE_DEBUG=yes` (for example, tags a helper ignored). */
+export function debugNote(text: string): void {
+  if (process.env.EASY_CACHE_DEBUG === 'yes') console.log(`[easy-cache] ${text}`);
+}

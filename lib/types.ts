@@ -1,0 +1,100 @@
+import type { CacheInstance } from './backends/backend';
+import type { Meta } from './meta';
+import type { DefaultTimeout } from './options/defaults';
+import type { CacheEventListener } from './runtime/events';
+import type { ErrorHandler } from './runtime/report';
+
+declare const metaMark: unique symbol;
+
+/** A function marked with `metaAccepted`: it receives one `Meta` object. */
+export interface MetaFunction<A extends unknown[], R, T, O> {
+  (meta: Meta<A, R, T>): O;
+  readonly [metaMark]?: true;
+}
+
+/** A function of the call: receives the call's arguments (with `this` set to the scope), or a `Meta` when marked. */
+export type CallFunction<A extends unknown[], R, T, O> = ((this: T, ...args: A) => O) | MetaFunction<A, R, T, O>;
+
+/** What a timeout can be: seconds, `null` (never expires) or `DEFAULT_TIMEOUT`. */
+export type Timeout = number | null | DefaultTimeout;
+
+/** The options of `cached()`; every one is optional. See docs/options.md. */
+export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T = unknown> {
+  /**
+   * How the key is built: a template (`'user:{id}'`), a list of parameter names, or a key function.
+   * @default the function's name followed by its arguments (an automatic key)
+   */
+  readonly cacheKey?: string | readonly string[] | CallFunction<A, R, T, string>;
+  /**
+   * Seconds the entry lives; `null` never expires; a function may return 0 or less for "do not store".
+   * @default DEFAULT_TIMEOUT (the backend's default)
+   */
+  readonly timeout?: Timeout | CallFunction<A, R, T, Timeout | undefined>;
+  /** Tag templates attached to the entry, or a function returning them (with meta, it may read the returned value). */
+  readonly tags?: readonly string[] | CallFunction<A, R, T, readonly string[]>;
+  /** Prepended to the key (`prefix:key`) and attached as a tag. */
+  readonly prefix?: string | CallFunction<A, R, T, string>;
+  /** The name of a backend registered with `caches.set()`, looked up at call time. */
+  readonly cacheAlias?: string;
+  /** The backend to use directly. */
+  readonly cacheInstance?: CacheInstance;
+  /**
+   * The function's name in automatic keys and messages.
+   * @default fn.name
+   */
+  readonly name?: string;
+  /** Parameter names, where the function's source cannot tell (minified, native or bound functions). */
+  readonly argNames?: readonly string[];
+  /** Receives every error this function reports instead of throwing. @default caches.onError's handler */
+  readonly onError?: ErrorHandler;
+  /** Receives this function's hit, miss, set, invalidate and backend-error events. */
+  readonly onEvent?: CacheEventListener;
+  /**
+   * Backend errors reject the call with `BackendError` instead of running the function uncached.
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * The bound on one backend call, in milliseconds.
+   * @default the backend's `backendTimeoutMs`, else 250
+   */
+  readonly backendTimeoutMs?: number;
+}
+
+/** Arguments that may be left off from the end (for tag and prefix invalidation). */
+export type LeadingArgs<A extends unknown[]> = Partial<A>;
+
+/** The helpers attached to every cached function. */
+export interface CacheHelpers<A extends unknown[], R> {
+  /** Deletes the entry that a call with `args` would read. */
+  invalidateCacheByKey(...args: A): Promise<void>;
+  /** Invalidates the function's tags rendered for `args`; with `tags`, only those of them that are among its tags. */
+  invalidateCacheByTags(tags?: string | readonly string[], ...args: LeadingArgs<A>): Promise<void>;
+  /** Invalidates the prefix rendered for `args`: every entry stored under it, by any function. */
+  invalidateCacheByPrefix(...args: LeadingArgs<A>): Promise<void>;
+  /** Calls the function now, stores the result and returns it. */
+  refreshCache(...args: A): Promise<Awaited<R>>;
+  /** The key a call with `args` would use. */
+  getCacheKey(...args: A): string;
+}
+
+/** A cached function: the original's parameters and `this`, always async, with helpers attached. */
+export type CachedFunction<A extends unknown[], R, T = unknown> = ((this: T, ...args: A) => Promise<Awaited<R>>) & CacheHelpers<A, R>;
+
+/** Helpers that take the scope (the instance) first, as on the handles of `cachedMethod` and `cachedProperty`. */
+export interface ScopedCacheHelpers<S, A extends unknown[], R> {
+  invalidateCacheByKey(scope: S, ...args: A): Promise<void>;
+  invalidateCacheByTags(tags: string | readonly string[] | undefined, scope: S, ...args: LeadingArgs<A>): Promise<void>;
+  invalidateCacheByPrefix(scope: S, ...args: LeadingArgs<A>): Promise<void>;
+  refreshCache(scope: S, ...args: A): Promise<Awaited<R>>;
+  getCacheKey(scope: S, ...args: A): string;
+}
+
+/** The handle `cachedMethod` returns: the unbound cached method, its helpers taking the scope first. */
+export type CachedMethodHandle<S, A extends unknown[], R> = ((this: S, ...args: A) => Promise<Awaited<R>>) & ScopedCacheHelpers<S, A, R>;
+
+/** The handle `cachedProperty` returns: not callable; its helpers take the instance. */
+export type CachedPropertyHandle<S, R> = ScopedCacheHelpers<S, [], R>;
+
+/** A method as seen through an instance after `cachedMethod`: callable, with helpers using that instance. */
+export type CachedMember<F> = F extends (this: infer T, ...args: infer A) => infer R ? CachedFunction<A, R, T> : never;

@@ -16,6 +16,11 @@ export type BackendTimeout = number | null | undefined;
 export interface CacheInstance {
   /** The value stored under `key`, or `NOT_FOUND`. Throws `SerializationError` for data it cannot decode. */
   get(key: string): Promise<unknown>;
+  /**
+   * `get` without a Promise, for a backend that answers from this process's memory: the hit path
+   * then costs no await. Optional; throws where `get` would reject.
+   */
+  getSync?(key: string): unknown;
   /** The found keys only, with their values; an empty list resolves to an empty Map. One round trip where the store allows. */
   getMany(keys: readonly string[]): Promise<Map<string, unknown>>;
   /** Stores `value` under `key` for `timeout` seconds (see `BackendTimeout`). */

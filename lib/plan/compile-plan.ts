@@ -9,7 +9,7 @@ import type { GuardSettings } from '../runtime/guard';
 import type { CachedOptions } from '../types';
 import type { CallFacts } from './call-function';
 import { compileTagsPlan, type TagsPlan } from './tags-plan';
-import { compileTextPlan, fromCompiled, type TextPlan } from './text-plan';
+import { compileTextPlan, type TextPlan } from './text-plan';
 import { compileTimeout, type TimeoutOf } from './timeout-plan';
 
 /** Everything a call needs, compiled once when `cached()` is called; the call path only runs it. */
@@ -43,8 +43,8 @@ export function compilePlan(fn: unknown, options: unknown, context: PlanContext 
   const o = validateOptions<CachedOptions<never[], unknown, unknown>>(options, provisional);
   const name = o.name ?? context.defaultName ?? target.name;
   const label = `${api}(${name || 'anonymous function'})`;
-  const signature = readSignature(target, o.argNames);
-  const key = compileKey(o, name, signature, label);
+  const signature = readSignature(target, o.argNames, label);
+  const key = compileKey(o, target, name, signature, label);
   return Object.freeze({
     fn: target,
     name,
@@ -59,26 +59,32 @@ export function compilePlan(fn: unknown, options: unknown, context: PlanContext 
     }),
     backend: resolveBackend(o.cacheInstance, o.cacheAlias, label),
     key,
-    prefix: o.prefix === undefined ? undefined : compileTextPlan(o.prefix, signature, { label, option: 'prefix' }),
+    prefix: o.prefix === undefined ? undefined : compileTextPlan(o.prefix, target, signature, { label, option: 'prefix' }),
     tags: o.tags === undefined ? undefined : compileTagsPlan(o.tags, signature, label),
     timeout: compileTimeout(o.timeout, label),
   });
 }
 
-function compileKey(o: CachedOptions<never[], unknown, unknown>, name: string, signature: FunctionSignature, label: string): TextPlan {
-  if (o.cacheKey !== undefined) return compileTextPlan(o.cacheKey, signature, { label, option: 'cacheKey' });
+function compileKey(
+  o: CachedOptions<never[], unknown, unknown>,
+  fn: (...args: never[]) => unknown,
+  name: string,
+  signature: FunctionSignature,
+  label: string,
+): TextPlan {
+  if (o.cacheKey !== undefined) return compileTextPlan(o.cacheKey, fn, signature, { label, option: 'cacheKey' });
   if (!name) {
     throw new CacheConfigError(`${label}: a function without a name needs option "cacheKey" or "name" to build its keys`, {
       option: 'cacheKey',
     });
   }
-  return fromCompiled(compileAutomaticKey(name, signature));
+  return compileAutomaticKey(name, signature);
 }
 
 /** The full key of a call: `prefix:key` when there is a prefix. */
-export function renderFullKey(plan: CallPlan, facts: CallFacts): string {
-  const key = plan.key.render(facts);
-  return plan.prefix ? plan.prefix.render(facts) + KEY_DELIMITER + key : key;
+export function renderFullKey(plan: CallPlan, args: readonly unknown[], scope: unknown): string {
+  const key = plan.key.render(args, scope);
+  return plan.prefix ? plan.prefix.render(args, scope) + KEY_DELIMITER + key : key;
 }
 
 /** The stored key of a tag text. */
@@ -89,6 +95,6 @@ export function tagKeyOf(tag: string): string {
 /** Tag keys known before the call: its tags, then its prefix (a prefix is a tag). */
 export function tagKeysBefore(plan: CallPlan, facts: CallFacts): string[] {
   const keys = plan.tags ? plan.tags.before(facts).map(tagKeyOf) : [];
-  if (plan.prefix) keys.push(tagKeyOf(plan.prefix.render(facts)));
+  if (plan.prefix) keys.push(tagKeyOf(plan.prefix.render(facts.args, facts.scope)));
   return keys;
 }

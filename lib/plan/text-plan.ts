@@ -1,12 +1,11 @@
 import { CacheKeyError } from '../errors';
 import { compileNameList, compileTemplate } from '../keys/compile-template';
-import type { CompiledKey } from '../keys/compiled-key';
 import type { FunctionSignature } from '../keys/parameter-names';
-import { callHook, toCallHook, type CallFacts } from './call-function';
+import { callHook, toCallHook } from './call-function';
 
 /** Renders one piece of text (a key, or a prefix) for a call, compiled once. */
 export interface TextPlan {
-  render(facts: CallFacts): string;
+  render(args: readonly unknown[], scope: unknown): string;
   /** For invalidation helpers: throws CacheKeyError naming a needed parameter the call left off. */
   assertArgsGiven(args: readonly unknown[]): void;
 }
@@ -16,14 +15,15 @@ const NO_CHECK = (): void => undefined;
 /** Compiles a template, a list of names, or wraps a function whose result must be a string. */
 export function compileTextPlan(
   source: string | readonly string[] | ((...args: never[]) => unknown),
+  fn: (...args: never[]) => unknown,
   signature: FunctionSignature,
   where: { label: string; option: string },
 ): TextPlan {
   if (typeof source === 'function') {
     const hook = toCallHook(source);
     return {
-      render(facts) {
-        const text = callHook(hook, facts);
+      render(args, scope) {
+        const text = callHook(hook, { fn, signature, scope, args });
         if (typeof text === 'string' && text.length > 0) return text;
         if (typeof text === 'number' && Number.isFinite(text)) return String(text);
         throw new CacheKeyError(`${where.label}: the ${where.option} function must return a non-empty string; it returned ${typeof text}`);
@@ -32,13 +32,5 @@ export function compileTextPlan(
     };
   }
   const compiled = typeof source === 'string' ? compileTemplate(source, signature, where) : compileNameList(source, signature, where);
-  return fromCompiled(compiled);
-}
-
-/** Adapts a compiled template (or automatic key) to a TextPlan. */
-export function fromCompiled(compiled: CompiledKey): TextPlan {
-  return {
-    render: (facts) => compiled.render(facts.args, facts.scope),
-    assertArgsGiven: (args) => compiled.assertArgsGiven(args),
-  };
+  return compiled;
 }

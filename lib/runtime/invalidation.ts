@@ -14,7 +14,7 @@ import { BackendSession, type GuardSettings } from './guard';
 export async function invalidateKeyOf(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<void> {
   plan.key.assertArgsGiven(args);
   plan.prefix?.assertArgsGiven(args);
-  const key = renderFullKey(plan, factsOf(plan, scope, args));
+  const key = renderFullKey(plan, args, scope);
   await deleteKey(plan.backend(), plan.settings, key);
 }
 
@@ -49,7 +49,7 @@ export async function invalidatePrefixOf(plan: CallPlan, scope: unknown, args: r
     throw new CacheConfigError(`${plan.label}: invalidateCacheByPrefix needs option "prefix", which this function does not have`, { option: 'prefix' });
   }
   plan.prefix.assertArgsGiven(args);
-  const prefix = plan.prefix.render(factsOf(plan, scope, args));
+  const prefix = plan.prefix.render(args, scope);
   await bumpTags(plan.backend(), plan.settings, [tagKeyOf(prefix)], 'prefix');
 }
 

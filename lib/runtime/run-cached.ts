@@ -1,22 +1,59 @@
+import type { CacheInstance } from '../backends/backend';
 import { NOT_FOUND } from '../backends/backend';
 import { SerializationError } from '../errors';
+import { DEFAULT_OPTIONS } from '../options/defaults';
 import type { CallFacts } from '../plan/call-function';
 import { renderFullKey, tagKeysBefore, type CallPlan } from '../plan/compile-plan';
 import { isEntry } from '../tags/entry';
 import { tagsStillValid } from '../tags/tag-versions';
-import { DEFAULT_OPTIONS } from '../options/defaults';
 import { startFlight } from './compute';
 import { emitEvent, hasGlobalListeners } from './events';
 import { fenceKey, flightsOf } from './flights';
 import { BackendSession } from './guard';
 
-/** One call of a cached function: a hit returns the stored value; a miss joins or starts the key's flight. */
-export async function runCached(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<unknown> {
-  const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
-  const key = renderFullKey(plan, facts);
-  const backend = plan.backend();
+const UNREAD = Symbol('unread');
+
+/**
+ * One call of a cached function. The hit of an untagged entry on an in-process backend returns
+ * without awaiting anything; every other case goes through `continueCall`.
+ */
+export function runCached(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<unknown> {
+  let key: string;
+  let backend: CacheInstance;
+  try {
+    key = renderFullKey(plan, args, scope);
+    backend = plan.backend();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  let stored: unknown = UNREAD;
+  if (backend.getSync !== undefined) {
+    try {
+      stored = backend.getSync(key);
+    } catch {
+      // The full path reads again through the guard, which reports the error.
+      stored = UNREAD;
+    }
+    if (isEntry(stored) && stored.length === 2) {
+      const { onEvent } = plan.settings;
+      if (onEvent !== undefined || hasGlobalListeners()) emitEvent({ type: 'hit', function: plan.label, key }, onEvent);
+      return Promise.resolve(stored[1]);
+    }
+  }
+  return continueCall(plan, scope, args, key, backend, stored);
+}
+
+/** The rest of a call: read (unless done), check tags, then join or start the key's flight. */
+async function continueCall(
+  plan: CallPlan,
+  scope: unknown,
+  args: readonly unknown[],
+  key: string,
+  backend: CacheInstance,
+  read: unknown,
+): Promise<unknown> {
   const session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs);
-  const stored = await session.attempt('get', key, () => backend.get(key), NOT_FOUND);
+  const stored = read === UNREAD ? await session.attempt('get', key, () => backend.get(key), NOT_FOUND) : read;
   const { onEvent } = plan.settings;
   const observed = onEvent !== undefined || hasGlobalListeners();
   if (isEntry(stored)) {
@@ -31,13 +68,14 @@ export async function runCached(plan: CallPlan, scope: unknown, args: readonly u
   const flights = flightsOf(backend);
   const running = flights.get(key);
   if (running) return running.promise;
+  const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
   return startFlight(plan, session, facts, key, uniqueTagKeys(plan, facts), flights);
 }
 
 /** Calls the function now and stores its value; an older computation of the key is fenced off. */
 export async function refresh(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<unknown> {
   const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
-  const key = renderFullKey(plan, facts);
+  const key = renderFullKey(plan, args, scope);
   const backend = plan.backend();
   const session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs);
   fenceKey(backend, key);

@@ -1,6 +1,6 @@
 import { attachHelpers, helpersOf, makeCallable } from './handle';
 import { compilePlan } from './plan/compile-plan';
-import type { CachedFunction, CachedOptions } from './types';
+import type { AnyFunction, ArgsOf, CachedFunction, CachedOptions, ResultOf, ThisOf } from './types';
 
 /**
  * Wraps `fn` so that its results are cached; the options are validated and the key template
@@ -13,9 +13,11 @@ import type { CachedFunction, CachedOptions } from './types';
  * await getUser(1);
  * await getUser.invalidateCacheByKey(1);
  */
-export function cached<A extends unknown[], R, T = unknown>(fn: (this: T, ...args: A) => R, options?: CachedOptions<A, R, T>): CachedFunction<A, R, T> {
+// Generic over the whole function type (not its parts) so that a defaulted parameter without an
+// annotation keeps the type of its default instead of `unknown`.
+export function cached<F extends AnyFunction>(fn: F, options?: CachedOptions<ArgsOf<F>, ResultOf<F>, ThisOf<F>>): CachedFunction<ArgsOf<F>, ResultOf<F>, ThisOf<F>> {
   const plan = compilePlan(fn, options);
   const callable = makeCallable(plan);
   attachHelpers(callable, helpersOf(plan));
-  return callable as unknown as CachedFunction<A, R, T>;
+  return callable as unknown as CachedFunction<ArgsOf<F>, ResultOf<F>, ThisOf<F>>;
 }

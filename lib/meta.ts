@@ -9,7 +9,8 @@ export interface Meta<A extends unknown[] = unknown[], R = unknown, T = unknown>
   /** The receiver of the call, or `undefined`. */
   readonly scope: T | undefined;
   /** The original, unwrapped function. */
-  readonly function: (this: T, ...args: A) => R;
+  // Method syntax: checked bivariantly, so a meta function written for unknown[] fits any function.
+  function(this: T, ...args: A): R;
   /** True only when a tag function runs after the call; then `returnedValue` is set. */
   readonly hasReturnedValue: boolean;
   /** The value the call returned (check `hasReturnedValue` first). */

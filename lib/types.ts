@@ -61,6 +61,15 @@ export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T =
   readonly backendTimeoutMs?: number;
 }
 
+/** Any function, whatever its `this`, parameters and result (`never` makes every function fit). */
+export type AnyFunction = (...args: never[]) => unknown;
+/** The parameters of a function type. */
+export type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
+/** The result of a function type. */
+export type ResultOf<F> = F extends (...args: never[]) => infer R ? R : never;
+/** The `this` of a function type (`unknown` when it declares none). */
+export type ThisOf<F> = ThisParameterType<F>;
+
 /** Arguments that may be left off from the end (for tag and prefix invalidation). */
 export type LeadingArgs<A extends unknown[]> = Partial<A>;
 

@@ -30,6 +30,17 @@ const cachedAdd = cached(add);
 expectType<Equal<ReturnType<typeof cachedAdd>, Promise<number>>>(true);
 expectType<Equal<typeof cachedAdd, CachedFunction<[a: number, b: number], number, unknown>>>(true);
 
+// A defaulted parameter without an annotation keeps the type of its default.
+const withDefault = cached(async (a: number, label = 'x') => label.length + a);
+expectType<Equal<Parameters<typeof withDefault>, [a: number, label?: string]>>(true);
+// A declared `this` is kept.
+const withThis = cached(async function (this: { id: number }, page: number) {
+  return this.id + page;
+});
+expectType<Equal<ThisParameterType<typeof withThis>, { id: number }>>(true);
+// @ts-expect-error called without its receiver
+void withThis(1);
+
 // Helpers take the function's arguments.
 expectType<Equal<ReturnType<typeof cachedGetUser.getCacheKey>, string>>(true);
 void cachedGetUser.invalidateCacheByKey(1);

@@ -1,0 +1,12 @@
+/**
+ * `easy-cache/redis`: the Redis and Redis Cluster backend, over ioredis (an optional peer
+ * dependency; only this entry loads it).
+ *
+ * @example
+ * import Redis from 'ioredis';
+ * import { RedisCache } from 'easy-cache/redis';
+ * caches.setDefault(new RedisCache(new Redis(process.env.REDIS_URL), { prefix: 'shop' }));
+ */
+export { RedisCache } from './redis-cache';
+export type { RedisCacheOptions } from './redis-options';
+export type { RedisClient, RedisConnectionOptions } from './redis-client';

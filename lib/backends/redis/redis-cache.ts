@@ -1,0 +1,276 @@
+/**
+ * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
+ */
+import type { Cluster } from 'ioredis';
+import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
+import { BackendError, CacheConfigError, SerializationError } from '../../errors';
+import type { Serializer } from '../../serializer/serializer';
+import {
+  closeOwnedClient,
+  createOwnedClient,
+  isClusterClient,
+  isRedisClient,
+  type RedisClient,
+  type RedisConnectionOptions,
+} from './redis-client';
+import { keyBuilder, prefixPattern } from './redis-keys';
+import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
+import { groupBySlot } from './slot-groups';
+
+/** Keys asked for per SCAN step of `clear()`, and so the most keys per UNLINK. */
+const CLEAR_BATCH = 1000;
+
+/** A write's expiry as Redis takes it: milliseconds, no expiry, or "delete instead". */
+type Expiry = number | null | 'delete';
+
+/**
+ * A cache on Redis or Redis Cluster through ioredis.
+ *
+ * Round trips: `get`, `set`, `add`, `delete` one command; `getMany` one `MGET` (on a Cluster, one
+ * `MGET` per hash slot, sent concurrently); `setMany` one pipeline of `SET ... PX` (one per hash
+ * slot on a Cluster, concurrently); `clear()` `SCAN` + `UNLINK` under the prefix, never `FLUSHDB`.
+ *
+ * @example
+ * const cache = new RedisCache(new Redis(), { prefix: 'shop' });
+ * const built = new RedisCache({ url: 'redis://127.0.0.1:6379/0' }, { prefix: 'shop' });
+ */
+export class RedisCache implements CacheInstance {
+  /** The bound, in milliseconds, that the core puts on each call to this backend. */
+  readonly backendTimeoutMs: number;
+  /** The prefix of every stored key (`prefix:key`), or `undefined`. */
+  readonly prefix: string | undefined;
+
+  readonly #client: RedisClient;
+  readonly #cluster: Cluster | undefined;
+  readonly #ownsClient: boolean;
+  readonly #serializer: Serializer;
+  readonly #defaultTimeout: number | null;
+  readonly #storedKey: (key: string) => string;
+  #closing: Promise<void> | undefined;
+  #closed = false;
+
+  /**
+   * @param client - an ioredis `Redis` or `Cluster` (left open by `close()`: its owner closes it),
+   *   or connection details (`{ url }` or ioredis options) for a stand-alone client that this
+   *   backend builds, owns and closes.
+   * @throws CacheConfigError for a bad option, naming it.
+   */
+  constructor(client: RedisClient | RedisConnectionOptions, options?: RedisCacheOptions) {
+    const resolved = resolveRedisCacheOptions(options);
+    this.backendTimeoutMs = resolved.backendTimeoutMs;
+    this.prefix = resolved.prefix;
+    this.#serializer = resolved.serializer;
+    this.#defaultTimeout = resolved.defaultTimeout;
+    this.#storedKey = keyBuilder(resolved.prefix);
+    this.#ownsClient = !isRedisClient(client);
+    this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
+    this.#cluster = isClusterClient(this.#client) ? this.#client : undefined;
+  }
+
+  /** The ioredis client in use. */
+  get client(): RedisClient {
+    return this.#client;
+  }
+
+  /** `GET`; the value, or `NOT_FOUND`. Rejects with `SerializationError` for data it cannot decode. */
+  async get(key: string): Promise<unknown> {
+    const text = await this.#call('get', key, () => this.#client.get(this.#storedKey(key)));
+    return text === null ? NOT_FOUND : this.#decode(text, key);
+  }
+
+  /**
+   * One `MGET` (one per hash slot on a Cluster, sent together); the found keys in the order asked.
+   * Rejects with `SerializationError` when one of the values cannot be decoded.
+   */
+  async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    if (keys.length === 0) return found;
+    const stored = keys.map(this.#storedKey);
+    const texts = await this.#call('getMany', keys[0], () => this.#mget(stored));
+    keys.forEach((key, index) => {
+      const text = texts[index];
+      if (text !== null && text !== undefined && !found.has(key)) found.set(key, this.#decode(text, key));
+    });
+    return found;
+  }
+
+  /** `SET key value PX ms` (no `PX` for `null`); `DEL` for a timeout of 0 or less. */
+  async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
+    const text = this.#encode(value, key);
+    const expiry = this.#expiry(timeout);
+    const stored = this.#storedKey(key);
+    await this.#call<unknown>('set', key, () => {
+      if (expiry === 'delete') return this.#client.del(stored);
+      if (expiry === null) return this.#client.set(stored, text);
+      return this.#client.set(stored, text, 'PX', expiry);
+    });
+  }
+
+  /** A pipeline of `SET ... PX ms` (one per hash slot on a Cluster, sent together); `DEL` for a timeout of 0 or less. */
+  async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
+    if (entries.size === 0) return;
+    // Every value is encoded before anything is sent, so one bad value stores none of them.
+    const keys: string[] = [];
+    const texts: string[] = [];
+    for (const [key, value] of entries) {
+      keys.push(this.#storedKey(key));
+      texts.push(this.#encode(value, key));
+    }
+    const expiry = this.#expiry(timeout);
+    await this.#call('setMany', entries.keys().next().value, () =>
+      expiry === 'delete' ? this.#deleteAll(keys) : this.#setAll(keys, texts, expiry),
+    );
+  }
+
+  /** `SET key value PX ms NX`; whether it stored. */
+  async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
+    const text = this.#encode(value, key);
+    const expiry = this.#expiry(timeout);
+    // A value that would expire at once is never stored, so nothing is sent.
+    if (expiry === 'delete') return false;
+    const stored = this.#storedKey(key);
+    const reply = await this.#call('add', key, () =>
+      expiry === null ? this.#client.set(stored, text, 'NX') : this.#client.set(stored, text, 'PX', expiry, 'NX'),
+    );
+    return reply === 'OK';
+  }
+
+  /** `DEL`; whether a key was removed. */
+  async delete(key: string): Promise<boolean> {
+    const removed = await this.#call('delete', key, () => this.#client.del(this.#storedKey(key)));
+    return removed > 0;
+  }
+
+  /**
+   * Removes every key under this backend's prefix (on every master of a Cluster) with `SCAN` and
+   * `UNLINK`, in batches of 1000. Without a prefix it refuses: the database may hold other data.
+   * @throws CacheConfigError when the backend has no prefix.
+   */
+  async clear(): Promise<void> {
+    if (this.prefix === undefined) {
+      throw new CacheConfigError(
+        'RedisCache.clear() needs a prefix: without one it cannot tell its keys from other data in the database, and it never runs FLUSHDB; create the backend with { prefix }',
+        { option: 'prefix', received: undefined },
+      );
+    }
+    const pattern = prefixPattern(this.prefix);
+    const nodes = this.#cluster ? this.#cluster.nodes('master') : [this.#client];
+    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => this.#clearNode(node, pattern))));
+  }
+
+  /** Closes the client if this backend built it; a client passed in is left to its owner. */
+  close(): Promise<void> {
+    this.#closed = this.#ownsClient;
+    this.#closing ??= this.#ownsClient ? closeOwnedClient(this.#client, this.backendTimeoutMs) : Promise.resolve();
+    return this.#closing;
+  }
+
+  /** MGET, split by hash slot on a Cluster; the replies in the order of `keys`. */
+  async #mget(keys: string[]): Promise<(string | null)[]> {
+    if (!this.#cluster) return this.#client.mget(keys);
+    const cluster = this.#cluster;
+    const groups = groupBySlot(keys);
+    if (groups.length === 1) return cluster.mget(keys);
+    const texts = new Array<string | null>(keys.length).fill(null);
+    const replies = await Promise.all(groups.map((group) => cluster.mget(group.keys)));
+    replies.forEach((reply, groupIndex) => {
+      const indexes = groups[groupIndex]?.indexes ?? [];
+      reply.forEach((text, i) => {
+        texts[indexes[i] ?? 0] = text;
+      });
+    });
+    return texts;
+  }
+
+  /** SET (with PX unless `expiry` is null) of every key, one pipeline per hash slot on a Cluster. */
+  async #setAll(keys: string[], texts: string[], expiry: number | null): Promise<void> {
+    const groups = this.#cluster ? groupBySlot(keys) : [{ keys, indexes: keys.map((_, i) => i) }];
+    await Promise.all(
+      groups.map(async (group) => {
+        const pipeline = this.#client.pipeline();
+        group.keys.forEach((key, i) => {
+          const text = texts[group.indexes[i] ?? 0] ?? '';
+          if (expiry === null) pipeline.set(key, text);
+          else pipeline.set(key, text, 'PX', expiry);
+        });
+        const results = (await pipeline.exec()) ?? [];
+        const failed = results.find(([error]) => error);
+        if (failed) throw failed[0];
+      }),
+    );
+  }
+
+  /** DEL of every key, one command per hash slot on a Cluster. */
+  async #deleteAll(keys: string[]): Promise<void> {
+    if (!this.#cluster) {
+      await this.#client.del(keys);
+      return;
+    }
+    const cluster = this.#cluster;
+    await Promise.all(groupBySlot(keys).map((group) => cluster.del(group.keys)));
+  }
+
+  /** SCAN one node for `pattern` and UNLINK what it finds, batch by batch. */
+  async #clearNode(node: RedisClient, pattern: string): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', CLEAR_BATCH);
+      cursor = next.toString();
+      if (found.length === 0) continue;
+      // UNLINK of several keys must stay within one slot on a Cluster; the Cluster client routes each group.
+      if (this.#cluster) await Promise.all(groupBySlot(found).map((group) => this.#cluster?.unlink(group.keys)));
+      else await node.unlink(found);
+    } while (cursor !== '0');
+  }
+
+  /** The write's expiry from a `timeout` in seconds (milliseconds rounded up, so never 0). */
+  #expiry(timeout: BackendTimeout): Expiry {
+    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+    if (seconds === null) return null;
+    if (typeof seconds !== 'number' || Number.isNaN(seconds) || seconds === Infinity) {
+      throw new CacheConfigError(
+        `RedisCache: timeout must be a number of seconds, null or undefined; received ${String(seconds)}`,
+        { option: 'timeout', received: seconds },
+      );
+    }
+    if (seconds <= 0) return 'delete';
+    // Rounding to microseconds first keeps 1.1 s at 1100 ms despite floating point (1100.0000000000002).
+    const ms = Math.max(1, Math.ceil(Math.round(seconds * 1e6) / 1e3));
+    // Past 2^53 ms (285,000 years) the number no longer prints as an integer Redis accepts.
+    return ms > Number.MAX_SAFE_INTEGER ? null : ms;
+  }
+
+  #encode(value: unknown, key: string): string {
+    try {
+      return this.#serializer.encode(value);
+    } catch (error) {
+      if (error instanceof SerializationError) throw error;
+      throw new SerializationError(`RedisCache: cannot encode the value for "${key}": ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  #decode(text: string, key: string): unknown {
+    try {
+      return this.#serializer.decode(text);
+    } catch (error) {
+      throw new SerializationError(`RedisCache: cannot decode the value stored under "${key}"`, { cause: error });
+    }
+  }
+
+  /** Runs one client call; a client failure becomes a `BackendError` naming the operation and key. */
+  async #call<T>(operation: string, key: string | undefined, run: () => Promise<T>): Promise<T> {
+    if (this.#closed) {
+      throw new BackendError(`RedisCache.${operation} after close(): the backend's own client is closed`, { operation, key });
+    }
+    try {
+      return await run();
+    } catch (error) {
+      const where = key === undefined ? '' : ` for "${key}"`;
+      throw new BackendError(`RedisCache.${operation}${where} failed: ${(error as Error).message}`, {
+        operation,
+        key,
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The ioredis client of a `RedisCache`: telling a client from connection details, building one
+ * with options that keep calls bounded while Redis is down, and closing one that we own.
+ */
+import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import { CacheConfigError } from '../../errors';
+import { describeValue } from '../../options/describe-value';
+
+/** An ioredis client: a stand-alone `Redis` or a `Cluster`. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * Connection details for a client that `RedisCache` builds, owns and closes: a `url`
+ * (`redis://user:pass@host:6379/0`, `rediss://` for TLS) with optional ioredis options, or ioredis
+ * options alone (`{ host, port, db, ... }`). Options given here override the defaults of
+ * `ownedClientDefaults`.
+ */
+export type RedisConnectionOptions = RedisOptions & { url?: string };
+
+/** Whether `value` is an ioredis client rather than connection details. */
+export function isRedisClient(value: unknown): value is RedisClient {
+  if (value instanceof Redis || value instanceof Cluster) return true;
+  // A second copy of ioredis (another version in node_modules) fails instanceof; its clients
+  // still have these members, and connection options never have them as functions.
+  const candidate = value as { sendCommand?: unknown; pipeline?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.sendCommand === 'function' &&
+    typeof candidate.pipeline === 'function'
+  );
+}
+
+/** Whether `client` is a Cluster client. */
+export function isClusterClient(client: RedisClient): client is Cluster {
+  return client instanceof Cluster || (client as { isCluster?: unknown }).isCluster === true;
+}
+
+/**
+ * The ioredis options that `RedisCache` sets on a client it builds, so that no call waits or
+ * queues without bound while Redis is down or frozen:
+ * - `connectTimeout: 2000`: a connection attempt gives up after 2 s;
+ * - `maxRetriesPerRequest: 1`: commands queued while disconnected are failed after one
+ *   unsuccessful reconnection, instead of waiting for Redis to come back;
+ * - `retryStrategy`: reconnect after 100 ms, 200 ms, ... at most every 2 s, for ever;
+ * - `commandTimeout`: a command without a reply fails after twice `backendTimeoutMs` (at least
+ *   1 s), so a frozen server cannot pile up pending commands.
+ */
+export function ownedClientDefaults(backendTimeoutMs: number): RedisOptions {
+  return {
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
+    commandTimeout: Math.max(1000, Math.ceil(backendTimeoutMs * 2)),
+  };
+}
+
+/** Builds a stand-alone client from connection details. */
+export function createOwnedClient(connection: unknown, backendTimeoutMs: number): Redis {
+  if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) {
+    throw new CacheConfigError(
+      `RedisCache: the first argument must be an ioredis Redis or Cluster client, { url } or ioredis connection options; received ${describeValue(connection)}`,
+      { received: connection },
+    );
+  }
+  const { url, ...options } = connection as RedisConnectionOptions;
+  if (url !== undefined && (typeof url !== 'string' || url.length === 0)) {
+    throw new CacheConfigError(`RedisCache: option "url" must be a redis:// or rediss:// URL; received ${describeValue(url)}`, {
+      option: 'url',
+      received: url,
+    });
+  }
+  const settings = { ...ownedClientDefaults(backendTimeoutMs), ...options };
+  const client = url === undefined ? new Redis(settings) : new Redis(url, settings);
+  // Connection errors surface through the commands that fail; without a listener ioredis would
+  // also print each reconnection failure to the console.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
+ * Closes a client we own: QUIT when connected, then a hard disconnect in any case, waiting (at
+ * most `timeoutMs`) for the connection to end so that no socket or timer is left behind.
+ */
+export async function closeOwnedClient(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'end') return;
+  let timer: NodeJS.Timeout | undefined;
+  const ended = new Promise<void>((resolve) => {
+    client.once('end', resolve);
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  if (client.status === 'ready') await Promise.race([client.quit().catch(() => undefined), ended]);
+  // A client that is reconnecting has no connection to end: disconnect() cancels the next
+  // attempt, and 'end' may never come, hence the bound.
+  // The status has moved on during the await; TypeScript still holds the earlier narrowing.
+  if ((client.status as string) !== 'end') client.disconnect();
+  await ended;
+  clearTimeout(timer);
+}

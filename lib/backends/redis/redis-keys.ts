@@ -1,0 +1,42 @@
+/**
+ * The Redis key under which a cache key is stored: `prefix:key`, with keys that ioredis cannot
+ * send faithfully replaced by a hash, and the SCAN pattern that matches every key of a prefix.
+ */
+import { createHash } from 'node:crypto';
+
+/**
+ * Starts every replaced key. A key that is sent as it is never starts with it, because such keys
+ * are replaced too; so a replaced key cannot be mistaken for a key a caller wrote.
+ */
+export const HASHED_KEY_MARKER = '#u16:';
+
+/** A UTF-16 surrogate that is not part of a pair: text that has no UTF-8 form. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `text` is well-formed UTF-16, so that its UTF-8 bytes decode back to the same string. */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/**
+ * The part of a stored key that names the cache key. ioredis writes a lone surrogate as U+FFFD,
+ * so `'a\uD800'` and `'a\uFFFD'` would share an entry; such keys (and, to stay one-to-one, keys
+ * that already start with the marker) become the marker followed by the SHA-256 of their UTF-16
+ * code units.
+ */
+export function safeKey(key: string): string {
+  if (isWellFormed(key) && !key.startsWith(HASHED_KEY_MARKER)) return key;
+  return HASHED_KEY_MARKER + createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex');
+}
+
+/** Builds stored keys for one prefix (or none). */
+export function keyBuilder(prefix: string | undefined): (key: string) => string {
+  if (prefix === undefined) return safeKey;
+  const head = `${prefix}:`;
+  return (key) => head + safeKey(key);
+}
+
+/** The SCAN MATCH pattern for every key stored under `prefix`, with glob characters escaped. */
+export function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\*?[\]]/g, '\\$&')}:*`;
+}

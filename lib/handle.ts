@@ -21,7 +21,7 @@ export function helpersOf(plan: CallPlan): PlanHelpers {
     invalidateCacheByTags: (tags, scope, args) => invalidateTagsOf(plan, tags, scope, args),
     invalidateCacheByPrefix: (scope, args) => invalidatePrefixOf(plan, scope, args),
     refreshCache: (scope, args) => refresh(plan, scope, args),
-    getCacheKey: (scope, args) => renderFullKey(plan, { fn: plan.fn, signature: plan.signature, scope, args }),
+    getCacheKey: (scope, args) => renderFullKey(plan, args, scope),
   };
 }
 

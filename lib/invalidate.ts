@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { CacheInstance } from './backends/backend';
 import { CacheConfigError } from './errors';
 import { TAG_KEY_PREFIX } from './keys/key-parts';
@@ -50,7 +51,21 @@ export async function invalidateCachePrefix(prefix: string, options: InvalidateO
   await bumpTags(backend, settings, [TAG_KEY_PREFIX + prefix], 'prefix');
 }
 
+const invalidateOptionsSchema = z.strictObject({
+  cacheAlias: z.string().min(1).optional(),
+  cacheInstance: z.custom<CacheInstance>((v) => typeof v === 'object' && v !== null && typeof (v as CacheInstance).delete === 'function').optional(),
+  backendTimeoutMs: z.number().positive().finite().optional(),
+});
+
 function target(api: string, options: InvalidateOptions): { backend: CacheInstance; settings: GuardSettings } {
+  const checked = invalidateOptionsSchema.safeParse(options);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const option = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? '?') : String(issue?.path[0] ?? '?');
+    const received = (options as Record<string, unknown>)[option];
+    const allowed = 'known options are cacheAlias (a non-empty string), cacheInstance (a backend) and backendTimeoutMs (milliseconds > 0)';
+    throw new CacheConfigError(`${api}(): option "${option}" is not valid; received ${describeValue(received)}; ${allowed}`, { option, received });
+  }
   if (options.cacheAlias !== undefined && options.cacheInstance !== undefined) {
     throw new CacheConfigError(`${api}(): options "cacheAlias" and "cacheInstance" cannot be used together`, { option: 'cacheAlias' });
   }

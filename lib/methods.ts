@@ -1,4 +1,5 @@
 import { CacheConfigError } from './errors';
+import { describeValue } from './options/describe-value';
 import { attachHelpers, attachScopeFirstHelpers, helpersOf, makeCallable } from './handle';
 import { compilePlan } from './plan/compile-plan';
 import { runCached } from './runtime/run-cached';
@@ -37,10 +38,16 @@ export function cachedMethod<P extends object, K extends AsyncMethodNames<P>>(
   options?: CachedMethodOptions<P, P[K]>,
 ): CachedMethodHandle<P, ArgsOf<P[K]>, ResultOf<P[K]>>;
 export function cachedMethod(Class: { prototype: object; name?: string }, name: string, options: { static?: boolean } = {}): unknown {
-  const { static: isStatic, ...rest } = options ?? {};
-  const owner: object = isStatic ? Class : Class.prototype;
-  const original: unknown = (owner as Record<string, unknown>)[name];
   const where = `cachedMethod(${className(Class)}, "${name}")`;
+  const { static: isStatic, ...rest } = options ?? {};
+  if (isStatic !== undefined && typeof isStatic !== 'boolean') {
+    throw new CacheConfigError(`${where}: option "static" must be true or false; received ${describeValue(isStatic)}`, { option: 'static', received: isStatic });
+  }
+  const owner: object = isStatic ? Class : Class.prototype;
+  if (isInstalled(owner, name)) {
+    throw new CacheConfigError(`${where}: "${name}" is already cached; cache each member once`, { option: 'name', received: name });
+  }
+  const original: unknown = (owner as Record<string, unknown>)[name];
   if (typeof original !== 'function') {
     throw new CacheConfigError(`${where}: ${isStatic ? 'the class' : 'the prototype'} has no method "${name}"; received ${typeof original}`, {
       option: 'name',
@@ -55,7 +62,7 @@ export function cachedMethod(Class: { prototype: object; name?: string }, name: 
   Object.defineProperty(owner, name, {
     configurable: true,
     enumerable: false,
-    get(this: object) {
+    get: markInstalled(function (this: object) {
       let view = bound.get(this);
       if (!view) {
         const scope = this;
@@ -64,7 +71,7 @@ export function cachedMethod(Class: { prototype: object; name?: string }, name: 
         bound.set(this, view);
       }
       return view;
-    },
+    }),
     set(this: object, value: unknown) {
       // Assigning on an instance shadows the cached method there, as for any own property.
       Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true });
@@ -86,6 +93,9 @@ export function cachedProperty<P extends object, K extends AsyncPropertyNames<P>
   options?: CachedOptions<[], P[K] extends () => infer R ? R : P[K], P>,
 ): CachedPropertyHandle<P, P[K] extends () => infer R ? R : P[K]> {
   const where = `cachedProperty(${className(Class)}, "${name}")`;
+  if (isInstalled(Class.prototype, name)) {
+    throw new CacheConfigError(`${where}: "${name}" is already cached; cache each member once`, { option: 'name', received: name });
+  }
   const descriptor = findDescriptor(Class.prototype, name);
   const original = descriptor?.get ?? descriptor?.value;
   if (typeof original !== 'function' || (!descriptor?.get && (original as AnyArgsFunction).length > 0)) {
@@ -95,13 +105,27 @@ export function cachedProperty<P extends object, K extends AsyncPropertyNames<P>
   Object.defineProperty(Class.prototype, name, {
     configurable: true,
     enumerable: false,
-    get(this: object) {
+    get: markInstalled(function (this: object) {
       return runCached(plan, this, []);
-    },
+    }),
   });
   const handle = {};
   attachScopeFirstHelpers(handle, helpersOf(plan));
   return handle as CachedPropertyHandle<P, P[K] extends () => infer R ? R : P[K]>;
+}
+
+// Marks the accessors this module installs, so that caching a member twice is refused instead of
+// wrapping the cached view (whose parameter names are lost) a second time.
+const INSTALLED = Symbol('easy-cache.installed');
+
+function markInstalled<F extends (this: object) => unknown>(getter: F): F {
+  Object.defineProperty(getter, INSTALLED, { value: true });
+  return getter;
+}
+
+function isInstalled(owner: object, name: string): boolean {
+  const getter = findDescriptor(owner, name)?.get as { [INSTALLED]?: boolean } | undefined;
+  return getter?.[INSTALLED] === true;
 }
 
 function findDescriptor(prototype: object, name: string): PropertyDescriptor | undefined {

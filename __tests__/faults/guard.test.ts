@@ -94,14 +94,21 @@ describe('a failing backend never breaks the caller', () => {
     expect(await get()).toBe(1);
     expect(await get()).toBe(2);
     expect(reported[0]).toBeInstanceOf(CacheConfigError);
-    expect(reported[0]?.message).toMatch(/timeout function must return/);
+    expect(reported[0]?.message).toMatch(/timeout function must return .*; it returned NaN;/);
   });
 
   it('returns a value it cannot store (a function inside) and reports why', async () => {
     const reported: Error[] = [];
     let runs = 0;
-    const get = cached(async () => ({ run: ++runs, callback: () => 1 }), { cacheKey: 'fn-value', cacheInstance: new MemoryCache(), onError: (e) => reported.push(e) });
+    const events: string[] = [];
+    const get = cached(async () => ({ run: ++runs, callback: () => 1 }), {
+      cacheKey: 'fn-value',
+      cacheInstance: new MemoryCache(),
+      onError: (e) => reported.push(e),
+      onEvent: (event) => events.push(event.type),
+    });
     expect((await get()).run).toBe(1);
+    expect(events).toEqual(['miss', 'backend-error']);
     expect((await get()).run).toBe(2);
     expect(reported[0]).toBeInstanceOf(SerializationError);
   });
@@ -118,7 +125,7 @@ describe('a failing backend never breaks the caller', () => {
     await get();
     await get();
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]?.[0])).toMatch(/\[easy-cache\] cached\(anonymous function\): get failed for key global/);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/\[easy-cache\] cached\(anonymous function\): backend get failed for key global: injected failure/);
     warn.mockRestore();
   });
 

@@ -1,4 +1,4 @@
-import { CacheConfigError, CacheTemplateError, MemoryCache, cached, cachedMethod, cacheExports, caches } from '../../lib';
+import { CacheConfigError, CacheTemplateError, MemoryCache, cached, cachedMethod, cacheExports, caches, invalidateCacheKey, invalidateCacheTags } from '../../lib';
 
 async function getUser(id: number, tenant = 'main') {
   return { id, tenant };
@@ -81,6 +81,21 @@ describe('cached() refuses bad options with a CacheConfigError naming the option
       }
     }
     expect(() => cachedMethod(Shop, 'missing' as never)).toThrow(/has no method "missing"/);
+    expect(() => cachedMethod(Shop, 'list', { static: 'yes' } as never)).toThrow(/option "static" must be true or false; received "yes"/);
+    cachedMethod(Shop, 'list');
+    expect(() => cachedMethod(Shop, 'list')).toThrow(/"list" is already cached; cache each member once/);
     expect(() => cacheExports({ VERSION: 1 }, { VERSION: {} } as never)).toThrow(/export "VERSION" is not a function/);
+  });
+});
+
+describe('the free invalidation functions check their input', () => {
+  it.each([
+    ['a misspelt option', () => invalidateCacheKey('k', { cacheAlais: 'x' } as never), /option "cacheAlais" is not valid/],
+    ['a negative bound', () => invalidateCacheKey('k', { backendTimeoutMs: -5 }), /option "backendTimeoutMs" is not valid; received -5/],
+    ['an empty key', () => invalidateCacheKey(''), /key must be a non-empty string/],
+    ['no tags', () => invalidateCacheTags([]), /tags must be a non-empty string or a non-empty list of them/],
+  ])('refuses %s', async (_label, call, message) => {
+    await expect(call()).rejects.toThrow(message);
+    await expect(call()).rejects.toBeInstanceOf(CacheConfigError);
   });
 });

@@ -1,4 +1,5 @@
 import { CacheKeyError } from '../errors';
+import { describeValue } from '../options/describe-value';
 import { compileNameList, compileTemplate } from '../keys/compile-template';
 import type { FunctionSignature } from '../keys/parameter-names';
 import { callHook, toCallHook } from './call-function';
@@ -26,7 +27,7 @@ export function compileTextPlan(
         const text = callHook(hook, { fn, signature, scope, args });
         if (typeof text === 'string' && text.length > 0) return text;
         if (typeof text === 'number' && Number.isFinite(text)) return String(text);
-        throw new CacheKeyError(`${where.label}: the ${where.option} function must return a non-empty string; it returned ${typeof text}`);
+        throw new CacheKeyError(`${where.label}: the ${where.option} function must return a non-empty string; it returned ${describeValue(text)}`);
       },
       assertArgsGiven: NO_CHECK,
     };

@@ -64,9 +64,9 @@ async function store(
   }
   // Checked last, right before the write: an invalidation that landed while we computed wins.
   if (flight.fenced || session.down) return;
-  await session.attempt('set', key, () => session.backend.set(key, makeEntry(value, all), timeout), undefined);
+  const stored = await session.attempt('set', key, () => session.backend.set(key, makeEntry(value, all), timeout).then(() => true), false);
   const { onEvent } = plan.settings;
-  if (!session.down && (onEvent || hasGlobalListeners())) {
+  if (stored && (onEvent || hasGlobalListeners())) {
     emitEvent({ type: 'set', function: plan.label, key, tags: all ? Object.keys(all) : [] }, onEvent);
   }
 }

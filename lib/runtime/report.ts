@@ -23,7 +23,9 @@ export function warnAtMostOncePerSecond(error: EasyCacheError, info: ErrorInfo, 
   if (last !== undefined && now - last < QUIET_MS) return;
   if (lastWarningBySource.size > 1000) lastWarningBySource.clear();
   lastWarningBySource.set(source, now);
-  console.warn(`[easy-cache] ${info.function}: ${info.operation} failed for key ${info.key ?? '-'}: ${error.message}`);
+  // Messages of errors the core wraps already name the function, the operation and the key.
+  const text = error.message.startsWith(info.function) ? error.message : `${info.function}: ${info.operation} failed for key ${info.key ?? '-'}: ${error.message}`;
+  console.warn(`[easy-cache] ${text}`);
 }
 
 let globalHandler: ErrorHandler | undefined;

@@ -1,0 +1,288 @@
+import { NOT_FOUND } from '../../lib/backends/backend';
+import { MemoryCache } from '../../lib/backends/memory/memory-cache';
+import { MEMORY_CACHE_DEFAULTS } from '../../lib/backends/memory/memory-cache-options';
+import { BackendError, CacheConfigError, SerializationError } from '../../lib/errors';
+import { taggedJson } from '../../lib/serializer/tagged-json';
+import { describeBackendContract } from '../helpers/backend-contract';
+
+describeBackendContract('MemoryCache', () => new MemoryCache());
+
+/** A MemoryCache on a clock the test moves by hand. */
+function withClock(options: ConstructorParameters<typeof MemoryCache>[0] = {}) {
+  const clock = { now: 1_000_000 };
+  const cache = new MemoryCache({ ...options, now: () => clock.now });
+  return { cache, clock };
+}
+
+describe('MemoryCache: least recently used eviction', () => {
+  it('holds at most maxEntries and evicts the oldest write first', async () => {
+    const cache = new MemoryCache({ maxEntries: 3 });
+    for (const k of ['a', 'b', 'c', 'd']) await cache.set(k, k);
+    expect(cache.size).toBe(3);
+    expect(await cache.get('a')).toBe(NOT_FOUND);
+    expect((await cache.getMany(['b', 'c', 'd'])).size).toBe(3);
+  });
+
+  it('counts a get as use, so the entry read last survives', async () => {
+    const cache = new MemoryCache({ maxEntries: 3 });
+    await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3]]));
+    await cache.get('a');
+    await cache.set('d', 4);
+    expect(await cache.get('b')).toBe(NOT_FOUND);
+    expect(await cache.get('a')).toBe(1);
+  });
+
+  it('counts getMany hits and overwrites as use', async () => {
+    const cache = new MemoryCache({ maxEntries: 3 });
+    await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3]]));
+    await cache.getMany(['a']);
+    await cache.set('b', 20);
+    await cache.set('d', 4);
+    expect([...(await cache.getMany(['a', 'b', 'c', 'd'])).keys()]).toEqual(['a', 'b', 'd']);
+  });
+
+  it('does not evict when a held key is overwritten', async () => {
+    const cache = new MemoryCache({ maxEntries: 2 });
+    await cache.set('a', 1);
+    await cache.set('b', 2);
+    await cache.set('b', 3);
+    expect(cache.size).toBe(2);
+    expect(await cache.get('a')).toBe(1);
+  });
+
+  it('does not count a failed add as use', async () => {
+    const cache = new MemoryCache({ maxEntries: 2 });
+    await cache.set('a', 1);
+    await cache.set('b', 2);
+    expect(await cache.add('a', 10)).toBe(false);
+    await cache.set('c', 3);
+    expect(await cache.get('a')).toBe(NOT_FOUND);
+  });
+
+  it('keeps the order of use right after deletes, expiry, clear and prune', async () => {
+    const { cache, clock } = withClock({ maxEntries: 4 });
+    await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3], ['d', 4]]));
+    await cache.delete('b');
+    await cache.set('e', 5, 1);
+    await cache.get('a');
+    clock.now += 1000;
+    expect(await cache.get('e')).toBe(NOT_FOUND);
+    await cache.set('f', 6);
+    await cache.set('g', 7);
+    // In order of use: c, d, a, f, g -> c goes first.
+    expect([...(await cache.getMany(['a', 'c', 'd', 'f', 'g'])).keys()]).toEqual(['a', 'd', 'f', 'g']);
+    expect(cache.prune()).toBe(0);
+    await cache.clear();
+    expect(cache.size).toBe(0);
+    for (const k of ['x', 'y', 'z', 'w', 'v']) await cache.set(k, k);
+    expect([...(await cache.getMany(['v', 'w', 'x', 'y', 'z'])).keys()]).toEqual(['v', 'w', 'y', 'z']);
+  });
+
+  it('stays bounded under many writes with maxEntries 1', async () => {
+    const cache = new MemoryCache({ maxEntries: 1 });
+    for (let i = 0; i < 1000; i++) await cache.set(`k${i}`, i);
+    expect(cache.size).toBe(1);
+    expect(await cache.get('k999')).toBe(999);
+  });
+
+  it('defaults to 10 000 entries', async () => {
+    expect(MEMORY_CACHE_DEFAULTS.maxEntries).toBe(10_000);
+    const cache = new MemoryCache();
+    await cache.setMany(new Map(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, i])));
+    expect(cache.size).toBe(10_000);
+    expect(await cache.get('k0')).toBe(NOT_FOUND);
+    expect(await cache.get('k1')).toBe(1);
+  });
+});
+
+describe('MemoryCache: expiry on an injected clock', () => {
+  it('keeps fractions of a second', async () => {
+    const { cache, clock } = withClock();
+    await cache.set('k', 'v', 1.25);
+    clock.now += 1249;
+    expect(await cache.get('k')).toBe('v');
+    clock.now += 1;
+    expect(await cache.get('k')).toBe(NOT_FOUND);
+    expect(cache.size).toBe(0);
+  });
+
+  it('applies defaultTimeout when set is given undefined, and null never expires', async () => {
+    const { cache, clock } = withClock({ defaultTimeout: 10 });
+    await cache.set('default', 1);
+    await cache.set('never', 2, null);
+    clock.now += 10_000;
+    expect(await cache.get('default')).toBe(NOT_FOUND);
+    clock.now += 1e12;
+    expect(await cache.get('never')).toBe(2);
+  });
+
+  it('lets add replace an expired entry and delete report it as absent', async () => {
+    const { cache, clock } = withClock();
+    await cache.set('a', 'old', 1);
+    await cache.set('d', 'old', 1);
+    clock.now += 1000;
+    expect(await cache.add('a', 'new')).toBe(true);
+    expect(await cache.get('a')).toBe('new');
+    expect(await cache.delete('d')).toBe(false);
+  });
+
+  it('reclaims expired entries under LRU pressure and through prune()', async () => {
+    const { cache, clock } = withClock({ maxEntries: 3 });
+    await cache.set('short-1', 1, 1);
+    await cache.set('short-2', 2, 1);
+    await cache.set('long', 3, 100);
+    clock.now += 2000;
+    expect(cache.size).toBe(3);
+    await cache.set('new', 4);
+    expect(cache.size).toBe(3);
+    expect(cache.prune()).toBe(1);
+    expect(cache.size).toBe(2);
+    expect(await cache.get('long')).toBe(3);
+  });
+
+  it('starts no timers', async () => {
+    jest.useFakeTimers();
+    try {
+      const cache = new MemoryCache({ defaultTimeout: 5 });
+      await cache.set('a', 1);
+      await cache.set('b', 2, 0.5);
+      await cache.add('c', 3, 60);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('expires on the real clock too', async () => {
+    const cache = new MemoryCache();
+    await cache.set('k', 'v', 0.05);
+    expect(await cache.get('k')).toBe('v');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await cache.get('k')).toBe(NOT_FOUND);
+  });
+
+  it.each([NaN, '5', {}])('rejects a timeout of %p with CacheConfigError and stores nothing', async (timeout) => {
+    const cache = new MemoryCache();
+    await expect(cache.set('k', 1, timeout as number)).rejects.toThrow(CacheConfigError);
+    await expect(cache.add('k', 1, timeout as number)).rejects.toThrow(/timeout must be a number of seconds/);
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('MemoryCache: copies', () => {
+  it('hands out a fresh copy on every read by default', async () => {
+    const cache = new MemoryCache();
+    const original = { list: [1, 2], at: new Date(0) };
+    await cache.set('k', original);
+    original.list.push(3);
+    const first = (await cache.get('k')) as typeof original;
+    first.list.push(4);
+    first.at.setTime(5);
+    expect(await cache.get('k')).toStrictEqual({ list: [1, 2], at: new Date(0) });
+    expect(await cache.get('k')).not.toBe(await cache.get('k'));
+  });
+
+  it('copies through getMany too', async () => {
+    const cache = new MemoryCache();
+    await cache.set('k', { n: 1 });
+    const found = (await cache.getMany(['k'])).get('k') as { n: number };
+    found.n = 2;
+    expect(await cache.get('k')).toStrictEqual({ n: 1 });
+  });
+
+  it('returns the same reference with copy: false, and stores even what cannot be serialized', async () => {
+    const cache = new MemoryCache({ copy: false });
+    const value = { fn: () => 1 };
+    await cache.set('k', value);
+    expect(await cache.get('k')).toBe(value);
+  });
+
+  it('encodes objects through the given serializer', async () => {
+    const calls: string[] = [];
+    const cache = new MemoryCache({
+      serializer: {
+        encode: (value) => (calls.push('encode'), taggedJson.encode(value)),
+        decode: (text) => (calls.push('decode'), taggedJson.decode(text)),
+      },
+    });
+    await cache.set('object', { a: 1 });
+    await cache.set('string', 'text');
+    expect(await cache.get('object')).toStrictEqual({ a: 1 });
+    expect(await cache.get('string')).toBe('text');
+    expect(calls).toEqual(['encode', 'decode']);
+  });
+
+  it('keeps the previous value when a set cannot encode the new one', async () => {
+    const cache = new MemoryCache();
+    await cache.set('k', 'old');
+    await expect(cache.set('k', { f: Symbol('x') })).rejects.toThrow(SerializationError);
+    expect(await cache.get('k')).toBe('old');
+  });
+});
+
+describe('MemoryCache: close', () => {
+  it('empties the cache and rejects later calls with BackendError naming the operation', async () => {
+    const cache = new MemoryCache();
+    await cache.set('k', 1);
+    await cache.close();
+    expect(cache.size).toBe(0);
+    await expect(cache.get('k')).rejects.toThrow(BackendError);
+    await expect(cache.set('k', 1)).rejects.toMatchObject({ operation: 'set', key: 'k' });
+    await expect(cache.getMany(['k'])).rejects.toThrow(/getMany after close\(\)/);
+    await expect(cache.setMany(new Map([['k', 1]]))).rejects.toThrow(BackendError);
+    await expect(cache.add('k', 1)).rejects.toThrow(BackendError);
+    await expect(cache.delete('k')).rejects.toThrow(BackendError);
+    await expect(cache.clear()).rejects.toThrow(BackendError);
+    await expect(cache.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('MemoryCache: options', () => {
+  it('exposes backendTimeoutMs only when given', () => {
+    expect(new MemoryCache().backendTimeoutMs).toBeUndefined();
+    expect(new MemoryCache({ backendTimeoutMs: 40 }).backendTimeoutMs).toBe(40);
+  });
+
+  it('accepts every option at once', () => {
+    expect(
+      () =>
+        new MemoryCache({ maxEntries: 5, copy: false, serializer: taggedJson, defaultTimeout: 1.5, backendTimeoutMs: 10, now: Date.now }),
+    ).not.toThrow();
+    expect(() => new MemoryCache({ defaultTimeout: null })).not.toThrow();
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['maxEntries', 0, /option "maxEntries" must be a positive integer; received 0/],
+    ['maxEntries', -1, /"maxEntries" must be a positive integer; received -1/],
+    ['maxEntries', 1.5, /"maxEntries" must be a positive integer; received 1.5/],
+    ['maxEntries', Infinity, /"maxEntries" must be a positive integer; received Infinity/],
+    ['maxEntries', '10', /"maxEntries" must be a positive integer; received "10"/],
+    ['copy', 'yes', /"copy" must be a boolean; received "yes"/],
+    ['serializer', { encode: () => '' }, /"serializer" must be an object with encode\(value\) and decode\(text\) functions; received an object/],
+    ['defaultTimeout', 0, /"defaultTimeout" must be a positive finite number of seconds or null; received 0/],
+    ['defaultTimeout', Infinity, /"defaultTimeout" must be .*received Infinity/],
+    ['backendTimeoutMs', -5, /"backendTimeoutMs" must be a positive finite number of milliseconds; received -5/],
+    ['now', 5, /"now" must be a function returning milliseconds; received 5/],
+  ])('refuses %s = %p with CacheConfigError naming the option', (option, value, message) => {
+    const make = () => new MemoryCache({ [option]: value });
+    expect(make).toThrow(CacheConfigError);
+    expect(make).toThrow(message);
+    try {
+      make();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'E_CACHE_CONFIG', option, received: value });
+    }
+  });
+
+  it('refuses an unknown option name, listing the known ones', () => {
+    const make = () => new MemoryCache({ maxEntires: 5 } as unknown as ConstructorParameters<typeof MemoryCache>[0]);
+    expect(make).toThrow(/"maxEntires" is not an option of MemoryCache; known options are maxEntries, copy, serializer/);
+    expect(make).toThrow(expect.objectContaining({ option: 'maxEntires', received: 5 }));
+  });
+
+  it('refuses options that are not an object', () => {
+    const make = () => new MemoryCache(5 as unknown as ConstructorParameters<typeof MemoryCache>[0]);
+    expect(make).toThrow(CacheConfigError);
+    expect(make).toThrow(/options must be an object/);
+  });
+});

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { CacheConfigError } from '../../errors';
+import type { Serializer } from '../../serializer/serializer';
+import { taggedJson } from '../../serializer/tagged-json';
+
+/** Options of `new MemoryCache(options)`. Unknown names are a `CacheConfigError`. */
+export interface MemoryCacheOptions {
+  /**
+   * How many entries the cache holds; storing one more evicts the least recently used (reads
+   * count as use). Expired entries that nobody reads age out the same way.
+   * @default 10000
+   * @example new MemoryCache({ maxEntries: 50_000 })
+   */
+  maxEntries?: number;
+  /**
+   * Store an encoded copy of each object (through `serializer`) and decode a fresh copy on every
+   * read, so callers can mutate what they get without changing the cache, and the memory backend
+   * returns what Redis or Memcached would. `false` stores references: faster, but callers must
+   * not mutate what they get, and nothing checks that a value could be serialized. Primitives are
+   * immutable, so they are never encoded in either mode.
+   * @default true
+   * @example new MemoryCache({ copy: false })
+   */
+  copy?: boolean;
+  /**
+   * Encodes and decodes the copies kept with `copy: true` (unused with `copy: false`).
+   * @default taggedJson
+   * @example new MemoryCache({ serializer: { encode: JSON.stringify, decode: JSON.parse } })
+   */
+  serializer?: Serializer;
+  /**
+   * Seconds an entry lives when `set` is given no timeout (`undefined`); `null` never expires.
+   * Fractions of a second are kept (in milliseconds).
+   * @default null
+   * @example new MemoryCache({ defaultTimeout: 300 })
+   */
+  defaultTimeout?: number | null;
+  /**
+   * The bound in milliseconds on one call to this backend; a function's own `backendTimeoutMs`
+   * wins. Unset, the library's default applies.
+   * @default undefined
+   * @example new MemoryCache({ backendTimeoutMs: 50 })
+   */
+  backendTimeoutMs?: number;
+  /**
+   * The clock, in milliseconds like `Date.now`. Meant for tests that move time by hand; the cache
+   * starts no timers either way.
+   * @default Date.now
+   * @example let t = 0; const cache = new MemoryCache({ now: () => t });
+   */
+  now?: () => number;
+}
+
+/** `MemoryCacheOptions` with every default applied. */
+export interface ResolvedMemoryCacheOptions {
+  readonly maxEntries: number;
+  readonly copy: boolean;
+  readonly serializer: Serializer;
+  readonly defaultTimeout: number | null;
+  readonly backendTimeoutMs: number | undefined;
+  readonly now: () => number;
+}
+
+/** The defaults of `MemoryCacheOptions`. */
+export const MEMORY_CACHE_DEFAULTS = Object.freeze({
+  maxEntries: 10_000,
+  copy: true,
+  defaultTimeout: null,
+});
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const isSerializer = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && isFunction((value as Serializer).encode) && isFunction((value as Serializer).decode);
+
+const schema = z.strictObject({
+  maxEntries: z.number().int().positive().optional(),
+  copy: z.boolean().optional(),
+  serializer: z.custom<Serializer>(isSerializer).optional(),
+  defaultTimeout: z.number().positive().finite().nullable().optional(),
+  backendTimeoutMs: z.number().positive().finite().optional(),
+  now: z.custom<() => number>(isFunction).optional(),
+});
+
+/** What each option accepts, for error messages. */
+const ALLOWED: Record<keyof MemoryCacheOptions, string> = {
+  maxEntries: 'a positive integer',
+  copy: 'a boolean',
+  serializer: 'an object with encode(value) and decode(text) functions',
+  defaultTimeout: 'a positive finite number of seconds or null',
+  backendTimeoutMs: 'a positive finite number of milliseconds',
+  now: 'a function returning milliseconds',
+};
+
+/** Validates `options` and applies the defaults; throws `CacheConfigError` naming the bad option. */
+export function resolveMemoryCacheOptions(options: unknown): ResolvedMemoryCacheOptions {
+  const parsed = schema.safeParse(options ?? {});
+  if (!parsed.success) throw toConfigError(parsed.error.issues[0], options);
+  const o = parsed.data;
+  return Object.freeze({
+    maxEntries: o.maxEntries ?? MEMORY_CACHE_DEFAULTS.maxEntries,
+    copy: o.copy ?? MEMORY_CACHE_DEFAULTS.copy,
+    serializer: o.serializer ?? taggedJson,
+    defaultTimeout: o.defaultTimeout === undefined ? MEMORY_CACHE_DEFAULTS.defaultTimeout : o.defaultTimeout,
+    backendTimeoutMs: o.backendTimeoutMs,
+    now: o.now ?? Date.now,
+  });
+}
+
+function toConfigError(issue: z.core.$ZodIssue | undefined, options: unknown): CacheConfigError {
+  const known = Object.keys(ALLOWED).join(', ');
+  if (issue?.code === 'unrecognized_keys') {
+    const option = issue.keys[0] ?? '';
+    return new CacheConfigError(`new MemoryCache(options): "${option}" is not an option of MemoryCache; known options are ${known}`, {
+      option,
+      received: (options as Record<string, unknown>)[option],
+    });
+  }
+  const option = issue?.path[0];
+  if (typeof option !== 'string' || !(option in ALLOWED)) {
+    return new CacheConfigError(`new MemoryCache(options): options must be an object with any of ${known}; received ${show(options)}`, {
+      received: options,
+    });
+  }
+  const received = (options as Record<string, unknown>)[option];
+  return new CacheConfigError(
+    `new MemoryCache(options): option "${option}" must be ${ALLOWED[option as keyof MemoryCacheOptions]}; received ${show(received)}`,
+    { option, received },
+  );
+}
+
+/** Short, safe text for a received value (never throws, even for symbols and cycles). */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  return String(value);
+}

@@ -23,7 +23,8 @@ describe('a failing backend never breaks the caller', () => {
     expect(runs()).toBe(2);
     expect(reported[0]?.error).toBeInstanceOf(BackendError);
     expect(reported[0]?.error.cause).toEqual(new Error('injected failure'));
-    expect(reported[0]?.info).toMatchObject({ operation: 'get', key: 'item:1', function: 'cached(anonymous function)' });
+    // The entry and its tag versions are read together; the first failure is reported.
+    expect(reported[0]?.info).toMatchObject({ operation: 'getMany', key: 'tag:items', function: 'cached(anonymous function)' });
     // After the first failure a call goes on without the backend: one report per call.
     expect(reported).toHaveLength(2);
   });
@@ -36,7 +37,7 @@ describe('a failing backend never breaks the caller', () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(35);
     expect(elapsed).toBeLessThan(200);
-    expect(reported.map((r) => r.info.operation)).toEqual(['get']);
+    expect(reported.map((r) => r.info.operation)).toEqual(['getMany']);
     expect(reported[0]?.error.message).toMatch(/took longer than 40 ms/);
   });
 

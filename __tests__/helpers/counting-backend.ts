@@ -4,7 +4,9 @@ export type Operation = 'get' | 'getMany' | 'set' | 'setMany' | 'add' | 'delete'
 
 /** Wraps a real backend and records each call, so tests can assert how many round trips a call costs. */
 export class CountingBackend implements CacheInstance {
-  readonly calls: { op: Operation; keys: string[] }[] = [];
+  /** Each call with the number of earlier calls still pending when it was made (1+ means sent in the same round trip). */
+  readonly calls: { op: Operation; keys: string[]; pendingAtCall: number }[] = [];
+  #pending = 0;
   readonly inner: CacheInstance;
   readonly inProcess: boolean | undefined;
   readonly backendTimeoutMs: number | undefined;
@@ -26,28 +28,30 @@ export class CountingBackend implements CacheInstance {
     this.calls.length = 0;
   }
 
+  #track<T>(op: Operation, keys: string[], run: () => Promise<T>): Promise<T> {
+    this.calls.push({ op, keys, pendingAtCall: this.#pending });
+    this.#pending++;
+    return run().finally(() => {
+      this.#pending--;
+    });
+  }
+
   get(key: string): Promise<unknown> {
-    this.calls.push({ op: 'get', keys: [key] });
-    return this.inner.get(key);
+    return this.#track('get', [key], () => this.inner.get(key));
   }
   getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
-    this.calls.push({ op: 'getMany', keys: [...keys] });
-    return this.inner.getMany(keys);
+    return this.#track('getMany', [...keys], () => this.inner.getMany(keys));
   }
   set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    this.calls.push({ op: 'set', keys: [key] });
-    return this.inner.set(key, value, timeout);
+    return this.#track('set', [key], () => this.inner.set(key, value, timeout));
   }
   setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
-    this.calls.push({ op: 'setMany', keys: [...entries.keys()] });
-    return this.inner.setMany(entries, timeout);
+    return this.#track('setMany', [...entries.keys()], () => this.inner.setMany(entries, timeout));
   }
   add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    this.calls.push({ op: 'add', keys: [key] });
-    return this.inner.add(key, value, timeout);
+    return this.#track('add', [key], () => this.inner.add(key, value, timeout));
   }
   delete(key: string): Promise<boolean> {
-    this.calls.push({ op: 'delete', keys: [key] });
-    return this.inner.delete(key);
+    return this.#track('delete', [key], () => this.inner.delete(key));
   }
 }

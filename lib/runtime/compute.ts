@@ -3,7 +3,7 @@ import type { CallFacts } from '../plan/call-function';
 import { tagKeyOf, type CallPlan } from '../plan/compile-plan';
 import { DO_NOT_STORE } from '../plan/timeout-plan';
 import { makeEntry, type TagVersions } from '../tags/entry';
-import { readTagVersions } from '../tags/tag-versions';
+import { readTagVersions, type TagRead } from '../tags/tag-versions';
 import { CacheKeyError, EasyCacheError } from '../errors';
 import { emitEvent, hasGlobalListeners } from './events';
 import type { Flight } from './flights';
@@ -21,6 +21,7 @@ export function startFlight(
   key: string,
   tagKeys: readonly string[],
   flights: Map<string, Flight>,
+  prefetched?: TagRead,
 ): Promise<unknown> {
   const flight: { promise: Promise<unknown>; tagKeys: readonly string[]; fenced: boolean } = {
     promise: NEVER,
@@ -28,7 +29,7 @@ export function startFlight(
     fenced: false,
   };
   flights.set(key, flight);
-  flight.promise = computeAndStore(plan, session, facts, key, flight).finally(() => {
+  flight.promise = computeAndStore(plan, session, facts, key, flight, prefetched).finally(() => {
     if (flights.get(key) === flight) flights.delete(key);
   });
   return flight.promise;
@@ -37,8 +38,15 @@ export function startFlight(
 // A placeholder until the real promise is assigned a few lines later, synchronously.
 const NEVER: Promise<unknown> = new Promise(() => undefined);
 
-async function computeAndStore(plan: CallPlan, session: BackendSession, facts: CallFacts, key: string, flight: Flight): Promise<unknown> {
-  const versions = flight.tagKeys.length > 0 ? await readTagVersions(session, flight.tagKeys) : undefined;
+async function computeAndStore(
+  plan: CallPlan,
+  session: BackendSession,
+  facts: CallFacts,
+  key: string,
+  flight: Flight,
+  prefetched: TagRead | undefined,
+): Promise<unknown> {
+  const versions = flight.tagKeys.length > 0 ? await readTagVersions(session, flight.tagKeys, prefetched) : undefined;
   const value = await plan.fn.apply(facts.scope, facts.args as never[]);
   await store(plan, session, facts, key, flight, value, versions);
   return value;

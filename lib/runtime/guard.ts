@@ -1,5 +1,6 @@
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
 import type { CacheInstance } from '../backends/backend';
+import { DeadlineQueue } from './deadline-queue';
 import { emitEvent, hasGlobalListeners, type CacheEventListener } from './events';
 import { reportError, type ErrorHandler } from './report';
 
@@ -48,8 +49,9 @@ export class BackendSession {
         this.reportProblem(error, operation, key);
         return fallback;
       }
+      // Calls sent together may fail together: one report per user call is enough.
+      const reported = this.#down ? asBackendError(error, this.settings.label, operation, key) : this.report(error, operation, key);
       this.#down = true;
-      const reported = this.report(error, operation, key);
       if (this.settings.strict) throw reported;
       return fallback;
     }
@@ -72,17 +74,15 @@ export class BackendSession {
   }
 
   private report(error: unknown, operation: string, key: string | undefined): EasyCacheError {
-    const wrapped =
-      error instanceof EasyCacheError && !(error instanceof BoundExceeded)
-        ? error
-        : new BackendError(`${this.settings.label}: backend ${operation} failed for key ${key ?? '-'}: ${messageOf(error)}`, {
-            operation,
-            key,
-            cause: error,
-          });
+    const wrapped = asBackendError(error, this.settings.label, operation, key);
     this.reportProblem(wrapped, operation, key);
     return wrapped;
   }
+}
+
+function asBackendError(error: unknown, label: string, operation: string, key: string | undefined): EasyCacheError {
+  if (error instanceof EasyCacheError && !(error instanceof BoundExceeded)) return error;
+  return new BackendError(`${label}: backend ${operation} failed for key ${key ?? '-'}: ${messageOf(error)}`, { operation, key, cause: error });
 }
 
 /** The error a bound produces; always wrapped in a BackendError before anyone sees it. */
@@ -92,18 +92,26 @@ class BoundExceeded extends EasyCacheError {
   }
 }
 
+const queues = new Map<number, DeadlineQueue>();
+
 /** Settles with `promise`, or rejects after `ms`; a late reply changes nothing. `ms` 0 means no bound. */
 export function withBound<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
   if (!(ms > 0) || ms === Infinity) return promise;
+  let queue = queues.get(ms);
+  if (!queue) {
+    queue = new DeadlineQueue(ms);
+    queues.set(ms, queue);
+  }
+  const deadlines = queue;
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BoundExceeded(operation, ms)), ms);
+    const pending = deadlines.add(() => reject(new BoundExceeded(operation, ms)));
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        pending.settled = true;
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        pending.settled = true;
         reject(error);
       },
     );

@@ -5,7 +5,7 @@ import { DEFAULT_OPTIONS } from '../options/defaults';
 import type { CallFacts } from '../plan/call-function';
 import { renderFullKey, tagKeysBefore, type CallPlan } from '../plan/compile-plan';
 import { isEntry } from '../tags/entry';
-import { tagsStillValid } from '../tags/tag-versions';
+import { tagsStillValid, type TagRead } from '../tags/tag-versions';
 import { startFlight } from './compute';
 import { emitEvent, hasGlobalListeners } from './events';
 import { fenceKey, flightsOf } from './flights';
@@ -43,7 +43,10 @@ export function runCached(plan: CallPlan, scope: unknown, args: readonly unknown
   return continueCall(plan, scope, args, key, backend, stored);
 }
 
-/** The rest of a call: read (unless done), check tags, then join or start the key's flight. */
+/**
+ * The rest of a call: read the entry (unless done) and, in the same round trip, the versions of
+ * the tags known before the call; check them; then join or start the key's flight.
+ */
 async function continueCall(
   plan: CallPlan,
   scope: unknown,
@@ -53,11 +56,16 @@ async function continueCall(
   read: unknown,
 ): Promise<unknown> {
   const session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs);
+  const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
+  const tagKeys = plan.tags || plan.prefix ? uniqueTagKeys(plan, facts) : NO_TAGS;
+  // Over a network the tag versions ride along with the entry read; in process that saves nothing.
+  const tagRead = tagKeys.length > 0 && read === UNREAD && !backend.inProcess ? readTags(session, tagKeys) : undefined;
   const stored = read === UNREAD ? await session.attempt('get', key, () => backend.get(key), NOT_FOUND) : read;
+  const prefetched = await tagRead;
   const { onEvent } = plan.settings;
   const observed = onEvent !== undefined || hasGlobalListeners();
   if (isEntry(stored)) {
-    if (stored.length === 2 || (await tagsStillValid(session, stored[2]))) {
+    if (stored.length === 2 || (await tagsStillValid(session, stored[2], prefetched))) {
       if (observed) emitEvent({ type: 'hit', function: plan.label, key }, onEvent);
       return stored[1];
     }
@@ -68,8 +76,15 @@ async function continueCall(
   const flights = flightsOf(backend);
   const running = flights.get(key);
   if (running) return running.promise;
-  const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
-  return startFlight(plan, session, facts, key, uniqueTagKeys(plan, facts), flights);
+  return startFlight(plan, session, facts, key, tagKeys, flights, prefetched);
+}
+
+const NO_TAGS: readonly string[] = [];
+
+/** Reads tag versions; `undefined` when the backend failed (the entry is then a miss and nothing is stored). */
+async function readTags(session: BackendSession, keys: readonly string[]): Promise<TagRead | undefined> {
+  const found = await session.attempt('getMany', keys[0], () => session.backend.getMany(keys), undefined);
+  return found ? { keys, found } : undefined;
 }
 
 /** Calls the function now and stores its value; an older computation of the key is fenced off. */

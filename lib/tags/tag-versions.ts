@@ -7,14 +7,23 @@ import { newTagVersion } from './tag-version';
  * Phase two of a hit: the entry is valid only if every tag it carries still has the version it
  * was stored with. A failed or partial lookup makes it a miss, never a hit.
  */
-export async function tagsStillValid(session: BackendSession, versions: TagVersions): Promise<boolean> {
+export async function tagsStillValid(session: BackendSession, versions: TagVersions, prefetched?: TagRead): Promise<boolean> {
   const tagKeys = Object.keys(versions);
-  const current = await session.attempt('getMany', tagKeys[0], () => session.backend.getMany(tagKeys), undefined);
-  if (!current) return false;
+  // Tags read together with the entry need no second round trip; only the others are read now.
+  const rest = prefetched ? tagKeys.filter((tagKey) => !prefetched.keys.includes(tagKey)) : tagKeys;
+  const current = rest.length === 0 ? undefined : await session.attempt('getMany', rest[0], () => session.backend.getMany(rest), undefined);
+  if (rest.length > 0 && !current) return false;
   for (const tagKey of tagKeys) {
-    if (current.get(tagKey) !== versions[tagKey]) return false;
+    const version = current?.has(tagKey) ? current.get(tagKey) : prefetched?.found.get(tagKey);
+    if (version !== versions[tagKey]) return false;
   }
   return true;
+}
+
+/** Tag versions read ahead, together with the entry: which keys were asked, and what was found. */
+export interface TagRead {
+  readonly keys: readonly string[];
+  readonly found: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -22,9 +31,13 @@ export async function tagsStillValid(session: BackendSession, versions: TagVersi
  * returned are the ones stored, so an invalidation after this read makes the entry stale.
  * Resolves to `undefined` when the backend failed (the value must then not be stored).
  */
-export async function readTagVersions(session: BackendSession, tagKeys: readonly string[]): Promise<TagVersions | undefined> {
+export async function readTagVersions(
+  session: BackendSession,
+  tagKeys: readonly string[],
+  prefetched?: TagRead,
+): Promise<TagVersions | undefined> {
   const { backend } = session;
-  const found = await session.attempt('getMany', tagKeys[0], () => backend.getMany(tagKeys), undefined);
+  const found = prefetched ? prefetched.found : await session.attempt('getMany', tagKeys[0], () => backend.getMany(tagKeys), undefined);
   if (!found) return undefined;
   const versions: Record<string, string> = Object.create(null) as Record<string, string>;
   const missing: string[] = [];

@@ -120,7 +120,7 @@ export function describeHitsAndKeys(backend: BackendFactory): void {
       expect(runs).toBe(3);
     });
 
-    it('costs one get for an untagged hit, and get + getMany for a tagged hit', async () => {
+    it('costs one get for an untagged hit, and get + getMany in one round trip for a tagged hit', async () => {
       const ns = freshNamespace();
       const counting = new CountingBackend(backend());
       const plain = cached(async (id: number) => id, { cacheKey: `${ns}:p:{id}`, cacheInstance: counting });
@@ -135,12 +135,15 @@ export function describeHitsAndKeys(backend: BackendFactory): void {
       counting.reset();
       await tagged(1);
       expect(counting.counts()).toEqual({ get: 1, getMany: 1 });
+      // Over a network the entry and its tag versions are asked for together: one round trip, two commands.
+      if (!counting.inProcess) expect(counting.calls[1]?.pendingAtCall).toBe(1);
       counting.reset();
       await tagged.invalidateCacheByTags([`${ns}:b`], 1);
       expect(counting.counts()).toEqual({ set: 1 });
       counting.reset();
       await tagged(1);
-      expect(counting.calls.map((call) => call.op)).toEqual(['get', 'getMany', 'getMany', 'set']);
+      // A miss after an invalidation reuses the tag versions it read with the entry (over a network).
+      expect(counting.counts()).toEqual({ get: 1, getMany: counting.inProcess ? 2 : 1, set: 1 });
     });
 
     it('returns a copy: mutating a returned object changes nothing cached', async () => {

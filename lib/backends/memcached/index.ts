@@ -1,0 +1,14 @@
+/**
+ * Entry point `easy-cache/memcached`: the Memcached backend. Loading it loads the `memcached`
+ * client (an optional peer dependency); the core entry `easy-cache` never does.
+ *
+ * @example
+ * import { MemcachedCache } from 'easy-cache/memcached';
+ * const cache = new MemcachedCache('127.0.0.1:11211', { prefix: 'app' });
+ */
+export { MemcachedCache, MEMCACHED_MAX_PENDING_CALLS } from './memcached-cache';
+export type { MemcachedServers } from './memcached-cache';
+export { MEMCACHED_DEFAULTS } from './memcached-options';
+export type { MemcachedCacheOptions } from './memcached-options';
+export { toSafeKey, MEMCACHED_MAX_KEY_BYTES, HASHED_KEY_MARKER } from './safe-key';
+export { toExptime, MEMCACHED_MAX_RELATIVE_EXPIRY } from './expiry';

@@ -1,0 +1,257 @@
+import Memcached from 'memcached';
+import { BackendError, CacheKeyError, SerializationError } from '../../errors';
+import type { Serializer } from '../../serializer/serializer';
+import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
+import { dropStalledConnections, guardValueParsing, replaceIssueHandling } from './client-patches';
+import { checkTimeout, toExptime } from './expiry';
+import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions } from './memcached-options';
+import { PendingCalls, asBackendError, type ClientCallback } from './pending-calls';
+import { toSafeKey } from './safe-key';
+
+/** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
+export type MemcachedServers = Memcached | string | readonly string[];
+
+/** Most client calls that may wait for an answer at once; more are refused until some settle. */
+export const MEMCACHED_MAX_PENDING_CALLS = 1000;
+
+/** How many sets `setMany` keeps in flight at once. */
+const SET_MANY_CONCURRENCY = 100;
+
+/**
+ * A `CacheInstance` on one or more memcached servers through the `memcached` client: keys spread
+ * over the servers by the client's consistent hashing, keys the text protocol cannot carry
+ * hashed (see `toSafeKey`), values encoded by a `Serializer`.
+ *
+ * Built from addresses, it owns its client (with the options in docs/backends/memcached.md) and
+ * ends it in `close()`; a client given to it is left open for its owner.
+ *
+ * @example
+ * const cache = new MemcachedCache(['10.0.0.1:11211', '10.0.0.2:11211'], { prefix: 'shop' });
+ * caches.setDefault(cache);
+ */
+export class MemcachedCache implements CacheInstance {
+  /** The bound, in milliseconds, that easy-cache puts on each call to this backend. */
+  readonly backendTimeoutMs: number;
+  readonly #client: Memcached;
+  readonly #ownsClient: boolean;
+  readonly #prefix: string;
+  readonly #serializer: Serializer;
+  readonly #defaultTimeout: number | null;
+  readonly #calls: PendingCalls;
+  #closed = false;
+
+  constructor(servers: MemcachedServers, options?: MemcachedCacheOptions) {
+    const resolved = resolveMemcachedOptions(options);
+    const target = resolveServers(servers);
+    this.backendTimeoutMs = resolved.backendTimeoutMs;
+    this.#prefix = resolved.prefix === undefined ? '' : `${resolved.prefix}:`;
+    this.#serializer = resolved.serializer;
+    this.#defaultTimeout = resolved.defaultTimeout;
+    // Far above the core's bound: only a server that stopped answering gets here.
+    const stallMs = Math.max(1000, 4 * resolved.backendTimeoutMs);
+    this.#ownsClient = !('client' in target);
+    this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs);
+    guardValueParsing(this.#client);
+    const client = this.#client;
+    const onStall = this.#ownsClient ? () => dropStalledConnections(client, stallMs) : () => undefined;
+    this.#calls = new PendingCalls({ limit: MEMCACHED_MAX_PENDING_CALLS, stallMs, onStall });
+  }
+
+  /** The value under `key`, or `NOT_FOUND`; `SerializationError` for data easy-cache did not write. One round trip. */
+  async get(key: string): Promise<unknown> {
+    const safeKey = this.#safeKey(key);
+    const raw = await this.#run('get', key, (done) => this.#client.get(safeKey, done), answer);
+    return raw === undefined ? NOT_FOUND : this.#decode(key, raw);
+  }
+
+  /** The found keys with their values, in the order asked; one `get k1 k2 ...` per server holding some. */
+  async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    // The client never calls back for an empty list.
+    if (keys.length === 0) return found;
+    const safeKeys = keys.map((key) => this.#safeKey(key));
+    const answers = await this.#run('getMany', keys[0], (done) => this.#client.getMulti([...new Set(safeKeys)], done), answer);
+    const values = (answers ?? {}) as Record<string, unknown>;
+    keys.forEach((key, index) => {
+      const safeKey = safeKeys[index] as string;
+      if (found.has(key) || !Object.hasOwn(values, safeKey)) return;
+      found.set(key, this.#decode(key, values[safeKey]));
+    });
+    return found;
+  }
+
+  /** Stores `value` for `timeout` seconds (see `BackendTimeout`); a timeout of 0 or less deletes the key. */
+  async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
+    checkTimeout('set', timeout);
+    const text = this.#encode(key, value);
+    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+    if (seconds !== null && seconds <= 0) {
+      await this.delete(key);
+      return;
+    }
+    await this.#store('set', key, text, seconds);
+  }
+
+  /**
+   * Stores every entry with the same `timeout`. The text protocol has no multi-set, so these are
+   * concurrent `set`s (pipelined per connection, 100 in flight); every value is encoded first, so
+   * one that cannot be encoded stores nothing.
+   */
+  async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
+    checkTimeout('setMany', timeout);
+    const texts = [...entries].map(([key, value]) => [key, this.#encode(key, value)] as const);
+    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+    for (let start = 0; start < texts.length; start += SET_MANY_CONCURRENCY) {
+      const batch = texts.slice(start, start + SET_MANY_CONCURRENCY);
+      await Promise.all(
+        batch.map(([key, text]) =>
+          seconds !== null && seconds <= 0 ? this.delete(key) : this.#store('setMany', key, text, seconds),
+        ),
+      );
+    }
+  }
+
+  /** Memcached `add`: stores only if `key` holds nothing and resolves to whether it stored. */
+  async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
+    checkTimeout('add', timeout);
+    const text = this.#encode(key, value);
+    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+    const safeKey = this.#safeKey(key);
+    if (seconds !== null && seconds <= 0) return false;
+    return this.#run(
+      'add',
+      key,
+      (done) => this.#client.add(safeKey, text, toExptime(seconds), done),
+      (error, result) => {
+        if ((error as { notStored?: unknown } | undefined)?.notStored === true) return false;
+        return stored('add', key, error, result);
+      },
+    );
+  }
+
+  /** Removes `key`; resolves to whether memcached held it. */
+  async delete(key: string): Promise<boolean> {
+    const safeKey = this.#safeKey(key);
+    return this.#run('delete', key, (done) => this.#client.del(safeKey, done), (error, result) => {
+      if (error !== undefined && error !== null) throw error;
+      return result === true;
+    });
+  }
+
+  /**
+   * Settles every call still waiting (with `BackendError`) and, when this backend built its
+   * client, ends the client's connections. Calls after it reject. Calling it twice is harmless.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#calls.rejectAll(new BackendError('MemcachedCache was closed while the call was waiting', { operation: 'close' }));
+    if (this.#ownsClient) this.#client.end();
+  }
+
+  /** One `set` of encoded text; rejects unless memcached answers STORED. */
+  #store(operation: string, key: string, text: string, seconds: number | null): Promise<void> {
+    const safeKey = this.#safeKey(key);
+    return this.#run(
+      operation,
+      key,
+      (done) => this.#client.set(safeKey, text, toExptime(seconds), done),
+      (error, result) => {
+        stored(operation, key, error, result);
+      },
+    );
+  }
+
+  /** A client call through the pending-call bound; refused once the backend is closed. */
+  #run<T>(
+    operation: string,
+    key: string | undefined,
+    invoke: (done: ClientCallback) => void,
+    interpret: (error: unknown, result: unknown) => T,
+  ): Promise<T> {
+    if (this.#closed) {
+      return Promise.reject(new BackendError(`memcached ${operation}: the MemcachedCache is closed`, { operation, key }));
+    }
+    return this.#calls.run(operation, key, invoke, interpret);
+  }
+
+  /** The memcached key of a caller's key: prefixed, then made safe. */
+  #safeKey(key: string): string {
+    if (typeof key !== 'string') {
+      throw new CacheKeyError(`MemcachedCache: a key must be a string; received ${typeof key}`);
+    }
+    return toSafeKey(this.#prefix + key);
+  }
+
+  /** `value` as text; whatever the serializer throws becomes a `SerializationError`. */
+  #encode(key: string, value: unknown): string {
+    try {
+      return this.#serializer.encode(value);
+    } catch (error) {
+      if (error instanceof SerializationError) throw error;
+      throw new SerializationError(`MemcachedCache: cannot encode the value for ${shown(key)}`, { cause: error });
+    }
+  }
+
+  /** The stored text `raw` as a value; `SerializationError` for anything easy-cache did not write. */
+  #decode(key: string, raw: unknown): unknown {
+    if (typeof raw !== 'string') {
+      // The client turns values stored with flags 2, 4 or 8 (by other clients) into objects, Buffers or numbers.
+      throw new SerializationError(
+        `MemcachedCache: the value under ${shown(key)} was not written by easy-cache (the client read it as ${Buffer.isBuffer(raw) ? 'a Buffer' : typeof raw})`,
+      );
+    }
+    try {
+      return this.#serializer.decode(raw);
+    } catch (error) {
+      if (error instanceof SerializationError) throw error;
+      throw new SerializationError(`MemcachedCache: cannot decode the value under ${shown(key)}`, { cause: error });
+    }
+  }
+}
+
+/** The client's options for a client built from addresses (see docs/backends/memcached.md). */
+function buildClient(addresses: readonly string[], stallMs: number): Memcached {
+  // The connection-pool retry settings are read by the client but missing from its published types.
+  const options: Memcached.options & { minTimeout: number; maxTimeout: number; factor: number } = {
+    // A connection that cannot be had (a burst while the pool is still connecting, a refused connect) is
+    // retried after 10, 20, 40, 80 and 160 ms, instead of the client's 1 s to 60 s back-off.
+    retries: 5,
+    minTimeout: 10,
+    factor: 2,
+    maxTimeout: 160,
+    // Connect timeout; an open connection is closed after `idle` ms without traffic.
+    timeout: stallMs,
+    idle: 5000,
+    // easy-cache makes keys safe itself; the client's md5 compression would count characters, not bytes.
+    keyCompression: false,
+    namespace: '',
+    remove: false,
+  };
+  const client = new Memcached(addresses.length === 1 ? (addresses[0] as string) : [...addresses], options);
+  replaceIssueHandling(client);
+  return client;
+}
+
+/** The result of a client call that answers with a value, after its error is thrown. */
+function answer(error: unknown, result: unknown): unknown {
+  if (error !== undefined && error !== null) throw error;
+  return result;
+}
+
+/** `true` for a STORED answer; anything else (an error, or SERVER_ERROR's `false`) throws. */
+function stored(operation: string, key: string, error: unknown, result: unknown): true {
+  if (error !== undefined && error !== null) throw asBackendError(operation, key, error);
+  if (result !== true) {
+    throw new BackendError(
+      `memcached ${operation}: the server did not store ${shown(key)} (is the value over its item size limit?)`,
+      { operation, key },
+    );
+  }
+  return true;
+}
+
+/** A key for a message, cut after 200 characters. */
+function shown(key: string): string {
+  return JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key);
+}

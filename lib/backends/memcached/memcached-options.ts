@@ -1,0 +1,143 @@
+import type Memcached from 'memcached';
+import { z } from 'zod';
+import { CacheConfigError } from '../../errors';
+import type { Serializer } from '../../serializer/serializer';
+import { taggedJson } from '../../serializer/tagged-json';
+
+/** Options of `new MemcachedCache(servers, options)`. */
+export interface MemcachedCacheOptions {
+  /**
+   * Namespaces every key this backend stores, tag keys included, as `prefix:key`. Applied by
+   * easy-cache, not by the client's `namespace` option.
+   * @default undefined (no prefix)
+   * @example { prefix: 'shop' } // key 'user:1' is stored as 'shop:user:1'
+   */
+  prefix?: string;
+  /**
+   * Turns values into text and back.
+   * @default taggedJson
+   */
+  serializer?: Serializer;
+  /**
+   * Expiry in seconds for calls that give none; `null` keeps entries until memcached evicts them.
+   * @default null
+   * @example { defaultTimeout: 3600 }
+   */
+  defaultTimeout?: number | null;
+  /**
+   * The bound, in milliseconds, that easy-cache puts on each call to this backend (a function's
+   * own `backendTimeoutMs` wins). Calls the client has not answered after
+   * `max(1000, 4 × backendTimeoutMs)` are given up and their connection is dropped.
+   * @default 250
+   */
+  backendTimeoutMs?: number;
+}
+
+/** `MemcachedCacheOptions` after validation, with defaults applied. */
+export interface ResolvedMemcachedOptions {
+  readonly prefix: string | undefined;
+  readonly serializer: Serializer;
+  readonly defaultTimeout: number | null;
+  readonly backendTimeoutMs: number;
+}
+
+/** What `servers` resolved to: a client given by the caller, or addresses to build one from. */
+export type ResolvedServers = { readonly client: Memcached } | { readonly addresses: readonly string[] };
+
+/** Defaults of `MemcachedCacheOptions`. */
+export const MEMCACHED_DEFAULTS = Object.freeze({ defaultTimeout: null, backendTimeoutMs: 250 });
+
+const ALLOWED: Record<keyof MemcachedCacheOptions, string> = {
+  prefix: 'must be a non-empty string',
+  serializer: 'must be an object with encode(value) and decode(text) methods',
+  defaultTimeout: 'must be a positive finite number of seconds or null',
+  backendTimeoutMs: 'must be a positive finite number of milliseconds',
+};
+
+const optionsSchema = z.strictObject({
+  prefix: z.string().min(1).optional(),
+  serializer: z.custom<Serializer>(isSerializer).optional(),
+  defaultTimeout: z.number().positive().finite().nullable().optional(),
+  backendTimeoutMs: z.number().positive().finite().optional(),
+});
+
+/** Validates `options`; a bad one is a `CacheConfigError` naming the option and what is allowed. */
+export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOptions {
+  const parsed = optionsSchema.safeParse(options ?? {});
+  if (!parsed.success) throw toConfigError(parsed.error.issues[0], options);
+  const { prefix, serializer, defaultTimeout, backendTimeoutMs } = parsed.data;
+  return Object.freeze({
+    prefix,
+    serializer: serializer ?? taggedJson,
+    defaultTimeout: defaultTimeout === undefined ? MEMCACHED_DEFAULTS.defaultTimeout : defaultTimeout,
+    backendTimeoutMs: backendTimeoutMs ?? MEMCACHED_DEFAULTS.backendTimeoutMs,
+  });
+}
+
+/**
+ * Validates `servers`: a `memcached` client (anything with its get, getMulti, set, add and del
+ * methods), a `'host:port'` string, or a non-empty list of distinct ones.
+ */
+export function resolveServers(servers: unknown): ResolvedServers {
+  if (isClient(servers)) return { client: servers };
+  const list: unknown[] = Array.isArray(servers) ? servers : [servers];
+  const fault =
+    list.length === 0
+      ? 'is an empty list'
+      : list.some((address) => typeof address !== 'string' || !/^[^\s,]+$/.test(address))
+        ? 'holds something that is not a "host:port" string'
+        : new Set(list).size !== list.length
+          ? 'names a server twice'
+          : undefined;
+  if (fault === undefined) return { addresses: list as string[] };
+  throw new CacheConfigError(
+    `new MemcachedCache(servers): servers ${fault}; expected a memcached client, a "host:port" string or a list of them; received ${show(servers)}`,
+    { option: 'servers', received: servers },
+  );
+}
+
+/** The first zod issue as a `CacheConfigError`. */
+function toConfigError(issue: z.core.$ZodIssue | undefined, options: unknown): CacheConfigError {
+  if (issue?.code === 'unrecognized_keys') {
+    const option = issue.keys[0] ?? '';
+    const known = Object.keys(ALLOWED).join(', ');
+    return new CacheConfigError(
+      `new MemcachedCache(): "${option}" is not an option of MemcachedCache; known options are ${known}`,
+      { option, received: (options as Record<string, unknown>)[option] },
+    );
+  }
+  const option = issue?.path[0];
+  if (typeof option !== 'string' || !(option in ALLOWED)) {
+    return new CacheConfigError(`new MemcachedCache(): options must be an object; received ${show(options)}`, {
+      option: 'options',
+      received: options,
+    });
+  }
+  const received = (options as Record<string, unknown>)[option];
+  return new CacheConfigError(
+    `new MemcachedCache(): option "${option}" ${ALLOWED[option as keyof MemcachedCacheOptions]}; received ${show(received)}`,
+    { option, received },
+  );
+}
+
+/** Whether `value` has the shape of a `Serializer`. */
+function isSerializer(value: unknown): value is Serializer {
+  const candidate = value as Partial<Serializer> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.encode === 'function' && typeof candidate.decode === 'function';
+}
+
+/** Whether `value` has the methods of a `memcached` client that `MemcachedCache` calls. */
+function isClient(value: unknown): value is Memcached {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const methods = value as Record<string, unknown>;
+  return ['get', 'getMulti', 'set', 'add', 'del'].every((name) => typeof methods[name] === 'function');
+}
+
+/** Short text for a received value in a message. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return String(value);
+  return 'an object';
+}

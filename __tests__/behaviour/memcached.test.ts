@@ -1,9 +1,6 @@
 import { MemcachedCache } from '../../lib/backends/memcached';
 import { describeWithMemcached, uniquePrefix } from '../helpers/server-suites';
-import { describeHitsAndKeys } from './suites/hits-and-keys';
-import { describeMethods } from './suites/methods';
-import { describeRaces } from './suites/races';
-import { describeTagsAndPrefixes } from './suites/tags-and-prefixes';
+import { describeCoreBehaviour } from './suites/all';
 
 describeWithMemcached('behaviour on MemcachedCache over two servers', (addresses) => {
   let backend: MemcachedCache;
@@ -13,9 +10,5 @@ describeWithMemcached('behaviour on MemcachedCache over two servers', (addresses
   afterAll(async () => {
     await backend.close();
   });
-  const factory = () => backend;
-  describeHitsAndKeys(factory);
-  describeTagsAndPrefixes(factory);
-  describeRaces(factory);
-  describeMethods(factory);
+  describeCoreBehaviour(() => backend);
 });

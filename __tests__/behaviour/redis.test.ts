@@ -1,10 +1,7 @@
 import Redis, { Cluster } from 'ioredis';
 import { RedisCache } from '../../lib/backends/redis';
 import { describeWithRedis, describeWithRedisCluster, uniquePrefix } from '../helpers/server-suites';
-import { describeHitsAndKeys } from './suites/hits-and-keys';
-import { describeMethods } from './suites/methods';
-import { describeRaces } from './suites/races';
-import { describeTagsAndPrefixes } from './suites/tags-and-prefixes';
+import { describeCoreBehaviour } from './suites/all';
 
 function hostAndPort(address: string): { host: string; port: number } {
   const [host, port] = address.split(':');
@@ -22,11 +19,7 @@ describeWithRedis('behaviour on RedisCache', ([address]) => {
     await backend.clear();
     client.disconnect();
   });
-  const factory = () => backend;
-  describeHitsAndKeys(factory);
-  describeTagsAndPrefixes(factory);
-  describeRaces(factory);
-  describeMethods(factory);
+  describeCoreBehaviour(() => backend);
 });
 
 describeWithRedisCluster('behaviour on RedisCache over a Redis Cluster', (addresses) => {
@@ -40,9 +33,5 @@ describeWithRedisCluster('behaviour on RedisCache over a Redis Cluster', (addres
     await backend.clear();
     cluster.disconnect();
   });
-  const factory = () => backend;
-  describeHitsAndKeys(factory);
-  describeTagsAndPrefixes(factory);
-  describeRaces(factory);
-  describeMethods(factory);
+  describeCoreBehaviour(() => backend);
 });

@@ -142,3 +142,17 @@ describe('a failing backend never breaks the caller', () => {
     expect(global.map((e) => e.type)).toEqual(['backend-error', 'miss']);
   });
 });
+
+describe('strict mode with tags read together with the entry', () => {
+  it('rejects once with BackendError and leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const faulty = new FaultyBackend(new MemoryCache()).alwaysThrow();
+    const get = cached(async (id: number) => id, { cacheKey: 'strict:{id}', tags: ['t:{id}'], cacheInstance: faulty, strict: true, onError: () => undefined });
+    await expect(get(1)).rejects.toBeInstanceOf(BackendError);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+});

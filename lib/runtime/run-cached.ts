@@ -60,8 +60,9 @@ async function continueCall(
   const tagKeys = plan.tags || plan.prefix ? uniqueTagKeys(plan, facts) : NO_TAGS;
   // Over a network the tag versions ride along with the entry read; in process that saves nothing.
   const tagRead = tagKeys.length > 0 && read === UNREAD && !backend.inProcess ? readTags(session, tagKeys) : undefined;
-  const stored = read === UNREAD ? await session.attempt('get', key, () => backend.get(key), NOT_FOUND) : read;
-  const prefetched = await tagRead;
+  const entryRead = read === UNREAD ? session.attempt('get', key, () => backend.get(key), NOT_FOUND) : read;
+  // Awaited together, so that in strict mode a failure of either is never left unhandled.
+  const [stored, prefetched] = await Promise.all([entryRead, tagRead]);
   const { onEvent } = plan.settings;
   const observed = onEvent !== undefined || hasGlobalListeners();
   if (isEntry(stored)) {

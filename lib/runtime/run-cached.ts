@@ -57,9 +57,10 @@ async function continueCall(
 ): Promise<unknown> {
   const session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs);
   const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
-  const tagKeys = plan.tags || plan.prefix ? uniqueTagKeys(plan, facts) : NO_TAGS;
   // Over a network the tag versions ride along with the entry read; in process that saves nothing.
-  const tagRead = tagKeys.length > 0 && read === UNREAD && !backend.inProcess ? readTags(session, tagKeys) : undefined;
+  const prefetch = read === UNREAD && !backend.inProcess && (plan.tags !== undefined || plan.prefix !== undefined);
+  let tagKeys = prefetch ? uniqueTagKeys(plan, facts) : undefined;
+  const tagRead = tagKeys && tagKeys.length > 0 ? readTags(session, tagKeys) : undefined;
   const entryRead = read === UNREAD ? session.attempt('get', key, () => backend.get(key), NOT_FOUND) : read;
   // Awaited together, so that in strict mode a failure of either is never left unhandled.
   const [stored, prefetched] = await Promise.all([entryRead, tagRead]);
@@ -77,10 +78,9 @@ async function continueCall(
   const flights = flightsOf(backend);
   const running = flights.get(key);
   if (running) return running.promise;
+  tagKeys ??= uniqueTagKeys(plan, facts);
   return startFlight(plan, session, facts, key, tagKeys, flights, prefetched);
 }
-
-const NO_TAGS: readonly string[] = [];
 
 /** Reads tag versions; `undefined` when the backend failed (the entry is then a miss and nothing is stored). */
 async function readTags(session: BackendSession, keys: readonly string[]): Promise<TagRead | undefined> {

@@ -8,6 +8,7 @@ export type EasyCacheErrorCode =
 
 /** Base class of every error the library throws or reports. */
 export class EasyCacheError extends Error {
+  /** What kind of error this is, stable across versions; see docs/errors.md. */
   readonly code: EasyCacheErrorCode;
 
   constructor(code: EasyCacheErrorCode, message: string, options?: { cause?: unknown }) {
@@ -40,7 +41,9 @@ export class CacheConfigError extends EasyCacheError {
 
 /** A key, tag or prefix template that cannot be compiled; carries the template and the index of the fault. */
 export class CacheTemplateError extends CacheConfigError {
+  /** The template that could not be compiled. */
   readonly template: string;
+  /** Where in the template the fault is (0-based). */
   readonly index: number;
 
   constructor(message: string, details: { template: string; index: number; option?: string }) {

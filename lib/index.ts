@@ -1,5 +1,9 @@
-// The public API of `easy-cache`: the core and the memory backend. Redis and Memcached live in
-// `easy-cache/redis` and `easy-cache/memcached`, so importing this loads neither client.
+/**
+ * The public API of `easy-cache`: the core and the memory backend. Redis and Memcached live in
+ * `easy-cache/redis` and `easy-cache/memcached`, so importing this loads neither client.
+ *
+ * @module easy-cache
+ */
 export { cached } from './cached';
 export { cachedMethod, cachedProperty } from './methods';
 export { cacheExports } from './exports';
@@ -19,7 +23,7 @@ export type { Serializer } from './serializer/serializer';
 export type { Meta } from './meta';
 export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode } from './errors';
-export type { CacheEvent, CacheEventListener } from './runtime/events';
+export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, SetEvent, InvalidateEvent, BackendErrorEvent } from './runtime/events';
 export type { ErrorHandler, ErrorInfo } from './runtime/report';
 export type { InvalidateOptions } from './invalidate';
 export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions } from './methods';

@@ -9,7 +9,9 @@ import type { GuardSettings } from './runtime/guard';
 
 /** Which backend a free invalidation talks to: one of these, or the default backend. */
 export interface InvalidateOptions {
+  /** The name of a backend registered with `caches.set()`. */
   readonly cacheAlias?: string;
+  /** The backend to use directly. */
   readonly cacheInstance?: CacheInstance;
   /** The bound on the backend call, in milliseconds. @default the backend's, else 250 */
   readonly backendTimeoutMs?: number;

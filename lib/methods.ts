@@ -17,7 +17,10 @@ export type AsyncPropertyNames<P> = {
 }[keyof P] & string;
 
 /** The options of `cachedMethod`: those of `cached()`, plus `static` for a static method. */
-export type CachedMethodOptions<S, F> = CachedOptions<ArgsOf<F>, ResultOf<F>, S> & { readonly static?: boolean };
+export type CachedMethodOptions<S, F> = CachedOptions<ArgsOf<F>, ResultOf<F>, S> & {
+  /** Cache a static method of the class instead of a prototype method. @default false */
+  readonly static?: boolean;
+};
 
 /**
  * Replaces a prototype method (or, with `{ static: true }`, a static method) by its cached form

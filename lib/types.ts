@@ -9,6 +9,7 @@ declare const metaMark: unique symbol;
 /** A function marked with `metaAccepted`: it receives one `Meta` object. */
 export interface MetaFunction<A extends unknown[], R, T, O> {
   (meta: Meta<A, R, T>): O;
+  /** @internal */
   readonly [metaMark]?: true;
 }
 
@@ -92,10 +93,15 @@ export type CachedFunction<A extends unknown[], R, T = unknown> = ((this: T, ...
 
 /** Helpers that take the scope (the instance) first, as on the handles of `cachedMethod` and `cachedProperty`. */
 export interface ScopedCacheHelpers<S, A extends unknown[], R> {
+  /** Deletes the entry that a call on `scope` with `args` would read. */
   invalidateCacheByKey(scope: S, ...args: A): Promise<void>;
+  /** Invalidates the function's tags rendered for `scope` and `args`; with `tags`, only those of them that are among its tags. */
   invalidateCacheByTags(tags: string | readonly string[] | undefined, scope: S, ...args: LeadingArgs<A>): Promise<void>;
+  /** Invalidates the prefix rendered for `scope` and `args`. */
   invalidateCacheByPrefix(scope: S, ...args: LeadingArgs<A>): Promise<void>;
+  /** Calls the method on `scope` now, stores the result and returns it. */
   refreshCache(scope: S, ...args: A): Promise<Awaited<R>>;
+  /** The key a call on `scope` with `args` would use. */
   getCacheKey(scope: S, ...args: A): string;
 }
 

@@ -1,5 +1,6 @@
 /** Returned by `get` for a key that holds nothing; lets `null` and `undefined` be cached values. */
 export const NOT_FOUND: unique symbol = Symbol.for('easy-cache.NOT_FOUND');
+/** The type of `NOT_FOUND`. */
 export type NotFound = typeof NOT_FOUND;
 
 /**

@@ -3,6 +3,7 @@
  * lets a timeout function say "the default" explicitly.
  */
 export const DEFAULT_TIMEOUT: unique symbol = Symbol.for('easy-cache.DEFAULT_TIMEOUT');
+/** The type of `DEFAULT_TIMEOUT`. */
 export type DefaultTimeout = typeof DEFAULT_TIMEOUT;
 
 /** The defaults of `cached()` options that have one. */

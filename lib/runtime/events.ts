@@ -1,12 +1,55 @@
 import type { EasyCacheError } from '../errors';
 
+/** What every event says: which function, and which key. */
+interface EventBase {
+  /** The cached function's label, e.g. `cached(getUser)`. */
+  readonly function: string;
+  /** The key involved (for an invalidation by tag or prefix, the tag key). */
+  readonly key: string;
+}
+
+/** A call found a valid entry. */
+export interface HitEvent extends EventBase {
+  /** The kind of event. */
+  readonly type: 'hit';
+}
+
+/** A call found no valid entry and runs (or joins) the function. */
+export interface MissEvent extends EventBase {
+  /** The kind of event. */
+  readonly type: 'miss';
+}
+
+/** A value was stored. */
+export interface SetEvent extends EventBase {
+  /** The kind of event. */
+  readonly type: 'set';
+  /** The tag keys the entry carries. */
+  readonly tags: readonly string[];
+}
+
+/** An entry, a tag or a prefix was invalidated. */
+export interface InvalidateEvent extends EventBase {
+  /** The kind of event. */
+  readonly type: 'invalidate';
+  /** What was invalidated: a key, a tag, or a prefix. */
+  readonly by: 'key' | 'tag' | 'prefix';
+}
+
+/** An error was reported instead of thrown. */
+export interface BackendErrorEvent {
+  /** The kind of event. */
+  readonly type: 'backend-error';
+  /** The cached function's label. */
+  readonly function: string;
+  /** The key involved, when there is one. */
+  readonly key: string | undefined;
+  /** What went wrong. */
+  readonly error: EasyCacheError;
+}
+
 /** What happened, for metrics and logs. Every event names the function and the key involved. */
-export type CacheEvent =
-  | { readonly type: 'hit'; readonly function: string; readonly key: string }
-  | { readonly type: 'miss'; readonly function: string; readonly key: string }
-  | { readonly type: 'set'; readonly function: string; readonly key: string; readonly tags: readonly string[] }
-  | { readonly type: 'invalidate'; readonly function: string; readonly key: string; readonly by: 'key' | 'tag' | 'prefix' }
-  | { readonly type: 'backend-error'; readonly function: string; readonly key: string | undefined; readonly error: EasyCacheError };
+export type CacheEvent = HitEvent | MissEvent | SetEvent | InvalidateEvent | BackendErrorEvent;
 
 /** Receives events; see `caches.onEvent` and the `onEvent` option. */
 export type CacheEventListener = (event: CacheEvent) => void;

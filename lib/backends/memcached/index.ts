@@ -5,6 +5,8 @@
  * @example
  * import { MemcachedCache } from 'easy-cache/memcached';
  * const cache = new MemcachedCache('127.0.0.1:11211', { prefix: 'app' });
+ *
+ * @module easy-cache/memcached
  */
 export { MemcachedCache, MEMCACHED_MAX_PENDING_CALLS } from './memcached-cache';
 export type { MemcachedServers } from './memcached-cache';

@@ -45,7 +45,12 @@ export interface ResolvedMemcachedOptions {
 export type ResolvedServers = { readonly client: Memcached } | { readonly addresses: readonly string[] };
 
 /** Defaults of `MemcachedCacheOptions`. */
-export const MEMCACHED_DEFAULTS = Object.freeze({ defaultTimeout: null, backendTimeoutMs: 250 });
+export const MEMCACHED_DEFAULTS = Object.freeze({
+  /** Entries never expire unless a timeout says so (memcached evicts the least recently used). */
+  defaultTimeout: null,
+  /** The bound on one call, in milliseconds. */
+  backendTimeoutMs: 250,
+});
 
 const ALLOWED: Record<keyof MemcachedCacheOptions, string> = {
   prefix: 'must be a non-empty string',

@@ -1,0 +1,70 @@
+/**
+ * One library's heap per cached entry, measured alone in this fresh process (run with
+ * `node --expose-gc`): heapUsed after full collections, before and after caching 100,000 users
+ * through the library's normal call path. Prints one line of JSON for the parent.
+ *
+ * Usage: node --expose-gc footprint-child.js <contender-id> <entries>
+ */
+import { loadEasyCache } from './load-library.js';
+import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader, makeUser } from './libraries.js';
+
+const [, , id, entriesText] = process.argv;
+const entries = Number(entriesText);
+
+/** Builds the contender `id` with room for every entry; resolves to `{ get(n) }`. */
+async function build(loader) {
+  const env = { lib: loadEasyCache(), prefix: '', idBase: 0 };
+  const capacity = entries;
+  switch (id) {
+    case 'map': {
+      const map = new Map();
+      return { get: async (n) => (map.get('user:' + n) ?? map.set('user:' + n, await loader.load(n)).get('user:' + n)) };
+    }
+    case 'easy-default':
+      return easyCache(env, 'memory', loader, { capacity });
+    case 'easy-no-copy':
+      return easyCache(env, 'memory', loader, { capacity, copy: false });
+    case 'bentocache':
+      return bentocache(env, 'memory', loader, { capacity });
+    case 'cache-manager':
+      return cacheManager(env, 'memory', loader, { capacity });
+    case 'cachified':
+      return cachifiedLib(env, 'memory', loader, { capacity });
+    case 'async-cache-dedupe':
+      return asyncCacheDedupe(env, 'memory', loader, { capacity });
+    default:
+      throw new Error(`unknown footprint contender "${id}"`);
+  }
+}
+
+function collect() {
+  for (let i = 0; i < 4; i++) globalThis.gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function main() {
+  if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
+  const loader = makeLoader();
+  const library = await build(loader);
+  // One entry first, so that lazily built structures (modules, the first bucket) are not counted.
+  await library.get(-1);
+  const before = collect();
+  for (let n = 0; n < entries; n++) await library.get(n);
+  const after = collect();
+  // Every entry must still be there: reading a few back must not run the function again.
+  const calls = loader.calls;
+  for (const n of [0, entries >> 1, entries - 1]) {
+    const value = await library.get(n);
+    if (JSON.stringify(value) !== JSON.stringify(makeUser(n))) throw new Error(`entry ${n} came back as ${JSON.stringify(value)}`);
+  }
+  const kept = loader.calls === calls;
+  process.stdout.write(JSON.stringify({ id, entries, bytesPerEntry: (after - before) / entries, kept }) + '\n');
+  // Keeps the cache reachable until the reading above is done.
+  globalThis.keep = library;
+  process.exit(0);
+}
+
+main().catch((error) => {
+  process.stdout.write(JSON.stringify({ id, error: error.message }) + '\n');
+  process.exit(1);
+});

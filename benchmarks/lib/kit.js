@@ -1,0 +1,53 @@
+/**
+ * Building blocks of scenarios: the contenders for "get a user" on a backend, in hit or miss
+ * mode, for every library, with the limit first.
+ */
+import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader } from './libraries.js';
+
+/** Hit scenarios cycle over this many users, all stored before timing starts. */
+export const HIT_IDS = Array.from({ length: 64 }, (_, i) => i + 1);
+
+/**
+ * A contender around a library object `{ get, close }` (or `{ na }`): in `hit` mode `run(i)` reads
+ * one of the 64 stored users; in `miss` mode each call asks for a user never asked before.
+ */
+export function contender(label, role, made, loader, mode, env) {
+  if (made.na) return { label, role, na: made.na };
+  let next = env.idBase;
+  return {
+    label,
+    role,
+    loader,
+    library: made,
+    run: mode === 'hit' ? (i) => made.get(HIT_IDS[i & 63]) : () => made.get(next++),
+    prepare: mode === 'hit' ? () => Promise.all(HIT_IDS.map((id) => made.get(id))) : async () => undefined,
+    close: () => made.close(),
+  };
+}
+
+/**
+ * easy-cache and the four peers on `backend`; `variants` adds easy-cache configurations
+ * (`[label, options]`) besides the default one, and `options` applies to every library (tags).
+ */
+export async function libraryContenders(env, backend, mode, { options = {}, variants = [] } = {}) {
+  const list = [];
+  const add = async (label, role, factory, extra = {}) => {
+    const loader = makeLoader();
+    const made = await factory(env, backend, loader, { ...options, ...extra });
+    list.push(contender(label, role, made, loader, mode, env));
+  };
+  await add(easyLabel(backend), 'easy-cache', easyCache);
+  for (const [label, extra] of variants) await add(label, 'easy-cache', easyCache, extra);
+  await add('bentocache', 'peer', bentocache);
+  await add('cache-manager', 'peer', cacheManager);
+  await add('@epic-web/cachified', 'peer', cachifiedLib);
+  await add('async-cache-dedupe', 'peer', asyncCacheDedupe);
+  return list;
+}
+
+/** The label of easy-cache in its default configuration on `backend`. */
+export function easyLabel(backend) {
+  if (backend === 'memory') return 'easy-cache, new MemoryCache() (default: copies)';
+  if (backend === 'redis') return 'easy-cache, new RedisCache(new Redis())';
+  return "easy-cache, new MemcachedCache('host:port')";
+}

@@ -1,0 +1,56 @@
+/** Contenders shared by the Redis hit and miss scenarios. */
+import { HIT_IDS, libraryContenders } from './kit.js';
+import { makeLoader, TTL_SECONDS } from './libraries.js';
+import { rawRedis } from './raw-clients.js';
+
+/**
+ * The raw ioredis limit and the libraries for a Redis hit or miss scenario. With 64 calls in
+ * flight the limit uses ioredis auto-pipelining (as the issue defines it); the same client
+ * without it is shown as a reference, and easy-cache is shown both with the client a user gets
+ * from `new Redis()` and with one that has auto-pipelining on.
+ */
+export async function redisContenders(env, mode, inFlight) {
+  const autoPipelining = inFlight > 1;
+  const raw = rawRedis(env, { autoPipelining });
+  const list = [];
+  if (mode === 'hit') {
+    list.push({
+      label: autoPipelining ? 'raw ioredis GET, auto-pipelining' : 'raw ioredis GET',
+      role: 'limit',
+      run: (i) => raw.client.get(raw.key(HIT_IDS[i & 63])),
+      prepare: () => raw.fill(HIT_IDS),
+      close: raw.close,
+    });
+  } else {
+    const loader = makeLoader();
+    let next = env.idBase;
+    list.push({
+      label: autoPipelining ? 'raw ioredis GET (nil) + SET EX, auto-pipelining' : 'raw ioredis GET (nil) + SET EX',
+      role: 'limit',
+      run: async () => {
+        const id = next++;
+        const key = raw.key(id);
+        const text = await raw.client.get(key);
+        if (text !== null) return JSON.parse(text);
+        const value = await loader.load(id);
+        await raw.client.set(key, JSON.stringify(value), 'EX', TTL_SECONDS);
+        return value;
+      },
+      prepare: async () => undefined,
+      close: raw.close,
+    });
+  }
+  if (autoPipelining && mode === 'hit') {
+    const plain = rawRedis(env);
+    list.push({
+      label: 'raw ioredis GET, no auto-pipelining',
+      role: 'reference',
+      run: (i) => plain.client.get(plain.key(HIT_IDS[i & 63])),
+      prepare: () => plain.fill(HIT_IDS),
+      close: plain.close,
+    });
+  }
+  const variants = autoPipelining ? [['easy-cache, new RedisCache(new Redis({ enableAutoPipelining: true }))', { autoPipelining: true }]] : [];
+  list.push(...(await libraryContenders(env, 'redis', mode, { variants })));
+  return list;
+}

@@ -1,0 +1,52 @@
+/** Contenders of the "Redis hit with tags" scenarios. */
+import { HIT_IDS, contender } from './kit.js';
+import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader, tagsOf } from './libraries.js';
+import { rawRedis } from './raw-clients.js';
+
+/**
+ * A tagged entry read from Redis. The limit is what a hand-written tag check needs at least: the
+ * entry and its tags' versions read with GET + MGET in one pipeline (one round trip); one plain
+ * GET and GET-then-MGET (two round trips) are shown as references. easy-cache runs with its tags
+ * as templates of the arguments, and with one tag function that reads the returned value (so the
+ * tags are known only from the entry).
+ */
+export async function tagContenders(env, tagCount) {
+  const raw = rawRedis(env);
+  const tagKeysOf = (id) => raw.tagKeys(tagsOf(id, tagCount));
+  const prepare = () => raw.fill(HIT_IDS, HIT_IDS.flatMap((id) => tagsOf(id, tagCount)));
+  const list = [
+    {
+      label: 'raw ioredis GET + MGET in one pipeline (one round trip)',
+      role: 'limit',
+      run: (i) => {
+        const id = HIT_IDS[i & 63];
+        return raw.client.pipeline().get(raw.key(id)).mget(tagKeysOf(id)).exec();
+      },
+      prepare,
+      close: raw.close,
+    },
+    {
+      label: 'raw ioredis GET, then MGET (two round trips)',
+      role: 'reference',
+      run: async (i) => {
+        const id = HIT_IDS[i & 63];
+        const text = await raw.client.get(raw.key(id));
+        return [text, await raw.client.mget(tagKeysOf(id))];
+      },
+      prepare,
+    },
+    { label: 'raw ioredis GET (one command, no tags)', role: 'reference', isOneGet: true, run: (i) => raw.client.get(raw.key(HIT_IDS[i & 63])), prepare },
+  ];
+  const add = async (label, role, factory, options) => {
+    const loader = makeLoader();
+    const made = await factory(env, 'redis', loader, options);
+    list.push(contender(label, role, made, loader, 'hit', env));
+  };
+  await add(`easy-cache, tags from the arguments (${['user:{id}', 'users', 'team:{id}'].slice(0, tagCount).join(', ')})`, 'easy-cache', easyCache, { tags: tagCount });
+  await add('easy-cache, tags from the returned value (meta tag function)', 'easy-cache', easyCache, { tags: tagCount, tagsAfter: true, variant: 'tags-after' });
+  await add('bentocache', 'peer', bentocache, { tags: tagCount });
+  await add('async-cache-dedupe (references: invalidation deletes entries, a hit reads no tag)', 'peer', asyncCacheDedupe, { tags: tagCount });
+  await add('cache-manager', 'peer', cacheManager, { tags: tagCount });
+  await add('@epic-web/cachified', 'peer', cachifiedLib, { tags: tagCount });
+  return list;
+}

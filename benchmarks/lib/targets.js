@@ -1,0 +1,83 @@
+/**
+ * The targets of issue 5, checked against one run's results: each row says the target, what was
+ * measured, and whether it is met ("yes", "no", or "?" when a figure is missing).
+ */
+
+
+function ratio(row, limit) {
+  return row?.nsPerOp && limit?.nsPerOp ? row.nsPerOp / limit.nsPerOp : undefined;
+}
+
+function verdict(ok) {
+  return ok === undefined ? '?' : ok ? 'yes' : 'no';
+}
+
+const x = (value) => (value === undefined ? '?' : value.toFixed(2) + '×');
+
+/** The rows of the targets table from `results` (scenario id → rows). */
+export function evaluateTargets(results) {
+  const out = [];
+  const rowsOf = (id) => results.get(id) ?? [];
+  const limitOf = (id) => rowsOf(id).find((row) => row.role === 'limit');
+  const easyOf = (id) => rowsOf(id).filter((row) => row.role === 'easy-cache' && !row.na && !row.error);
+  const fastestPeer = (id) =>
+    rowsOf(id)
+      .filter((row) => row.role === 'peer' && row.nsPerOp)
+      .sort((a, b) => a.nsPerOp - b.nsPerOp)[0];
+
+  if (results.has('memory-hit')) {
+    const peer = fastestPeer('memory-hit');
+    for (const easy of easyOf('memory-hit')) {
+      const r = ratio(easy, limitOf('memory-hit'));
+      out.push([`memory hit ≤ 3× Map (${easy.label})`, x(r), verdict(r === undefined ? undefined : r <= 3)]);
+      const lead = peer?.nsPerOp && easy.nsPerOp ? peer.nsPerOp / easy.nsPerOp : undefined;
+      out.push([`memory hit ≥ 2× faster than the fastest peer (${peer?.label ?? '?'}) (${easy.label})`, lead === undefined ? '?' : `${lead.toFixed(2)}× faster`, verdict(lead === undefined ? undefined : lead >= 2)]);
+    }
+  }
+  const bound = (id, text, limit, pick = () => true) => {
+    if (!results.has(id)) return;
+    for (const easy of easyOf(id).filter(pick)) {
+      const r = ratio(easy, limitOf(id));
+      out.push([`${text} ≤ ${limit}× (${easy.label})`, x(r), verdict(r === undefined ? undefined : r <= limit)]);
+    }
+  };
+  bound('redis-hit-sequential', 'Redis hit, sequential', 1.05);
+  bound('redis-hit-in-flight', 'Redis hit, 64 in flight', 1.15);
+  for (const id of ['redis-hit-tags-1', 'redis-hit-tags-3']) {
+    if (!results.has(id)) continue;
+    const oneGet = rowsOf(id).find((row) => row.isOneGet);
+    const bento = rowsOf(id).find((row) => row.label === 'bentocache');
+    for (const easy of easyOf(id)) {
+      const fromArgs = easy.label.includes('from the arguments');
+      const limit = fromArgs ? 1.8 : 2.4;
+      const r = ratio(easy, oneGet);
+      out.push([`${id}: ≤ ${limit}× one raw GET (${easy.label})`, x(r), verdict(r === undefined ? undefined : r <= limit)]);
+      out.push([`${id}: exactly 2 commands (${easy.label})`, easy.commandsPerOp === undefined ? '?' : formatCount(easy.commandsPerOp), verdict(easy.commandsPerOp === undefined ? undefined : Math.abs(easy.commandsPerOp - 2) < 0.01)]);
+      if (fromArgs) out.push([`${id}: one round trip (${easy.label})`, easy.roundTripsPerOp === undefined ? '?' : formatCount(easy.roundTripsPerOp), verdict(easy.roundTripsPerOp === undefined ? undefined : easy.roundTripsPerOp <= 1.01)]);
+      const faster = bento?.nsPerOp && easy.nsPerOp ? bento.nsPerOp / easy.nsPerOp : undefined;
+      out.push([`${id}: faster than bentocache (${easy.label})`, faster === undefined ? '?' : `${faster.toFixed(2)}× faster`, verdict(faster === undefined ? undefined : faster > 1)]);
+    }
+  }
+  bound('memcached-hit-sequential', 'Memcached hit, sequential', 1.1);
+  bound('memcached-hit-in-flight', 'Memcached hit, 64 in flight', 1.1);
+  if (results.has('memory-footprint')) {
+    const rows = rowsOf('memory-footprint');
+    const map = rows.find((row) => row.role === 'limit');
+    const peers = rows.filter((row) => row.role === 'peer' && row.bytesPerEntry);
+    const smallestPeer = peers.sort((a, b) => a.bytesPerEntry - b.bytesPerEntry)[0];
+    for (const easy of rows.filter((row) => row.role === 'easy-cache' && row.bytesPerEntry)) {
+      const r = map?.bytesPerEntry ? easy.bytesPerEntry / map.bytesPerEntry : undefined;
+      out.push([`heap per entry ≤ 1.5× Map (${easy.label})`, x(r), verdict(r === undefined ? undefined : r <= 1.5)]);
+      out.push([
+        `heap per entry below every peer (smallest: ${smallestPeer?.label ?? '?'}, ${smallestPeer ? Math.round(smallestPeer.bytesPerEntry) : '?'} B) (${easy.label})`,
+        `${Math.round(easy.bytesPerEntry)} B`,
+        verdict(smallestPeer ? easy.bytesPerEntry < smallestPeer.bytesPerEntry : undefined),
+      ]);
+    }
+  }
+  return out;
+}
+
+function formatCount(value) {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}

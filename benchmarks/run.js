@@ -1,0 +1,256 @@
+/**
+ * The benchmark runner: `npm run bench` (full, about 5 minutes) or `npm run bench -- --quick`
+ * (under 2 minutes). Starts its own Redis and memcached on free loopback ports through the test
+ * harness, runs the scenarios of `scenarios/` with the raw clients and the peer libraries in one
+ * process, interleaved, prints one Markdown table per scenario and the issue's targets, and stops
+ * the servers.
+ *
+ * Options: --quick, --only=<id>[,<id>...] (scenario ids, or parts of them), --dist (measure the
+ * compiled dist/ instead of lib/), --out=<file> (also write the report there), --list.
+ */
+import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadEasyCache, loadRootClients, loadServerHarness, useDist } from './lib/load-library.js';
+import { PLANS, measureInterleaved, timeOperations } from './lib/measure.js';
+import { startCountingProxy } from './lib/counting-proxy.js';
+import { difference, memcachedCommandCounts, redisCommandCounts } from './lib/server-stats.js';
+import { formatNumber, formatTime, markdownTable } from './lib/report.js';
+import { evaluateTargets } from './lib/targets.js';
+
+/** Scenario files, in the order they run and print. */
+const SCENARIOS = [
+  'memory-hit',
+  'memory-miss',
+  'redis-hit-sequential',
+  'redis-hit-in-flight',
+  'redis-miss-sequential',
+  'redis-miss-in-flight',
+  'redis-hit-tags-1',
+  'redis-hit-tags-3',
+  'memcached-hit-sequential',
+  'memcached-hit-in-flight',
+  'tag-invalidation',
+  'key-template-1',
+  'key-template-8',
+  'key-automatic',
+  'memory-footprint',
+];
+
+/** Operations run through the counting proxy per contender (a multiple of 64). */
+const COUNTED_OPERATIONS = 512;
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv.find((arg) => arg.startsWith('--only='));
+const outArg = argv.find((arg) => arg.startsWith('--out='));
+const only = onlyArg ? onlyArg.slice('--only='.length).split(',').filter(Boolean) : undefined;
+const output = [];
+
+/** Prints a line and keeps it for `--out`. */
+function say(text = '') {
+  console.log(text);
+  output.push(text);
+}
+
+function serverVersion(command, args, pattern) {
+  try {
+    return pattern.exec(execFileSync(command, args, { encoding: 'utf8' }))?.[1] ?? 'unknown';
+  } catch {
+    return 'not installed';
+  }
+}
+
+async function main() {
+  const selected = SCENARIOS.filter((id) => !only || only.some((part) => id.includes(part)));
+  if (argv.includes('--list')) {
+    for (const id of SCENARIOS) console.log(id);
+    return;
+  }
+  if (selected.length === 0) throw new Error(`--only matched no scenario; scenarios are: ${SCENARIOS.join(', ')}`);
+  const scenarios = [];
+  for (const id of selected) scenarios.push((await import(`./scenarios/${id}.js`)).default);
+
+  const harness = loadServerHarness();
+  const servers = [];
+  const stopAll = () => harness.killServersSync(servers);
+  process.once('SIGINT', () => {
+    stopAll();
+    process.exit(130);
+  });
+  process.once('exit', stopAll);
+  const needs = new Set(scenarios.map((scenario) => scenario.backend));
+  const redis = needs.has('redis') ? await harness.startRedis() : undefined;
+  if (redis) servers.push(redis);
+  const memcached = needs.has('memcached') ? await harness.startMemcached() : undefined;
+  if (memcached) servers.push(memcached);
+
+  const plan = quick ? PLANS.quick : PLANS.full;
+  const env = {
+    lib: loadEasyCache(),
+    clients: loadRootClients(),
+    redisPort: redis?.port,
+    memcachedPort: memcached?.port,
+    dist: useDist(),
+    footprintRuns: quick ? 1 : 3,
+  };
+
+  const started = new Date();
+  say(`# easy-cache benchmarks${quick ? ' (quick)' : ''}`);
+  say();
+  say(`- date: ${started.toISOString()}`);
+  say(`- command: \`npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}\``);
+  say(`- Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), ${process.platform}`);
+  say(`- Redis ${serverVersion('redis-server', ['--version'], /v=(\S+)/)}, memcached ${serverVersion('memcached', ['-V'], /memcached (\S+)/)}, loopback`);
+  say(`- easy-cache from ${env.dist ? 'dist/ (compiled)' : 'lib/ (ts-node, transpile only)'}`);
+  say(`- sampling: warm-up ${plan.warmupMs} ms, then ${plan.samples} samples of ~${plan.sampleMs} ms per contender, interleaved; median`);
+  say();
+
+  const results = new Map();
+  for (const scenario of scenarios) {
+    const rows = scenario.custom ? await scenario.measure(env) : await runScenario(scenario, env, plan);
+    results.set(scenario.id, rows);
+    printScenario(scenario, rows);
+  }
+
+  say('## Targets of issue 5');
+  say();
+  say(markdownTable(['target', 'measured', 'met'], evaluateTargets(results)));
+  say();
+  say(`Total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`);
+  if (outArg) writeFileSync(outArg.slice('--out='.length), output.join('\n') + '\n');
+
+  await Promise.all(servers.map((server) => harness.stopServer(server)));
+  servers.length = 0;
+}
+
+let block = 0;
+
+/**
+ * `env` with a key prefix and a first id of its own, so that no two sets of contenders (two
+ * scenarios, or the timing and counting passes of one) ever read each other's entries.
+ */
+function freshEnv(env, overrides = {}) {
+  block += 1;
+  return { ...env, ...overrides, prefix: `b${block}:`, idBase: block * 10_000_000 };
+}
+
+/** Prepares, times and counts every contender of `scenario`; resolves to its rows. */
+async function runScenario(scenario, env, plan) {
+  const contenders = await scenario.contenders(freshEnv(env));
+  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, na: contender.na, isOneGet: contender.isOneGet }]));
+  const live = [];
+  for (const contender of contenders) {
+    if (contender.na) continue;
+    try {
+      await contender.prepare?.();
+      await contender.run(0);
+      live.push(contender);
+    } catch (error) {
+      rows.get(contender).error = error.message;
+    }
+  }
+  const callsBefore = new Map(live.map((contender) => [contender, contender.loader?.calls ?? 0]));
+  try {
+    const timed = await measureInterleaved(live, plan, scenario.inFlight);
+    for (const [contender, { nsPerOp }] of timed) rows.get(contender).nsPerOp = nsPerOp;
+  } catch (error) {
+    for (const contender of live) rows.get(contender).error ??= `timing failed: ${error.message}`;
+  }
+  for (const contender of live) {
+    const row = rows.get(contender);
+    const ran = (contender.loader?.calls ?? 0) - callsBefore.get(contender);
+    if (scenario.expectHits && ran > 0) row.note = `function ran ${ran} times during the hits`;
+    if (contender.stale) row.note = `${contender.stale} invalidations were not followed by a recomputation`;
+  }
+  await Promise.all(contenders.map((contender) => contender.close?.().catch(() => undefined)));
+  if (scenario.backend === 'redis' || scenario.backend === 'memcached') await countCommands(scenario, env, rows);
+  return [...rows.values()];
+}
+
+/**
+ * The counting pass: a second set of the scenario's contenders talks to the server through a
+ * counting proxy; commands per operation come from the server's own statistics, round trips per
+ * operation from the writes the proxy saw.
+ */
+async function countCommands(scenario, env, rows) {
+  const port = scenario.backend === 'redis' ? env.redisPort : env.memcachedPort;
+  const readCounts = scenario.backend === 'redis' ? () => redisCommandCounts(port) : () => memcachedCommandCounts(port);
+  const proxy = await startCountingProxy(port);
+  const countingEnv = freshEnv(env, { redisPort: proxy.port, memcachedPort: proxy.port });
+  const contenders = await scenario.contenders(countingEnv);
+  const byLabel = new Map([...rows.values()].map((row) => [row.label, row]));
+  for (const contender of contenders) {
+    const row = byLabel.get(contender.label);
+    if (contender.na || !row || row.error) continue;
+    try {
+      await contender.prepare?.();
+      // Warm: connections open, handshakes done, before the window opens.
+      await timeOperations(contender, 64, scenario.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const before = await readCounts();
+      proxy.reset();
+      await timeOperations(contender, COUNTED_OPERATIONS, scenario.inFlight);
+      const writes = proxy.writes();
+      const { delta, total } = difference(before, await readCounts());
+      row.commandsPerOp = total / COUNTED_OPERATIONS;
+      row.commandMix = Object.entries(delta)
+        .map(([name, count]) => `${name.toUpperCase()} ${formatNumber(count / COUNTED_OPERATIONS)}`)
+        .join(', ');
+      row.roundTripsPerOp = writes / COUNTED_OPERATIONS;
+    } catch (error) {
+      row.note = [row.note, `counting failed: ${error.message}`].filter(Boolean).join('; ');
+    }
+  }
+  await Promise.all(contenders.map((contender) => contender.close?.().catch(() => undefined)));
+  await proxy.close();
+}
+
+/** Prints the table of one scenario. */
+function printScenario(scenario, rows) {
+  say(`## ${scenario.title}`);
+  say();
+  say(scenario.measures);
+  say();
+  if (scenario.custom) {
+    const limit = rows.find((row) => row.role === 'limit');
+    say(
+      markdownTable(
+        ['contender', 'bytes per entry', '× Map', 'note'],
+        rows.map((row) =>
+          row.error
+            ? [row.label, 'error', '', row.error]
+            : [row.label, formatNumber(row.bytesPerEntry), limit?.bytesPerEntry ? (row.bytesPerEntry / limit.bytesPerEntry).toFixed(2) + '×' : '', row.note ?? ''],
+        ),
+      ),
+    );
+    say();
+    return;
+  }
+  const limit = rows.find((row) => row.role === 'limit');
+  const reference = rows.find((row) => row.isOneGet);
+  const counted = scenario.backend === 'redis' || scenario.backend === 'memcached';
+  const header = ['contender', 'time/op', 'ops/s', '× limit'];
+  if (reference) header.push(`× ${scenario.reference}`);
+  if (counted) header.push('commands/op', 'round trips/op', 'commands');
+  header.push('note');
+  const table = rows.map((row) => {
+    if (row.na) return [row.label, 'n/a', '', '', ...(reference ? [''] : []), ...(counted ? ['', '', ''] : []), row.na];
+    if (row.error || row.nsPerOp === undefined) return [row.label, 'error', '', '', ...(reference ? [''] : []), ...(counted ? ['', '', ''] : []), row.error ?? 'not timed'];
+    const cells = [row.label, formatTime(row.nsPerOp), formatNumber(1e9 / row.nsPerOp), limit?.nsPerOp ? (row.nsPerOp / limit.nsPerOp).toFixed(2) + '×' : ''];
+    if (reference) cells.push(reference.nsPerOp ? (row.nsPerOp / reference.nsPerOp).toFixed(2) + '×' : '');
+    if (counted) cells.push(row.commandsPerOp === undefined ? '?' : formatNumber(row.commandsPerOp), row.roundTripsPerOp === undefined ? '?' : formatNumber(row.roundTripsPerOp), row.commandMix ?? '');
+    cells.push(row.note ?? '');
+    return cells;
+  });
+  say(markdownTable(header, table));
+  say();
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

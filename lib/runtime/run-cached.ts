@@ -34,10 +34,10 @@ export function runCached(plan: CallPlan, scope: unknown, args: readonly unknown
       // The full path reads again through the guard, which reports the error.
       stored = UNREAD;
     }
-    if (isEntry(stored) && stored.length === 2) {
+    if (isEntry(stored) && stored.t === undefined) {
       const { onEvent } = plan.settings;
       if (onEvent !== undefined || hasGlobalListeners()) emitEvent({ type: 'hit', function: plan.label, key }, onEvent);
-      return Promise.resolve(stored[1]);
+      return Promise.resolve(stored.v);
     }
   }
   return continueCall(plan, scope, args, key, backend, stored);
@@ -67,9 +67,9 @@ async function continueCall(
   const { onEvent } = plan.settings;
   const observed = onEvent !== undefined || hasGlobalListeners();
   if (isEntry(stored)) {
-    if (stored.length === 2 || (await tagsStillValid(session, stored[2], prefetched))) {
+    if (stored.t === undefined || (await tagsStillValid(session, stored.t, prefetched))) {
       if (observed) emitEvent({ type: 'hit', function: plan.label, key }, onEvent);
-      return stored[1];
+      return stored.v;
     }
   } else if (stored !== NOT_FOUND) {
     session.reportProblem(new SerializationError(`${plan.label}: the data under key ${key} is not an entry this library wrote; treated as a miss`), 'get', key);

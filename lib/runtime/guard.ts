@@ -27,7 +27,7 @@ export class BackendSession {
   constructor(backend: CacheInstance, settings: GuardSettings, defaultBoundMs: number) {
     this.backend = backend;
     this.settings = settings;
-    this.#boundMs = backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? defaultBoundMs);
+    this.#boundMs = boundOf(backend, settings, defaultBoundMs);
   }
 
   /** Whether an earlier call of this session failed. */
@@ -44,17 +44,25 @@ export class BackendSession {
     try {
       return await withBound(run(), this.#boundMs, operation);
     } catch (error) {
-      // Data that cannot be decoded or encoded is the value's fault, not the backend's: a miss or a skipped write.
-      if (error instanceof SerializationError) {
-        this.reportProblem(error, operation, key);
-        return fallback;
-      }
-      // Calls sent together may fail together: one report per user call is enough.
-      const reported = this.#down ? asBackendError(error, this.settings.label, operation, key) : this.report(error, operation, key);
-      this.#down = true;
-      if (this.settings.strict) throw reported;
+      return this.absorb(error, operation, key, fallback);
+    }
+  }
+
+  /**
+   * What a failed read or write becomes: reported, then `fallback` (or, in strict mode, a thrown
+   * `BackendError`). After a backend failure the session is down.
+   */
+  absorb<T>(error: unknown, operation: string, key: string | undefined, fallback: T): T {
+    // Data that cannot be decoded or encoded is the value's fault, not the backend's: a miss or a skipped write.
+    if (error instanceof SerializationError) {
+      this.reportProblem(error, operation, key);
       return fallback;
     }
+    // Calls sent together may fail together: one report per user call is enough.
+    const reported = this.#down ? asBackendError(error, this.settings.label, operation, key) : this.report(error, operation, key);
+    this.#down = true;
+    if (this.settings.strict) throw reported;
+    return fallback;
   }
 
   /** Runs an invalidation: failures are reported and always reject with `BackendError`. */
@@ -78,6 +86,11 @@ export class BackendSession {
     this.reportProblem(wrapped, operation, key);
     return wrapped;
   }
+}
+
+/** The bound on one call of `backend` for a function: its own, else the backend's, else the default; none in process. */
+export function boundOf(backend: CacheInstance, settings: GuardSettings, defaultBoundMs: number): number {
+  return backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? defaultBoundMs);
 }
 
 function asBackendError(error: unknown, label: string, operation: string, key: string | undefined): EasyCacheError {

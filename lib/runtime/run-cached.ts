@@ -9,7 +9,7 @@ import { tagsStillValid, type TagRead } from '../tags/tag-versions';
 import { startFlight } from './compute';
 import { emitEvent, hasGlobalListeners } from './events';
 import { fenceKey, flightsOf } from './flights';
-import { BackendSession } from './guard';
+import { BackendSession, boundOf, withBound } from './guard';
 
 const UNREAD = Symbol('unread');
 
@@ -34,13 +34,33 @@ export function runCached(plan: CallPlan, scope: unknown, args: readonly unknown
       // The full path reads again through the guard, which reports the error.
       stored = UNREAD;
     }
-    if (isEntry(stored) && stored.t === undefined) {
-      const { onEvent } = plan.settings;
-      if (onEvent !== undefined || hasGlobalListeners()) emitEvent({ type: 'hit', function: plan.label, key }, onEvent);
-      return Promise.resolve(stored.v);
-    }
+    if (isEntry(stored) && stored.t === undefined) return Promise.resolve(hit(plan, key, stored.v));
+  } else if (plan.tags === undefined && plan.prefix === undefined) {
+    return readThenContinue(plan, scope, args, key, backend);
   }
   return continueCall(plan, scope, args, key, backend, stored);
+}
+
+/**
+ * The common remote case, a function without tags or prefix: one bounded `get`, with nothing
+ * allocated for the guard unless it fails (a session per call showed up as garbage collection).
+ */
+async function readThenContinue(plan: CallPlan, scope: unknown, args: readonly unknown[], key: string, backend: CacheInstance): Promise<unknown> {
+  let stored: unknown;
+  try {
+    stored = await withBound(backend.get(key), boundOf(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs), 'get');
+  } catch (error) {
+    const session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs);
+    return continueCall(plan, scope, args, key, backend, session.absorb(error, 'get', key, NOT_FOUND), session);
+  }
+  if (isEntry(stored) && stored.t === undefined) return hit(plan, key, stored.v);
+  return continueCall(plan, scope, args, key, backend, stored);
+}
+
+function hit(plan: CallPlan, key: string, value: unknown): unknown {
+  const { onEvent } = plan.settings;
+  if (onEvent !== undefined || hasGlobalListeners()) emitEvent({ type: 'hit', function: plan.label, key }, onEvent);
+  return value;
 }
 
 /**
@@ -54,8 +74,8 @@ async function continueCall(
   key: string,
   backend: CacheInstance,
   read: unknown,
+  session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs),
 ): Promise<unknown> {
-  const session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs);
   const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
   // Over a network the tag versions ride along with the entry read; in process that saves nothing.
   const prefetch = read === UNREAD && !backend.inProcess && (plan.tags !== undefined || plan.prefix !== undefined);
@@ -67,10 +87,7 @@ async function continueCall(
   const { onEvent } = plan.settings;
   const observed = onEvent !== undefined || hasGlobalListeners();
   if (isEntry(stored)) {
-    if (stored.t === undefined || (await tagsStillValid(session, stored.t, prefetched))) {
-      if (observed) emitEvent({ type: 'hit', function: plan.label, key }, onEvent);
-      return stored.v;
-    }
+    if (stored.t === undefined || (await tagsStillValid(session, stored.t, prefetched))) return hit(plan, key, stored.v);
   } else if (stored !== NOT_FOUND) {
     session.reportProblem(new SerializationError(`${plan.label}: the data under key ${key} is not an entry this library wrote; treated as a miss`), 'get', key);
   }

@@ -1,4 +1,5 @@
 import { BackendError } from '../../errors';
+import { DeadlineQueue } from '../../runtime/deadline-queue';
 
 /** A node-style callback as the `memcached` client calls it. */
 export type ClientCallback = (error: unknown, result: unknown) => void;
@@ -22,9 +23,11 @@ export interface PendingCallsOptions {
 export class PendingCalls {
   readonly #options: PendingCallsOptions;
   readonly #waiting = new Set<(error: Error) => void>();
+  readonly #deadlines: DeadlineQueue;
 
   constructor(options: PendingCallsOptions) {
     this.#options = options;
+    this.#deadlines = new DeadlineQueue(options.stallMs);
   }
 
   /** How many calls are waiting for an answer. */
@@ -54,19 +57,18 @@ export class PendingCalls {
       const finish = (): boolean => {
         if (settled) return false;
         settled = true;
-        clearTimeout(timer);
+        deadline.settled = true;
         this.#waiting.delete(fail);
         return true;
       };
       const fail = (error: Error): void => {
         if (finish()) reject(error);
       };
-      const timer = setTimeout(() => {
+      // One shared timer for all calls (they share one stall limit), not a setTimeout per call.
+      const deadline = this.#deadlines.add(() => {
         fail(new BackendError(`memcached ${operation}: no answer after ${stallMs} ms`, { operation, key }));
         onStall();
-      }, stallMs);
-      // A stalled call must not keep the process alive on its own.
-      timer.unref();
+      });
       this.#waiting.add(fail);
       const callback: ClientCallback = (error, result) => {
         if (!finish()) return;

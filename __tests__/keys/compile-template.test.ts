@@ -235,3 +235,23 @@ describe('paths through class getters', () => {
     expect(compileTemplate('u:{this.href}', signature, where).render([], new URL('https://example.org/a'))).toBe('u:https%3A//example.org/a');
   });
 });
+
+describe('values that throw while a key is built', () => {
+  it('turns a throwing class getter on a path into a CacheKeyError naming the parameter, with the cause', () => {
+    class Account {
+      get id(): number {
+        throw new Error('not loaded');
+      }
+    }
+    const compiled = compileTemplate('a:{account.id}', readSignature((account: Account) => account), { label: 'cached(t)', option: 'cacheKey' });
+    let thrown: unknown;
+    try {
+      compiled.render([new Account()], undefined);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CacheKeyError);
+    expect(thrown).toMatchObject({ parameter: 'account', cause: new Error('not loaded') });
+    expect((thrown as Error).message).toMatch(/reading account\.id failed \(not loaded\)/);
+  });
+});

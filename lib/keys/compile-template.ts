@@ -1,4 +1,4 @@
-import { CacheConfigError, CacheTemplateError } from '../errors';
+import { CacheConfigError, CacheKeyError, CacheTemplateError } from '../errors';
 import { assembleRender, makeArgsCheck, type CompiledKey, type KeyPiece, type KeySource, type RequiredArgument } from './compiled-key';
 import { KEY_DELIMITER } from './key-parts';
 import { describeParameter, type FunctionSignature, type LiteralDefault, type Parameter } from './parameter-names';
@@ -134,7 +134,15 @@ function withPath(head: HeadReader, placeholder: TemplatePlaceholder): KeyPiece 
   if (path.length === 0) return (args, scope) => renderValueAt(read(args, scope), parameter, shown);
   return (args, scope) => {
     let value = read(args, scope);
-    for (let i = 0; i < path.length; i += 1) value = readPathSegment(value, path[i] as string);
+    try {
+      for (let i = 0; i < path.length; i += 1) value = readPathSegment(value, path[i] as string);
+    } catch (error) {
+      // A class getter on the path threw: the key cannot be built; say where.
+      throw new CacheKeyError(`parameter "${parameter}" cannot be part of a key: reading ${shown} failed (${error instanceof Error ? error.message : String(error)})`, {
+        parameter,
+        cause: error,
+      });
+    }
     return renderValueAt(value, parameter, shown);
   };
 }

@@ -83,5 +83,5 @@ export function assembleRender(texts: readonly string[], pieces: readonly KeyPie
 /** `error` with `owner` in front of its message when it is a `CacheKeyError`; other errors unchanged. */
 export function withOwner(error: unknown, owner: string): unknown {
   if (!(error instanceof CacheKeyError)) return error;
-  return new CacheKeyError(`${owner}: ${error.message}`, { parameter: error.parameter });
+  return new CacheKeyError(`${owner}: ${error.message}`, { parameter: error.parameter, cause: error.cause });
 }

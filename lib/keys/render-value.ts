@@ -48,8 +48,14 @@ export function renderValueAt(value: unknown, parameter: string, path: string, s
       throw unrenderable({ parameter, subject }, path, `is a ${typeof value}`);
     default:
       if (value === null) return 'null';
-      if (types.isDate(value)) return escapeKeyPart(dateText(value));
-      return escapeKeyPart(renderNested(value, { parameter, subject, ancestors: new Set() }, path, 0));
+      try {
+        if (types.isDate(value)) return escapeKeyPart(dateText(value));
+        return escapeKeyPart(renderNested(value, { parameter, subject, ancestors: new Set() }, path, 0));
+      } catch (error) {
+        // A getter or a Proxy trap of the caller's value threw: say which parameter, keep the cause.
+        if (error instanceof CacheKeyError) throw error;
+        throw unrenderable({ parameter, subject }, path, `could not be read (${error instanceof Error ? error.message : String(error)})`, error);
+      }
   }
 }
 
@@ -143,10 +149,10 @@ function dateText(date: Date): string {
   return Number.isNaN(Date.prototype.getTime.call(date)) ? 'Invalid Date' : Date.prototype.toISOString.call(date);
 }
 
-function unrenderable(source: { parameter: string; subject: string | undefined }, path: string, problem: string): CacheKeyError {
+function unrenderable(source: { parameter: string; subject: string | undefined }, path: string, problem: string, cause?: unknown): CacheKeyError {
   return new CacheKeyError(
     `${source.subject ?? `parameter "${source.parameter}"`} cannot be part of a key: ${path} ${problem}; a key can hold strings, numbers, ` +
       'bigints, booleans, null, undefined, dates, arrays, objects, Maps and Sets (use a key function to choose what goes in the key)',
-    { parameter: source.parameter },
+    { parameter: source.parameter, cause },
   );
 }

@@ -6,7 +6,9 @@
  * import Redis from 'ioredis';
  * import { RedisCache } from 'easy-cache/redis';
  * caches.setDefault(new RedisCache(new Redis(process.env.REDIS_URL), { prefix: 'shop' }));
+ *
+ * @module easy-cache/redis
  */
-export { RedisCache } from './redis-cache';
+export { RedisCache, REDIS_MAX_PENDING_CALLS } from './redis-cache';
 export type { RedisCacheOptions } from './redis-options';
 export type { RedisClient, RedisConnectionOptions } from './redis-client';

@@ -17,6 +17,13 @@ import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
 import { groupBySlot } from './slot-groups';
 
+/**
+ * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
+ * A frozen server, or a client without `commandTimeout`, would otherwise let commands pile up in
+ * ioredis's queues for as long as the outage lasts.
+ */
+export const REDIS_MAX_PENDING_CALLS = 1000;
+
 /** Keys asked for per SCAN step of `clear()`, and so the most keys per UNLINK. */
 const CLEAR_BATCH = 1000;
 
@@ -48,6 +55,7 @@ export class RedisCache implements CacheInstance {
   readonly #storedKey: (key: string) => string;
   #closing: Promise<void> | undefined;
   #closed = false;
+  #pending = 0;
 
   /**
    * @param client - an ioredis `Redis` or `Cluster` (left open by `close()`: its owner closes it),
@@ -262,6 +270,13 @@ export class RedisCache implements CacheInstance {
     if (this.#closed) {
       throw new BackendError(`RedisCache.${operation} after close(): the backend's own client is closed`, { operation, key });
     }
+    if (this.#pending >= REDIS_MAX_PENDING_CALLS) {
+      throw new BackendError(
+        `RedisCache.${operation}: ${REDIS_MAX_PENDING_CALLS} calls are already waiting for an answer (is Redis down or frozen?)`,
+        { operation, key },
+      );
+    }
+    this.#pending += 1;
     try {
       return await run();
     } catch (error) {
@@ -271,6 +286,8 @@ export class RedisCache implements CacheInstance {
         key,
         cause: error,
       });
+    } finally {
+      this.#pending -= 1;
     }
   }
 }

@@ -15,7 +15,10 @@ export type RedisClient = Redis | Cluster;
  * options alone (`{ host, port, db, ... }`). Options given here override the defaults of
  * `ownedClientDefaults`.
  */
-export type RedisConnectionOptions = RedisOptions & { url?: string };
+export type RedisConnectionOptions = RedisOptions & {
+  /** A `redis://` or `rediss://` URL; other options override what it says. */
+  url?: string;
+};
 
 /** Whether `value` is an ioredis client rather than connection details. */
 export function isRedisClient(value: unknown): value is RedisClient {
@@ -44,7 +47,10 @@ export function isClusterClient(client: RedisClient): client is Cluster {
  *   unsuccessful reconnection, instead of waiting for Redis to come back;
  * - `retryStrategy`: reconnect after 100 ms, 200 ms, ... at most every 2 s, for ever;
  * - `commandTimeout`: a command without a reply fails after twice `backendTimeoutMs` (at least
- *   1 s), so a frozen server cannot pile up pending commands.
+ *   1 s), so a frozen server cannot pile up pending commands;
+ * - `disconnectTimeout: 200`: on `close()`, a socket that has not closed 200 ms after it was ended
+ *   is destroyed (ioredis arms this timer even for a socket already gone, and its 2 s default
+ *   kept a process alive that long after `close()` of a client that was reconnecting).
  */
 export function ownedClientDefaults(backendTimeoutMs: number): RedisOptions {
   return {
@@ -52,6 +58,7 @@ export function ownedClientDefaults(backendTimeoutMs: number): RedisOptions {
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
     commandTimeout: Math.max(1000, Math.ceil(backendTimeoutMs * 2)),
+    disconnectTimeout: 200,
   };
 }
 

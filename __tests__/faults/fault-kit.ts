@@ -1,0 +1,72 @@
+/**
+ * Shared pieces of the fault tests: building a remote backend on an address, timing calls,
+ * watching for unhandled rejections, counting live timers and forcing garbage collection.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { CacheInstance } from '../../lib';
+import { MemcachedCache } from '../../lib/backends/memcached';
+import { RedisCache } from '../../lib/backends/redis';
+
+export type RemoteKind = 'redis' | 'memcached';
+
+/** A backend that owns its client, so that `close()` ends every socket and timer it made. */
+export type RemoteBackend = CacheInstance & { close(): Promise<void> };
+
+/** A backend of `kind` on `address` that builds its own client (with the library's safe defaults). */
+export function remoteBackend(kind: RemoteKind, address: string, options: { prefix: string; backendTimeoutMs: number }): RemoteBackend {
+  if (kind === 'memcached') return new MemcachedCache(address, options);
+  const [host, port] = address.split(':');
+  return new RedisCache({ host, port: Number(port) }, options);
+}
+
+/** Resolves to the value and the milliseconds the promise took to settle (rejections are returned, not thrown). */
+export async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {
+  const started = performance.now();
+  try {
+    const value = await run();
+    return { ms: performance.now() - started, value };
+  } catch (error) {
+    return { ms: performance.now() - started, error };
+  }
+}
+
+/** Collects the unhandled rejections of the process from now until `stop()`. */
+export function watchUnhandledRejections(): { readonly seen: unknown[]; stop(): void } {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown) => seen.push(reason);
+  process.on('unhandledRejection', listener);
+  return { seen, stop: () => process.off('unhandledRejection', listener) };
+}
+
+/** How many timers (`Timeout` resources) are alive in the process. */
+export function liveTimers(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+}
+
+let gcFunction: (() => void) | undefined;
+
+/** Runs a full garbage collection (exposing `gc` at run time when node was not started with --expose-gc). */
+export function forceGc(): void {
+  if (!gcFunction) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed) gcFunction = exposed;
+    else {
+      setFlagsFromString('--expose-gc');
+      gcFunction = runInNewContext('gc') as () => void;
+    }
+  }
+  gcFunction();
+}
+
+/** Polls `check` every 20 ms until it holds, failing after `timeoutMs`. */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`not true after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

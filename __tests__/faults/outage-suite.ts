@@ -1,0 +1,216 @@
+/**
+ * Outages of a real server, run the same way on Redis and on Memcached: down at start, frozen
+ * mid-call, restarted with data loss, slow with jitter under 200 concurrent callers, and 20
+ * outage cycles. Each file that runs it starts servers of its own (never the shared ones).
+ */
+import { BackendError, cached, type EasyCacheError } from '../../lib';
+import { ControlledServer, canStart } from '../helpers/server-control';
+import { uniquePrefix } from '../helpers/server-suites';
+import { TcpProxy } from '../helpers/tcp-proxy';
+import { freePort } from '../setup/servers';
+import { eventually, forceGc, liveTimers, remoteBackend, sleep, timed, watchUnhandledRejections, type RemoteBackend, type RemoteKind } from './fault-kit';
+
+/** The bound given to every backend of these tests, in ms. */
+export const BOUND_MS = 100;
+/** What a call may take at most: the bound a few times over (one per round trip) plus the function. */
+export const CALL_LIMIT_MS = 400;
+
+/** Describes the outage tests for `kind`; skipped with a banner when the server binary is missing. */
+export function describeOutages(kind: RemoteKind): void {
+  if (!canStart(kind)) {
+    console.warn(`!! ${kind} outage tests SKIPPED: the ${kind === 'redis' ? 'redis-server' : 'memcached'} binary is not on the PATH`);
+    describe.skip(`${kind} outages (skipped: no ${kind} binary)`, () => {
+      it('needs a server binary', () => undefined);
+    });
+    return;
+  }
+
+  describe(`${kind}: a server that goes away never breaks the caller`, () => {
+    let server: ControlledServer;
+    let proxy: TcpProxy;
+    const backends: RemoteBackend[] = [];
+    const unhandled = watchUnhandledRejections();
+
+    const backendOn = (address: string, boundMs = BOUND_MS): RemoteBackend => {
+      const backend = remoteBackend(kind, address, { prefix: uniquePrefix(`outage-${kind}`), backendTimeoutMs: boundMs });
+      backends.push(backend);
+      return backend;
+    };
+
+    /** A cached function with tags whose value names its id and its run. */
+    const cachedOn = (backend: RemoteBackend, reported: EasyCacheError[], beforeReturn: () => void = () => undefined) => {
+      const state = { runs: 0 };
+      const get = cached(
+        async (id: number) => {
+          await sleep(5);
+          beforeReturn();
+          state.runs += 1;
+          return { id, run: state.runs };
+        },
+        { cacheKey: 'item:{id}', tags: ['items', 'item:{id}'], cacheInstance: backend, onError: (error) => reported.push(error) },
+      );
+      return { get, state };
+    };
+
+    beforeAll(async () => {
+      server = await ControlledServer.start(kind);
+      proxy = await TcpProxy.start(server.port);
+    });
+
+    afterEach(() => {
+      proxy.pass();
+      expect(unhandled.seen).toEqual([]);
+    });
+
+    afterAll(async () => {
+      unhandled.stop();
+      await Promise.all(backends.map((backend) => backend.close()));
+      await proxy?.close();
+      await server?.stop();
+    });
+
+    it('serves every call from the function when the server is down at start, and rejects invalidations', async () => {
+      const port = await freePort();
+      const reported: EasyCacheError[] = [];
+      const { get } = cachedOn(backendOn(`127.0.0.1:${port}`), reported);
+      const calls = await Promise.all(Array.from({ length: 50 }, (_, i) => timed(() => get(i % 10))));
+      calls.forEach((call, i) => {
+        expect(call.error).toBeUndefined();
+        expect(call.value?.id).toBe(i % 10);
+        expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+      });
+      for (const invalidation of [() => get.invalidateCacheByKey(1), () => get.invalidateCacheByTags(undefined, 1)]) {
+        const result = await timed(invalidation);
+        expect(result.error).toBeInstanceOf(BackendError);
+        expect((result.error as BackendError).cause).toBeDefined();
+        expect(result.ms).toBeLessThan(CALL_LIMIT_MS);
+      }
+      expect(reported.length).toBeGreaterThan(0);
+      expect(reported.every((error) => error instanceof BackendError)).toBe(true);
+    });
+
+    it('settles a call whose server freezes (SIGSTOP) mid-call, and every call while it stays frozen', async () => {
+      const reported: EasyCacheError[] = [];
+      let freezeNow = false;
+      const { get, state } = cachedOn(backendOn(server.address), reported, () => {
+        if (freezeNow) server.freeze();
+      });
+      await get(1);
+      expect(await get(1)).toEqual({ id: 1, run: 1 });
+      freezeNow = true;
+      try {
+        const midCall = await timed(() => get(2));
+        freezeNow = false;
+        expect(midCall.value).toEqual({ id: 2, run: 2 });
+        expect(midCall.ms).toBeLessThan(CALL_LIMIT_MS);
+        const frozen = await Promise.all(Array.from({ length: 40 }, (_, i) => timed(() => get(i % 4))));
+        for (const call of frozen) {
+          expect(call.error).toBeUndefined();
+          expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+        }
+        expect(frozen.map((call) => call.value?.id)).toEqual(Array.from({ length: 40 }, (_, i) => i % 4));
+        const invalidation = await timed(() => get.invalidateCacheByTags(['items'], 1));
+        expect(invalidation.error).toBeInstanceOf(BackendError);
+        expect(invalidation.ms).toBeLessThan(CALL_LIMIT_MS);
+      } finally {
+        freezeNow = false;
+        server.thaw();
+      }
+      expect(reported.some((error) => error instanceof BackendError && /took longer than/.test(error.message))).toBe(true);
+      // Back to normal: a value is stored again and then served.
+      await eventually('the thawed server serves hits again', async () => {
+        await get(7);
+        const runs = state.runs;
+        await get(7);
+        return state.runs === runs;
+      });
+    });
+
+    it('misses (never serves stale data) after a restart that lost the data, then caches again', async () => {
+      const reported: EasyCacheError[] = [];
+      const { get, state } = cachedOn(backendOn(server.address), reported);
+      await get(1);
+      expect(await get(1)).toEqual({ id: 1, run: 1 });
+      await server.restart();
+      for (let i = 0; i < 5; i++) {
+        const call = await timed(() => get(1));
+        expect(call.error).toBeUndefined();
+        expect(call.value?.id).toBe(1);
+        expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+      }
+      await eventually('the restarted server serves hits again', async () => {
+        await get(8);
+        const runs = state.runs;
+        await get(8);
+        return state.runs === runs;
+      });
+      // The entry written before the restart is gone: the next read of key 1 is not the old run 1.
+      const afterwards = await get(1);
+      expect(afterwards.run).not.toBe(1);
+    });
+
+    it('bounds every call of 200 concurrent callers through a slow link with jitter', async () => {
+      const reported: EasyCacheError[] = [];
+      proxy.delay(25, 50);
+      const { get } = cachedOn(backendOn(proxy.address), reported);
+      const invalidations: { ms: number; error?: unknown }[] = [];
+      const caller = async (index: number) => {
+        const calls = [];
+        for (let i = 0; i < 4; i++) {
+          const id = (index * 4 + i) % 60;
+          calls.push({ id, call: await timed(() => get(id)) });
+          if (index % 20 === 0 && i === 1) invalidations.push(await timed(() => get.invalidateCacheByTags(['item:{id}'], id)));
+        }
+        return calls;
+      };
+      const started = performance.now();
+      const all = (await Promise.all(Array.from({ length: 200 }, (_, index) => caller(index)))).flat();
+      const total = performance.now() - started;
+      expect(all).toHaveLength(800);
+      for (const { id, call } of all) {
+        expect(call.error).toBeUndefined();
+        expect(call.value?.id).toBe(id);
+        expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+      }
+      for (const invalidation of invalidations) {
+        if (invalidation.error !== undefined) expect(invalidation.error).toBeInstanceOf(BackendError);
+        expect(invalidation.ms).toBeLessThan(CALL_LIMIT_MS);
+      }
+      // Four calls per caller, each within the limit: the batch as a whole is bounded too.
+      expect(total).toBeLessThan(4 * CALL_LIMIT_MS + 1000);
+      expect(reported.filter((error) => !(error instanceof BackendError)).map((error) => `${error.name}: ${error.message}`)).toEqual([]);
+    });
+
+    it('keeps heap and timers flat over 20 outage cycles (black hole, reset, recovery)', async () => {
+      const reported: EasyCacheError[] = [];
+      const backend = backendOn(proxy.address, 50);
+      const { get } = cachedOn(backend, reported);
+      const burst = async (label: string) => {
+        const calls = await Promise.all(Array.from({ length: 30 }, (_, i) => timed(() => get(i % 6))));
+        for (const call of calls) {
+          if (call.error !== undefined) throw new Error(`${label}: a call rejected: ${String(call.error)}`);
+          expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+        }
+      };
+      const cycle = async () => {
+        proxy.blackhole();
+        await burst('black hole');
+        proxy.reset();
+        await burst('reset');
+        proxy.pass();
+        await burst('recovered');
+      };
+      for (let i = 0; i < 3; i++) await cycle();
+      await sleep(100);
+      forceGc();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const timersBefore = liveTimers();
+      for (let i = 0; i < 20; i++) await cycle();
+      await eventually('timers are back to their count before the cycles', () => liveTimers() <= timersBefore + 2, 3000);
+      forceGc();
+      const grown = process.memoryUsage().heapUsed - heapBefore;
+      expect(grown).toBeLessThan(8 * 1024 * 1024);
+      expect(reported.length).toBeGreaterThan(0);
+    });
+  });
+}

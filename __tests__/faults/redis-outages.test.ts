@@ -1,0 +1,3 @@
+import { describeOutages } from './outage-suite';
+
+describeOutages('redis');

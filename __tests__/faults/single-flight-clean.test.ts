@@ -1,0 +1,107 @@
+/**
+ * Single flight leaves nothing behind: after flights that resolve, reject and time out, the
+ * in-flight map of the backend is empty and no timer is left running; two scopes that render
+ * different keys never share a flight. Run on memory (and a hanging backend), Redis and Memcached.
+ */
+import { MemoryCache, cached, type CacheInstance } from '../../lib';
+import { flightsOf } from '../../lib/runtime/flights';
+import { deferred } from '../helpers/deferred';
+import { FaultyBackend } from '../helpers/faulty-backend';
+import { eventually, liveTimers, sleep, watchUnhandledRejections } from './fault-kit';
+import { availableBackends, makeBackend, type BackendUnderTest } from './three-backends';
+
+const unhandled = watchUnhandledRejections();
+afterAll(() => unhandled.stop());
+afterEach(() => expect(unhandled.seen).toEqual([]));
+
+describe.each(availableBackends())('single flight on %s stays clean', (name) => {
+  let under: BackendUnderTest;
+  let timersBefore: number;
+  beforeAll(() => {
+    under = makeBackend(name);
+    timersBefore = liveTimers();
+  });
+  afterAll(() => under.close());
+
+  it('runs the function once for 50 concurrent misses, then empties the in-flight map', async () => {
+    const gate = deferred();
+    let runs = 0;
+    const get = cached(
+      async (id: number) => {
+        runs += 1;
+        await gate.promise;
+        return { id };
+      },
+      { cacheKey: `sf-ok:${Math.random()}:{id}`, tags: ['sf'], cacheInstance: under.backend },
+    );
+    const calls = Array.from({ length: 50 }, () => get(1));
+    await eventually('the flight has started', () => runs === 1);
+    expect(flightsOf(under.backend).size).toBe(1);
+    gate.resolve();
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 50 }, () => ({ id: 1 })));
+    expect(runs).toBe(1);
+    expect(flightsOf(under.backend).size).toBe(0);
+  });
+
+  it('gives a rejection to every waiter, caches nothing, and empties the in-flight map', async () => {
+    let runs = 0;
+    const get = cached(
+      async () => {
+        runs += 1;
+        await sleep(5);
+        throw new Error(`failure ${runs}`);
+      },
+      { cacheKey: `sf-fail:${Math.random()}`, cacheInstance: under.backend },
+    );
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => get()));
+    expect(results.every((result) => result.status === 'rejected' && (result.reason as Error).message === 'failure 1')).toBe(true);
+    expect(flightsOf(under.backend).size).toBe(0);
+    await expect(get()).rejects.toThrow('failure 2');
+    expect(flightsOf(under.backend).size).toBe(0);
+  });
+
+  it('never lets two scopes that render different keys share a flight', async () => {
+    const gate = deferred();
+    const get = cached(
+      async function (this: { id: number }) {
+        await gate.promise;
+        return this.id;
+      },
+      { cacheKey: `sf-scope:${Math.random()}:{this.id}`, cacheInstance: under.backend },
+    );
+    const first = get.call({ id: 1 });
+    const second = get.call({ id: 2 });
+    await eventually('both flights have started', () => flightsOf(under.backend).size === 2);
+    gate.resolve();
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    expect(flightsOf(under.backend).size).toBe(0);
+  });
+
+  it('leaves no timer running once the calls are done', async () => {
+    await eventually('timers are back to their count before the tests', () => liveTimers() <= timersBefore, 2000);
+  });
+});
+
+describe('single flight against a backend that hangs (every call times out)', () => {
+  it('settles every waiter, empties the in-flight map and clears every bound timer', async () => {
+    const backend: CacheInstance = new FaultyBackend(new MemoryCache(), { backendTimeoutMs: 30 }).hang();
+    const before = liveTimers();
+    let runs = 0;
+    const get = cached(
+      async (id: number) => {
+        runs += 1;
+        await sleep(5);
+        return id;
+      },
+      { cacheKey: 'hang:{id}', tags: ['hang'], cacheInstance: backend, onError: () => undefined },
+    );
+    const started = Date.now();
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => get(i % 3)));
+    expect(results).toEqual(Array.from({ length: 30 }, (_, i) => i % 3));
+    // Each call waits for its own read bound, then the function runs without the backend.
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(flightsOf(backend).size).toBe(0);
+    await eventually('no bound timer is left', () => liveTimers() <= before, 1000);
+  });
+});

@@ -81,9 +81,29 @@ export class RedisCache implements CacheInstance {
   }
 
   /** `GET`; the value, or `NOT_FOUND`. Rejects with `SerializationError` for data it cannot decode. */
-  async get(key: string): Promise<unknown> {
-    const text = await this.#call('get', key, () => this.#client.get(this.#storedKey(key)));
-    return text === null ? NOT_FOUND : this.#decode(text, key);
+  get(key: string): Promise<unknown> {
+    // The hot path: written without `#call`'s closure and two async frames (they showed up as
+    // garbage collection with 64 calls in flight); same checks, same errors.
+    const refused = this.#refusal('get', key);
+    if (refused) return Promise.reject(refused);
+    this.#pending += 1;
+    let request: Promise<string | null>;
+    try {
+      request = this.#client.get(this.#storedKey(key));
+    } catch (error) {
+      this.#pending -= 1;
+      return Promise.reject(failure('get', key, error));
+    }
+    return request.then(
+      (text) => {
+        this.#pending -= 1;
+        return text === null ? NOT_FOUND : this.#decode(text, key);
+      },
+      (error: unknown) => {
+        this.#pending -= 1;
+        throw failure('get', key, error);
+      },
+    );
   }
 
   /**
@@ -267,27 +287,36 @@ export class RedisCache implements CacheInstance {
 
   /** Runs one client call; a client failure becomes a `BackendError` naming the operation and key. */
   async #call<T>(operation: string, key: string | undefined, run: () => Promise<T>): Promise<T> {
-    if (this.#closed) {
-      throw new BackendError(`RedisCache.${operation} after close(): the backend's own client is closed`, { operation, key });
-    }
-    if (this.#pending >= REDIS_MAX_PENDING_CALLS) {
-      throw new BackendError(
-        `RedisCache.${operation}: ${REDIS_MAX_PENDING_CALLS} calls are already waiting for an answer (is Redis down or frozen?)`,
-        { operation, key },
-      );
-    }
+    const refused = this.#refusal(operation, key);
+    if (refused) throw refused;
     this.#pending += 1;
     try {
       return await run();
     } catch (error) {
-      const where = key === undefined ? '' : ` for "${key}"`;
-      throw new BackendError(`RedisCache.${operation}${where} failed: ${(error as Error).message}`, {
-        operation,
-        key,
-        cause: error,
-      });
+      throw failure(operation, key, error);
     } finally {
       this.#pending -= 1;
     }
   }
+
+  /** Why a call must not be sent now (closed, or too many waiting), or undefined. */
+  #refusal(operation: string, key: string | undefined): BackendError | undefined {
+    if (this.#closed) {
+      return new BackendError(`RedisCache.${operation} after close(): the backend's own client is closed`, { operation, key });
+    }
+    if (this.#pending >= REDIS_MAX_PENDING_CALLS) {
+      return new BackendError(
+        `RedisCache.${operation}: ${REDIS_MAX_PENDING_CALLS} calls are already waiting for an answer (is Redis down or frozen?)`,
+        { operation, key },
+      );
+    }
+    return undefined;
+  }
+
+}
+
+/** A client error as a `BackendError` naming the operation and the key, with the error as `cause`. */
+function failure(operation: string, key: string | undefined, error: unknown): BackendError {
+  const where = key === undefined ? '' : ` for "${key}"`;
+  return new BackendError(`RedisCache.${operation}${where} failed: ${(error as Error).message}`, { operation, key, cause: error });
 }

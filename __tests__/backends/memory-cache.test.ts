@@ -14,16 +14,49 @@ function withClock(options: ConstructorParameters<typeof MemoryCache>[0] = {}) {
   return { cache, clock };
 }
 
-describe('MemoryCache: least recently used eviction', () => {
-  it('holds at most maxEntries and evicts the oldest write first', async () => {
+/** The keys among `keys` that `cache` holds. Reading counts as use, so call it only at the end of a case. */
+async function heldKeys(cache: MemoryCache, keys: readonly string[]): Promise<string[]> {
+  return [...(await cache.getMany(keys)).keys()];
+}
+
+/** A small deterministic pseudo-random generator (mulberry32), so a failing sequence can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('MemoryCache: CLOCK eviction (approximately least recently used)', () => {
+  it('holds at most maxEntries, evicts nothing before it is full, and with no reads evicts the oldest write first', async () => {
     const cache = new MemoryCache({ maxEntries: 3 });
-    for (const k of ['a', 'b', 'c', 'd']) await cache.set(k, k);
+    for (const k of ['a', 'b', 'c']) await cache.set(k, k);
     expect(cache.size).toBe(3);
-    expect(await cache.get('a')).toBe(NOT_FOUND);
-    expect((await cache.getMany(['b', 'c', 'd'])).size).toBe(3);
+    await cache.set('d', 'd');
+    expect(cache.size).toBe(3);
+    await cache.set('e', 'e');
+    expect(cache.size).toBe(3);
+    expect(await heldKeys(cache, ['a', 'b', 'c', 'd', 'e'])).toEqual(['c', 'd', 'e']);
   });
 
-  it('counts a get as use, so the entry read last survives', async () => {
+  it('keeps an entry read since the hand last passed it for one more pass, then lets it go', async () => {
+    const cache = new MemoryCache({ maxEntries: 4 });
+    await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3], ['d', 4]]));
+    await cache.get('a');
+    // The hand passes 'a' (clearing its mark) and takes the three unread entries, oldest first.
+    for (const k of ['e', 'f', 'g']) await cache.set(k, k);
+    // Misses mark nothing: with b, c, d gone and four held, the held ones are a, e, f and g.
+    expect(await heldKeys(cache, ['b', 'c', 'd'])).toEqual([]);
+    expect(cache.size).toBe(4);
+    // Not read again since the hand passed it: 'a' is next.
+    await cache.set('h', 'h');
+    expect(await heldKeys(cache, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'])).toEqual(['e', 'f', 'g', 'h']);
+  });
+
+  it('counts a get as use, so the entry read survives the next eviction', async () => {
     const cache = new MemoryCache({ maxEntries: 3 });
     await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3]]));
     await cache.get('a');
@@ -32,13 +65,24 @@ describe('MemoryCache: least recently used eviction', () => {
     expect(await cache.get('a')).toBe(1);
   });
 
-  it('counts getMany hits and overwrites as use', async () => {
+  it('counts getSync hits, getMany hits and overwrites as use', async () => {
+    const cache = new MemoryCache({ maxEntries: 4 });
+    await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3], ['d', 4]]));
+    cache.getSync('a');
+    await cache.getMany(['b']);
+    await cache.set('c', 30);
+    await cache.set('e', 5);
+    expect(await heldKeys(cache, ['a', 'b', 'c', 'd', 'e'])).toEqual(['a', 'b', 'c', 'e']);
+    expect(await cache.get('c')).toBe(30);
+  });
+
+  it('falls back to the oldest write when every entry was read (one full pass clears the marks)', async () => {
     const cache = new MemoryCache({ maxEntries: 3 });
     await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3]]));
-    await cache.getMany(['a']);
-    await cache.set('b', 20);
+    await cache.getMany(['a', 'b', 'c']);
     await cache.set('d', 4);
-    expect([...(await cache.getMany(['a', 'b', 'c', 'd'])).keys()]).toEqual(['a', 'b', 'd']);
+    await cache.set('e', 5);
+    expect(await heldKeys(cache, ['a', 'b', 'c', 'd', 'e'])).toEqual(['c', 'd', 'e']);
   });
 
   it('does not evict when a held key is overwritten', async () => {
@@ -59,23 +103,51 @@ describe('MemoryCache: least recently used eviction', () => {
     expect(await cache.get('a')).toBe(NOT_FOUND);
   });
 
-  it('keeps the order of use right after deletes, expiry, clear and prune', async () => {
-    const { cache, clock } = withClock({ maxEntries: 4 });
-    await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3], ['d', 4]]));
-    await cache.delete('b');
-    await cache.set('e', 5, 1);
-    await cache.get('a');
+  it('evicts an expired entry the hand finds before an unread live one, even if it was read', async () => {
+    const { cache, clock } = withClock({ maxEntries: 3 });
+    await cache.set('a', 1);
+    await cache.set('short', 2, 1);
+    await cache.set('c', 3);
+    await cache.getMany(['a', 'short']);
     clock.now += 1000;
-    expect(await cache.get('e')).toBe(NOT_FOUND);
+    await cache.set('d', 4);
+    expect(cache.size).toBe(3);
+    expect(await heldKeys(cache, ['a', 'short', 'c', 'd'])).toEqual(['a', 'c', 'd']);
+  });
+
+  it('reuses the room of deleted and expired entries before evicting anything, and starts afresh after clear', async () => {
+    const { cache, clock } = withClock({ maxEntries: 4 });
+    await cache.setMany(new Map([['a', 1], ['b', 2], ['c', 3]]));
+    await cache.set('d', 4, 1);
+    await cache.delete('b');
+    await cache.set('e', 5);
+    expect(cache.size).toBe(4);
+    clock.now += 1000;
+    expect(await cache.get('d')).toBe(NOT_FOUND);
+    expect(cache.size).toBe(3);
     await cache.set('f', 6);
-    await cache.set('g', 7);
-    // In order of use: c, d, a, f, g -> c goes first.
-    expect([...(await cache.getMany(['a', 'c', 'd', 'f', 'g'])).keys()]).toEqual(['a', 'd', 'f', 'g']);
+    expect(cache.size).toBe(4);
     expect(cache.prune()).toBe(0);
+    // Full now: the next write evicts, and 'a' (written first, never read) goes.
+    await cache.set('g', 7);
+    expect(await heldKeys(cache, ['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toEqual(['c', 'e', 'f', 'g']);
     await cache.clear();
     expect(cache.size).toBe(0);
     for (const k of ['x', 'y', 'z', 'w', 'v']) await cache.set(k, k);
-    expect([...(await cache.getMany(['v', 'w', 'x', 'y', 'z'])).keys()]).toEqual(['v', 'w', 'y', 'z']);
+    expect(await heldKeys(cache, ['v', 'w', 'x', 'y', 'z'])).toEqual(['v', 'w', 'y', 'z']);
+  });
+
+  it('grows past its first allocation and keeps the newest writes of a long run', async () => {
+    const cache = new MemoryCache({ maxEntries: 1000 });
+    for (let i = 0; i < 2500; i++) await cache.set(`k${i}`, i);
+    expect(cache.size).toBe(1000);
+    const all = Array.from({ length: 2500 }, (_, i) => `k${i}`);
+    expect(await heldKeys(cache, all)).toEqual(all.slice(1500));
+    await cache.clear();
+    for (let i = 0; i < 1200; i++) await cache.set(`again${i}`, i);
+    expect(cache.size).toBe(1000);
+    expect(await cache.get('again199')).toBe(NOT_FOUND);
+    expect(await cache.get('again200')).toBe(200);
   });
 
   it('stays bounded under many writes with maxEntries 1', async () => {
@@ -84,6 +156,46 @@ describe('MemoryCache: least recently used eviction', () => {
     expect(cache.size).toBe(1);
     expect(await cache.get('k999')).toBe(999);
   });
+
+  it.each([1, 2, 7, 64, 65])(
+    'with maxEntries %i, never exceeds the bound and never returns a wrong value under a random mix of calls',
+    async (maxEntries) => {
+      const { cache, clock } = withClock({ maxEntries });
+      const next = random(maxEntries);
+      const keys = Array.from({ length: maxEntries * 3 + 2 }, (_, i) => `key${i}`);
+      /** The last value written to each key; an entry may be gone (evicted, expired), never different. */
+      const written = new Map<string, number>();
+      for (let step = 0; step < 4000; step++) {
+        const key = keys[Math.floor(next() * keys.length)] as string;
+        const roll = next();
+        const timeout = next() < 0.2 ? 0.5 : null;
+        if (roll < 0.35) {
+          await cache.set(key, step, timeout);
+          written.set(key, step);
+          expect(await cache.get(key)).toBe(step);
+        } else if (roll < 0.45) {
+          if (await cache.add(key, step, timeout)) written.set(key, step);
+        } else if (roll < 0.55) {
+          await cache.delete(key);
+          written.delete(key);
+        } else if (roll < 0.6) {
+          clock.now += 200;
+        } else if (roll < 0.65) {
+          const sizeBefore = cache.size;
+          expect(cache.prune()).toBeLessThanOrEqual(sizeBefore);
+          expect(cache.size).toBe((await cache.getMany(keys)).size);
+        } else {
+          const found = roll < 0.8 ? cache.getSync(key) : await cache.get(key);
+          if (found !== NOT_FOUND) expect(found).toBe(written.get(key));
+        }
+        expect(cache.size).toBeLessThanOrEqual(maxEntries);
+      }
+      cache.prune();
+      const held = await cache.getMany(keys);
+      expect(cache.size).toBe(held.size);
+      for (const [key, value] of held) expect(value).toBe(written.get(key));
+    },
+  );
 
   it('defaults to 10 000 entries', async () => {
     expect(MEMORY_CACHE_DEFAULTS.maxEntries).toBe(10_000);
@@ -126,7 +238,7 @@ describe('MemoryCache: expiry on an injected clock', () => {
     expect(await cache.delete('d')).toBe(false);
   });
 
-  it('reclaims expired entries under LRU pressure and through prune()', async () => {
+  it('reclaims expired entries under eviction pressure and through prune()', async () => {
     const { cache, clock } = withClock({ maxEntries: 3 });
     await cache.set('short-1', 1, 1);
     await cache.set('short-2', 2, 1);
@@ -182,6 +294,47 @@ describe('MemoryCache: copies', () => {
     expect(await cache.get('k')).not.toBe(await cache.get('k'));
   });
 
+  it('reads copies with the default serializer without JSON.parse, each one independent at every level', async () => {
+    class Account {
+      id = 7;
+      get label(): string {
+        return `account ${this.id}`;
+      }
+    }
+    const value = () => ({
+      account: new Account(),
+      at: new Date(5),
+      byId: new Map<unknown, unknown>([[1, { tags: ['a'] }], [{ k: 1 }, 'object key']]),
+      seen: new Set<unknown>([1, { n: 2 }]),
+      bytes: Buffer.from('abc'),
+      floats: new Float64Array([1.5, -0]),
+      list: [{ deep: [undefined, 10n, NaN] }],
+    });
+    const cache = new MemoryCache();
+    await cache.set('k', value());
+    const expected = taggedJson.decode(taggedJson.encode(value()));
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const first = cache.getSync('k') as ReturnType<typeof value>;
+      const second = (await cache.get('k')) as ReturnType<typeof value>;
+      expect(parse).not.toHaveBeenCalled();
+      expect(first).toStrictEqual(expected);
+      expect(Object.getPrototypeOf(first.account)).toBe(Object.prototype);
+      expect(Buffer.isBuffer(first.bytes)).toBe(true);
+      first.at.setTime(0);
+      (first.byId.get(1) as { tags: string[] }).tags.push('b');
+      ([...first.byId.keys()][1] as { k: number }).k = 2;
+      ([...first.seen][1] as { n: number }).n = 3;
+      first.bytes.fill(0);
+      first.floats[0] = 0;
+      (first.list[0]?.deep as unknown[]).push('x');
+      expect(second).toStrictEqual(expected);
+      expect(cache.getSync('k')).toStrictEqual(expected);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('copies through getMany too', async () => {
     const cache = new MemoryCache();
     await cache.set('k', { n: 1 });
@@ -197,6 +350,14 @@ describe('MemoryCache: copies', () => {
     expect(await cache.get('k')).toBe(value);
   });
 
+  it('hands a custom serializer its own text on every read, even one that wraps taggedJson', async () => {
+    const cache = new MemoryCache({
+      serializer: { encode: (value) => `wrapped|${taggedJson.encode(value)}`, decode: (text) => ({ decoded: taggedJson.decode(text.slice(8)) }) },
+    });
+    await cache.set('k', { a: [1] });
+    expect(await cache.get('k')).toStrictEqual({ decoded: { a: [1] } });
+  });
+
   it('encodes objects through the given serializer', async () => {
     const calls: string[] = [];
     const cache = new MemoryCache({
@@ -208,8 +369,10 @@ describe('MemoryCache: copies', () => {
     await cache.set('object', { a: 1 });
     await cache.set('string', 'text');
     expect(await cache.get('object')).toStrictEqual({ a: 1 });
+    expect(cache.getSync('object')).toStrictEqual({ a: 1 });
     expect(await cache.get('string')).toBe('text');
-    expect(calls).toEqual(['encode', 'decode']);
+    // A serializer other than the default runs on every read: its decode may do anything.
+    expect(calls).toEqual(['encode', 'decode', 'decode']);
   });
 
   it('keeps the previous value when a set cannot encode the new one', async () => {

@@ -6,24 +6,28 @@ import { taggedJson } from '../../serializer/tagged-json';
 /** Options of `new MemoryCache(options)`. Unknown names are a `CacheConfigError`. */
 export interface MemoryCacheOptions {
   /**
-   * How many entries the cache holds; storing one more evicts the least recently used (reads
-   * count as use). Expired entries that nobody reads age out the same way.
+   * How many entries the cache holds; storing one more evicts one, chosen by CLOCK, an
+   * approximation of least recently used (reads and overwrites count as use). Expired entries
+   * are the first to go when the clock hand finds them.
    * @default 10000
    * @example new MemoryCache({ maxEntries: 50_000 })
    */
   maxEntries?: number;
   /**
-   * Store an encoded copy of each object (through `serializer`) and decode a fresh copy on every
-   * read, so callers can mutate what they get without changing the cache, and the memory backend
-   * returns what Redis or Memcached would. `false` stores references: faster, but callers must
-   * not mutate what they get, and nothing checks that a value could be serialized. Primitives are
-   * immutable, so they are never encoded in either mode.
+   * Store a copy of each object and hand out a fresh copy on every read, so callers can mutate
+   * what they get without changing the cache, and the memory backend returns what Redis or
+   * Memcached would. Each object is encoded through `serializer` when stored (which refuses what
+   * cannot be serialized); with the default serializer the decoded result is kept and each read
+   * is a deep clone of it, with any other serializer each read decodes the text. `false` stores
+   * references: faster, but callers must not mutate what they get, and nothing checks that a
+   * value could be serialized. Primitives are immutable, so they are never copied in either mode.
    * @default true
    * @example new MemoryCache({ copy: false })
    */
   copy?: boolean;
   /**
-   * Encodes and decodes the copies kept with `copy: true` (unused with `copy: false`).
+   * Encodes and decodes the copies kept with `copy: true` (unused with `copy: false`). A
+   * serializer other than `taggedJson` itself is run on every read.
    * @default taggedJson
    * @example new MemoryCache({ serializer: { encode: JSON.stringify, decode: JSON.parse } })
    */

@@ -1,19 +1,24 @@
 import { BackendError, CacheConfigError } from '../../errors';
+import { cloneSnapshot, cloneSnapshotUnpooled } from '../../serializer/clone-snapshot';
 import type { Serializer } from '../../serializer/serializer';
+import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
-import { LruList, type LruNode } from './lru-list';
+import { ClockStore } from './clock-store';
 import { resolveMemoryCacheOptions, type MemoryCacheOptions } from './memory-cache-options';
 
 /** `expiresAt` value meaning "store nothing" (a timeout of 0 or less). */
 const DO_NOT_STORE = -1;
+/** In tagged text, what a Buffer's tag starts with (a cheap test for "may hold a Buffer"). */
+const BUFFER_TAG = '"$":"B"';
 
 /**
- * An in-process backend: a bounded LRU map with per-entry expiry and no timers.
+ * An in-process backend: a bounded map with per-entry expiry and no timers.
  *
- * Entries are kept in order of use (a read makes its entry the most recent); storing a new key
- * when `maxEntries` are held evicts the least recently used one. Expiry is checked
- * when an entry is read; expired entries that are never read again age out as the least recently
- * used, or through `prune()`. By default objects are stored as encoded copies (see
+ * Storing a new key when `maxEntries` are held evicts an entry chosen by CLOCK (second chance),
+ * an approximation of least recently used: an entry read or overwritten since the clock hand last
+ * passed it survives one more pass, and with no reads entries go in the order they were written.
+ * Expiry is checked when an entry is read; expired entries that are never read again are the
+ * first the hand evicts, or go through `prune()`. By default objects are stored as copies (see
  * `MemoryCacheOptions.copy`).
  *
  * After `close()` the cache is empty and every call rejects with a `BackendError`.
@@ -27,10 +32,11 @@ export class MemoryCache implements CacheInstance {
   readonly backendTimeoutMs: number | undefined;
   /** Answers from this process and cannot hang: the core arms no timer around its calls. */
   readonly inProcess = true;
-  readonly #entries = new LruList();
-  readonly #maxEntries: number;
+  readonly #entries: ClockStore;
   readonly #copy: boolean;
   readonly #serializer: Serializer;
+  /** Copies are kept as decoded snapshots and cloned on read (the default serializer only). */
+  readonly #snapshots: boolean;
   readonly #defaultTimeout: number | null;
   readonly #now: () => number;
   #closed = false;
@@ -38,9 +44,10 @@ export class MemoryCache implements CacheInstance {
   constructor(options: MemoryCacheOptions = {}) {
     const resolved = resolveMemoryCacheOptions(options);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
-    this.#maxEntries = resolved.maxEntries;
+    this.#entries = new ClockStore(resolved.maxEntries, resolved.now);
     this.#copy = resolved.copy;
     this.#serializer = resolved.serializer;
+    this.#snapshots = resolved.serializer === taggedJson;
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#now = resolved.now;
   }
@@ -50,19 +57,19 @@ export class MemoryCache implements CacheInstance {
     return this.#entries.size;
   }
 
-  /** The value under `key`, or `NOT_FOUND`; a hit becomes the most recently used entry. */
   /** `get` without a Promise: lets the core answer a hit with no await at all. */
   getSync(key: string): unknown {
     if (this.#closed) throw closedError('get', key);
     return this.#read(key);
   }
 
+  /** The value under `key`, or `NOT_FOUND`; a hit counts as use. */
   async get(key: string): Promise<unknown> {
     if (this.#closed) throw closedError('get', key);
     return this.#read(key);
   }
 
-  /** The found keys only, in the order asked; each hit becomes recently used. */
+  /** The found keys only, in the order asked; each hit counts as use. */
   async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
     if (this.#closed) throw closedError('getMany', keys[0]);
     const found = new Map<string, unknown>();
@@ -81,8 +88,8 @@ export class MemoryCache implements CacheInstance {
       this.#remove(key);
       return;
     }
-    const encoded = this.#needsEncoding(value);
-    this.#store(key, encoded ? this.#serializer.encode(value) : value, encoded, expiresAt);
+    const copied = this.#needsCopy(value);
+    this.#entries.write(key, copied ? this.#copyIn(value) : value, copied, expiresAt);
   }
 
   /** Stores every entry, or (when one value cannot be encoded) none of them. */
@@ -95,31 +102,32 @@ export class MemoryCache implements CacheInstance {
     }
     const prepared: Array<[string, unknown, boolean]> = [];
     for (const [key, value] of entries) {
-      const encoded = this.#needsEncoding(value);
-      prepared.push([key, encoded ? this.#serializer.encode(value) : value, encoded]);
+      const copied = this.#needsCopy(value);
+      prepared.push([key, copied ? this.#copyIn(value) : value, copied]);
     }
-    for (const [key, stored, encoded] of prepared) this.#store(key, stored, encoded, expiresAt);
+    for (const [key, stored, copied] of prepared) this.#entries.write(key, stored, copied, expiresAt);
   }
 
   /** Stores `value` only if `key` holds nothing live (an expired entry counts as nothing). */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
     if (this.#closed) throw closedError('add', key);
     const expiresAt = this.#expiresAt(timeout);
-    const entry = this.#entries.peek(key);
-    if (entry !== undefined && this.#isLive(entry)) return false;
+    const slot = this.#entries.slotOf(key);
+    if (slot !== -1 && this.#entries.isLive(slot)) return false;
     if (expiresAt === DO_NOT_STORE) return false;
-    const encoded = this.#needsEncoding(value);
-    this.#store(key, encoded ? this.#serializer.encode(value) : value, encoded, expiresAt);
+    const copied = this.#needsCopy(value);
+    this.#entries.write(key, copied ? this.#copyIn(value) : value, copied, expiresAt);
     return true;
   }
 
   /** Removes `key`; resolves whether a live entry was there. */
   async delete(key: string): Promise<boolean> {
     if (this.#closed) throw closedError('delete', key);
-    const entry = this.#entries.peek(key);
-    if (entry === undefined) return false;
-    this.#entries.remove(entry);
-    return this.#isLive(entry);
+    const slot = this.#entries.slotOf(key);
+    if (slot === -1) return false;
+    const live = this.#entries.isLive(slot);
+    this.#entries.remove(slot);
+    return live;
   }
 
   /** Removes every entry. */
@@ -136,55 +144,43 @@ export class MemoryCache implements CacheInstance {
 
   /** Removes expired entries now (O(n)); returns how many. Never needed for correctness. */
   prune(): number {
-    const now = this.#now();
-    let removed = 0;
-    for (const node of this.#entries.nodes()) {
-      if (node.expiresAt !== 0 && node.expiresAt <= now) {
-        this.#entries.remove(node);
-        removed++;
-      }
-    }
-    return removed;
+    return this.#entries.prune();
   }
 
   #read(key: string): unknown {
-    const node = this.#entries.peek(key);
-    if (node === undefined) return NOT_FOUND;
-    if (node.expiresAt !== 0 && node.expiresAt <= this.#now()) {
-      this.#entries.remove(node);
-      return NOT_FOUND;
-    }
-    this.#entries.touch(node);
-    return node.encoded ? this.#serializer.decode(node.value as string) : node.value;
+    const slot = this.#entries.liveSlotOf(key);
+    if (slot === -1) return NOT_FOUND;
+    const value = this.#entries.use(slot);
+    return this.#entries.isCopied(slot) ? this.#copyOut(value) : value;
   }
 
-  #isLive(entry: LruNode): boolean {
-    return entry.expiresAt === 0 || entry.expiresAt > this.#now();
-  }
-
-  /** Primitives are immutable, so only objects (and what must fail to encode) go through the serializer. */
-  #needsEncoding(value: unknown): boolean {
+  /** Primitives are immutable, so only objects (and what must fail to encode) are copied. */
+  #needsCopy(value: unknown): boolean {
     if (!this.#copy) return false;
     const type = typeof value;
     return type === 'object' ? value !== null : type === 'function' || type === 'symbol';
   }
 
-  #store(key: string, value: unknown, encoded: boolean, expiresAt: number): void {
-    const node = this.#entries.peek(key);
-    if (node !== undefined) {
-      node.value = value;
-      node.encoded = encoded;
-      node.expiresAt = expiresAt;
-      this.#entries.touch(node);
-      return;
-    }
-    if (this.#entries.size >= this.#maxEntries) this.#entries.removeOldest();
-    this.#entries.insert(key, value, encoded, expiresAt);
+  /**
+   * What to keep for a value that must be copied. Encoding always runs, since it refuses what a
+   * remote backend could not store and turns class instances into plain objects. With the default
+   * serializer the decoded result is kept, so that a read is a structured clone instead of a
+   * `JSON.parse` (several times faster); any other serializer gets its text back on every read.
+   */
+  #copyIn(value: unknown): unknown {
+    const text = this.#serializer.encode(value);
+    if (!this.#snapshots) return text;
+    const snapshot = taggedJson.decode(text);
+    return text.includes(BUFFER_TAG) ? cloneSnapshotUnpooled(snapshot) : snapshot;
+  }
+
+  #copyOut(stored: unknown): unknown {
+    return this.#snapshots ? cloneSnapshot(stored) : this.#serializer.decode(stored as string);
   }
 
   #remove(key: string): void {
-    const node = this.#entries.peek(key);
-    if (node !== undefined) this.#entries.remove(node);
+    const slot = this.#entries.slotOf(key);
+    if (slot !== -1) this.#entries.remove(slot);
   }
 
   /** Milliseconds on this cache's clock when an entry written now expires; 0 = never. */

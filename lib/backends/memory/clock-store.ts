@@ -1,0 +1,182 @@
+/** Flag bit: the entry was read or overwritten since the clock hand last passed it. */
+const USED = 1;
+/** Flag bit: the value must be copied on every read (see `MemoryCache.copy`). */
+const COPIED = 2;
+/** Slots allocated up front; the arrays then double as needed, up to `maxEntries`. */
+const INITIAL_SLOTS = 64;
+
+/**
+ * Bounded entries with expiry and CLOCK (second-chance) eviction, kept as parallel arrays indexed
+ * by slot, with a `Map` from key to slot.
+ *
+ * Why not a `Map` of entries in order of use: refreshing recency by `map.delete(key);
+ * map.set(key, v)` makes V8 rehash a full table over and over, O(n) per hit at capacity. Why not a
+ * linked list of nodes: a node object per entry costs about 90 bytes. Here an entry is a slot
+ * number (a small integer, stored inline in the Map), its key and value in two arrays, 8 bytes of
+ * expiry and one byte of flags; a read sets a bit and allocates nothing.
+ *
+ * Eviction is approximately least recently used: a hand sweeps the slots, clearing the USED bit
+ * of each entry it passes and evicting the first one without it (or the first expired one). So an
+ * entry read since the hand last passed it survives one more pass, and with no reads entries go
+ * in the order they were written.
+ */
+export class ClockStore {
+  readonly #slots = new Map<string, number>();
+  readonly #keys: Array<string | undefined> = [];
+  readonly #values: unknown[] = [];
+  #expiresAt: Float64Array;
+  #flags: Uint8Array;
+  /** Slots emptied by a delete or an expiry, reused before any eviction. */
+  readonly #free: number[] = [];
+  #hand = 0;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+
+  constructor(maxEntries: number, now: () => number) {
+    this.#maxEntries = maxEntries;
+    this.#now = now;
+    const slots = Math.min(maxEntries, INITIAL_SLOTS);
+    this.#expiresAt = new Float64Array(slots);
+    this.#flags = new Uint8Array(slots);
+  }
+
+  /** How many entries are held, expired ones not yet reclaimed included. */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** The slot of `key`, expired or not, or -1. */
+  slotOf(key: string): number {
+    return this.#slots.get(key) ?? -1;
+  }
+
+  /** The slot of `key` if it holds a live entry, else -1 (an expired entry is removed). */
+  liveSlotOf(key: string): number {
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return -1;
+    if (this.isLive(slot)) return slot;
+    this.remove(slot);
+    return -1;
+  }
+
+  /** Whether the entry in `slot` has not expired. */
+  isLive(slot: number): boolean {
+    const expiresAt = this.#expiresAt[slot] as number;
+    return expiresAt === 0 || expiresAt > this.#now();
+  }
+
+  /** The value in `slot`, marking the entry as used. */
+  use(slot: number): unknown {
+    this.#flags[slot] = (this.#flags[slot] as number) | USED;
+    return this.#values[slot];
+  }
+
+  /** Whether the value in `slot` must be copied on read. */
+  isCopied(slot: number): boolean {
+    return ((this.#flags[slot] as number) & COPIED) !== 0;
+  }
+
+  /** Stores an entry (`expiresAt` in ms on the clock, 0 = never); an overwrite counts as use. */
+  write(key: string, value: unknown, copied: boolean, expiresAt: number): void {
+    const held = this.#slots.get(key);
+    const flags = copied ? COPIED : 0;
+    if (held !== undefined) {
+      this.#fill(held, key, value, flags | USED, expiresAt);
+      return;
+    }
+    const slot = this.#emptySlot();
+    this.#fill(slot, key, value, flags, expiresAt);
+    this.#slots.set(key, slot);
+  }
+
+  /** Empties `slot`, which must hold an entry, for a later write. */
+  remove(slot: number): void {
+    this.#empty(slot);
+    this.#free.push(slot);
+  }
+
+  /** Removes expired entries (O(n)); returns how many. */
+  prune(): number {
+    const now = this.#now();
+    let removed = 0;
+    for (let slot = 0; slot < this.#keys.length; slot++) {
+      const expiresAt = this.#expiresAt[slot] as number;
+      if (this.#keys[slot] !== undefined && expiresAt !== 0 && expiresAt <= now) {
+        this.remove(slot);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Removes every entry and gives the arrays' memory back. */
+  clear(): void {
+    this.#slots.clear();
+    this.#keys.length = 0;
+    this.#values.length = 0;
+    this.#free.length = 0;
+    this.#hand = 0;
+    const slots = Math.min(this.#maxEntries, INITIAL_SLOTS);
+    this.#expiresAt = new Float64Array(slots);
+    this.#flags = new Uint8Array(slots);
+  }
+
+  #fill(slot: number, key: string, value: unknown, flags: number, expiresAt: number): void {
+    this.#keys[slot] = key;
+    this.#values[slot] = value;
+    this.#flags[slot] = flags;
+    this.#expiresAt[slot] = expiresAt;
+  }
+
+  /** A slot to write a new key into: a freed one, a new one, or one taken from an evicted entry. */
+  #emptySlot(): number {
+    const freed = this.#free.pop();
+    if (freed !== undefined) return freed;
+    const next = this.#keys.length;
+    if (next < this.#maxEntries) {
+      if (next === this.#flags.length) this.#grow();
+      // Appending keeps the arrays packed; the slot is filled right after.
+      this.#keys.push(undefined);
+      this.#values.push(undefined);
+      return next;
+    }
+    const slot = this.#victim();
+    this.#empty(slot);
+    return slot;
+  }
+
+  #empty(slot: number): void {
+    this.#slots.delete(this.#keys[slot] as string);
+    this.#keys[slot] = undefined;
+    this.#values[slot] = undefined;
+  }
+
+  /**
+   * The slot to evict when every slot is taken: the first one at or after the hand that is expired
+   * or not used since the hand last passed it. At most one full turn plus one step.
+   */
+  #victim(): number {
+    const flags = this.#flags;
+    const expiries = this.#expiresAt;
+    const count = this.#keys.length;
+    const now = this.#now();
+    for (;;) {
+      const slot = this.#hand;
+      this.#hand = slot + 1 === count ? 0 : slot + 1;
+      const expiresAt = expiries[slot] as number;
+      const flag = flags[slot] as number;
+      if ((flag & USED) === 0 || (expiresAt !== 0 && expiresAt <= now)) return slot;
+      flags[slot] = flag & ~USED;
+    }
+  }
+
+  #grow(): void {
+    const slots = Math.min(this.#flags.length * 2, this.#maxEntries);
+    const expiresAt = new Float64Array(slots);
+    expiresAt.set(this.#expiresAt);
+    this.#expiresAt = expiresAt;
+    const flags = new Uint8Array(slots);
+    flags.set(this.#flags);
+    this.#flags = flags;
+  }
+}

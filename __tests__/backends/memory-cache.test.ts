@@ -273,10 +273,10 @@ describe('MemoryCache: expiry on an injected clock', () => {
     expect(await cache.get('k')).toBe(NOT_FOUND);
   });
 
-  it.each([NaN, '5', {}])('rejects a timeout of %p with CacheConfigError and stores nothing', async (timeout) => {
+  it.each([NaN, Infinity, -Infinity, '5', {}])('rejects a timeout of %p with CacheConfigError and stores nothing', async (timeout) => {
     const cache = new MemoryCache();
     await expect(cache.set('k', 1, timeout as number)).rejects.toThrow(CacheConfigError);
-    await expect(cache.add('k', 1, timeout as number)).rejects.toThrow(/timeout must be a number of seconds/);
+    await expect(cache.add('k', 1, timeout as number)).rejects.toThrow(/timeout must be a finite number of seconds/);
     expect(cache.size).toBe(0);
   });
 });

@@ -187,11 +187,12 @@ export class MemoryCache implements CacheInstance {
   #expiresAt(timeout: BackendTimeout): number {
     const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
     if (seconds === null) return 0;
-    if (typeof seconds === 'number' && !Number.isNaN(seconds)) {
+    // Infinity and NaN are refused, as Redis and Memcached refuse them: null means "never expires".
+    if (typeof seconds === 'number' && Number.isFinite(seconds)) {
       return seconds > 0 ? this.#now() + seconds * 1000 : DO_NOT_STORE;
     }
     throw new CacheConfigError(
-      `MemoryCache: timeout must be a number of seconds, null or undefined; received ${typeof seconds === 'number' ? 'NaN' : typeof seconds}`,
+      `MemoryCache: timeout must be a finite number of seconds, null or undefined; received ${typeof seconds === 'number' ? String(seconds) : typeof seconds}`,
       { option: 'timeout', received: seconds },
     );
   }

@@ -15,7 +15,7 @@ import {
 } from './redis-client';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
-import { groupBySlot } from './slot-groups';
+import { clearNode, deleteAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
 
 /**
  * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
@@ -23,9 +23,6 @@ import { groupBySlot } from './slot-groups';
  * ioredis's queues for as long as the outage lasts.
  */
 export const REDIS_MAX_PENDING_CALLS = 1000;
-
-/** Keys asked for per SCAN step of `clear()`, and so the most keys per UNLINK. */
-const CLEAR_BATCH = 1000;
 
 /** A write's expiry as Redis takes it: milliseconds, no expiry, or "delete instead". */
 type Expiry = number | null | 'delete';
@@ -114,7 +111,7 @@ export class RedisCache implements CacheInstance {
     const found = new Map<string, unknown>();
     if (keys.length === 0) return found;
     const stored = keys.map(this.#storedKey);
-    const texts = await this.#call('getMany', keys[0], () => this.#mget(stored));
+    const texts = await this.#call('getMany', keys[0], () => mgetBySlot(this.#client, stored));
     keys.forEach((key, index) => {
       const text = texts[index];
       if (text !== null && text !== undefined && !found.has(key)) found.set(key, this.#decode(text, key));
@@ -146,7 +143,7 @@ export class RedisCache implements CacheInstance {
     }
     const expiry = this.#expiry(timeout);
     await this.#call('setMany', entries.keys().next().value, () =>
-      expiry === 'delete' ? this.#deleteAll(keys) : this.#setAll(keys, texts, expiry),
+      expiry === 'delete' ? deleteAllBySlot(this.#client, keys) : setAllBySlot(this.#client, keys, texts, expiry),
     );
   }
 
@@ -183,7 +180,7 @@ export class RedisCache implements CacheInstance {
     }
     const pattern = prefixPattern(this.prefix);
     const nodes = this.#cluster ? this.#cluster.nodes('master') : [this.#client];
-    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => this.#clearNode(node, pattern))));
+    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#client, node, pattern))));
   }
 
   /** Closes the client if this backend built it; a client passed in is left to its owner. */
@@ -191,64 +188,6 @@ export class RedisCache implements CacheInstance {
     this.#closed = this.#ownsClient;
     this.#closing ??= this.#ownsClient ? closeOwnedClient(this.#client, this.backendTimeoutMs) : Promise.resolve();
     return this.#closing;
-  }
-
-  /** MGET, split by hash slot on a Cluster; the replies in the order of `keys`. */
-  async #mget(keys: string[]): Promise<(string | null)[]> {
-    if (!this.#cluster) return this.#client.mget(keys);
-    const cluster = this.#cluster;
-    const groups = groupBySlot(keys);
-    if (groups.length === 1) return cluster.mget(keys);
-    const texts = new Array<string | null>(keys.length).fill(null);
-    const replies = await Promise.all(groups.map((group) => cluster.mget(group.keys)));
-    replies.forEach((reply, groupIndex) => {
-      const indexes = groups[groupIndex]?.indexes ?? [];
-      reply.forEach((text, i) => {
-        texts[indexes[i] ?? 0] = text;
-      });
-    });
-    return texts;
-  }
-
-  /** SET (with PX unless `expiry` is null) of every key, one pipeline per hash slot on a Cluster. */
-  async #setAll(keys: string[], texts: string[], expiry: number | null): Promise<void> {
-    const groups = this.#cluster ? groupBySlot(keys) : [{ keys, indexes: keys.map((_, i) => i) }];
-    await Promise.all(
-      groups.map(async (group) => {
-        const pipeline = this.#client.pipeline();
-        group.keys.forEach((key, i) => {
-          const text = texts[group.indexes[i] ?? 0] ?? '';
-          if (expiry === null) pipeline.set(key, text);
-          else pipeline.set(key, text, 'PX', expiry);
-        });
-        const results = (await pipeline.exec()) ?? [];
-        const failed = results.find(([error]) => error);
-        if (failed) throw failed[0];
-      }),
-    );
-  }
-
-  /** DEL of every key, one command per hash slot on a Cluster. */
-  async #deleteAll(keys: string[]): Promise<void> {
-    if (!this.#cluster) {
-      await this.#client.del(keys);
-      return;
-    }
-    const cluster = this.#cluster;
-    await Promise.all(groupBySlot(keys).map((group) => cluster.del(group.keys)));
-  }
-
-  /** SCAN one node for `pattern` and UNLINK what it finds, batch by batch. */
-  async #clearNode(node: RedisClient, pattern: string): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, found] = await node.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', CLEAR_BATCH);
-      cursor = next.toString();
-      if (found.length === 0) continue;
-      // UNLINK of several keys must stay within one slot on a Cluster; the Cluster client routes each group.
-      if (this.#cluster) await Promise.all(groupBySlot(found).map((group) => this.#cluster?.unlink(group.keys)));
-      else await node.unlink(found);
-    } while (cursor !== '0');
   }
 
   /** The write's expiry from a `timeout` in seconds (milliseconds rounded up, so never 0). */

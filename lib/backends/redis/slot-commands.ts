@@ -1,0 +1,68 @@
+/**
+ * Multi-key commands that work on a stand-alone Redis and on a Redis Cluster alike: on a Cluster
+ * the keys are grouped by hash slot (a command across slots fails with CROSSSLOT) and the groups
+ * are sent concurrently, so each operation still costs one round trip of waiting.
+ */
+import type { Cluster } from 'ioredis';
+import { isClusterClient, type RedisClient } from './redis-client';
+import { groupBySlot } from './slot-groups';
+
+/** Keys asked for per SCAN step of `clear()`, and so the most keys per UNLINK. */
+const CLEAR_BATCH = 1000;
+
+/** MGET, split by hash slot on a Cluster; the replies in the order of `keys`. */
+export async function mgetBySlot(client: RedisClient, keys: string[]): Promise<(string | null)[]> {
+  if (!isClusterClient(client)) return client.mget(keys);
+  const groups = groupBySlot(keys);
+  if (groups.length === 1) return client.mget(keys);
+  const texts = new Array<string | null>(keys.length).fill(null);
+  const replies = await Promise.all(groups.map((group) => client.mget(group.keys)));
+  replies.forEach((reply, groupIndex) => {
+    const indexes = groups[groupIndex]?.indexes ?? [];
+    reply.forEach((text, i) => {
+      texts[indexes[i] ?? 0] = text;
+    });
+  });
+  return texts;
+}
+
+/** SET (with PX unless `expiry` is null) of every key, one pipeline per hash slot on a Cluster. */
+export async function setAllBySlot(client: RedisClient, keys: string[], texts: string[], expiry: number | null): Promise<void> {
+  const groups = isClusterClient(client) ? groupBySlot(keys) : [{ keys, indexes: keys.map((_, i) => i) }];
+  await Promise.all(
+    groups.map(async (group) => {
+      const pipeline = client.pipeline();
+      group.keys.forEach((key, i) => {
+        const text = texts[group.indexes[i] ?? 0] ?? '';
+        if (expiry === null) pipeline.set(key, text);
+        else pipeline.set(key, text, 'PX', expiry);
+      });
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0];
+    }),
+  );
+}
+
+/** DEL of every key, one command per hash slot on a Cluster. */
+export async function deleteAllBySlot(client: RedisClient, keys: string[]): Promise<void> {
+  if (!isClusterClient(client)) {
+    await client.del(keys);
+    return;
+  }
+  await Promise.all(groupBySlot(keys).map((group) => client.del(group.keys)));
+}
+
+/** SCAN one node for `pattern` and UNLINK what it finds, batch by batch (through the Cluster client on a Cluster). */
+export async function clearNode(client: RedisClient, node: RedisClient, pattern: string): Promise<void> {
+  const cluster: Cluster | undefined = isClusterClient(client) ? client : undefined;
+  let cursor = '0';
+  do {
+    const [next, found] = await node.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', CLEAR_BATCH);
+    cursor = next.toString();
+    if (found.length === 0) continue;
+    // UNLINK of several keys must stay within one slot on a Cluster; the Cluster client routes each group.
+    if (cluster) await Promise.all(groupBySlot(found).map((group) => cluster.unlink(group.keys)));
+    else await node.unlink(found);
+  } while (cursor !== '0');
+}

@@ -1,6 +1,5 @@
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
 import type { CacheInstance } from '../backends/backend';
-import { DeadlineQueue } from './deadline-queue';
 import { emitEvent, hasGlobalListeners, type CacheEventListener } from './events';
 import { reportError, type ErrorHandler } from './report';
 
@@ -42,7 +41,7 @@ export class BackendSession {
   async attempt<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T): Promise<T> {
     if (this.#down) return fallback;
     try {
-      return await withBound(run(), this.#boundMs, operation);
+      return await withBound(run(), this.#boundMs);
     } catch (error) {
       return this.absorb(error, operation, key, fallback);
     }
@@ -68,7 +67,7 @@ export class BackendSession {
   /** Runs an invalidation: failures are reported and always reject with `BackendError`. */
   async mustSucceed<T>(operation: string, key: string | undefined, run: () => Promise<T>): Promise<T> {
     try {
-      return await withBound(run(), this.#boundMs, operation);
+      return await withBound(run(), this.#boundMs);
     } catch (error) {
       throw this.report(error, operation, key);
     }
@@ -100,35 +99,45 @@ function asBackendError(error: unknown, label: string, operation: string, key: s
 
 /** The error a bound produces; always wrapped in a BackendError before anyone sees it. */
 class BoundExceeded extends EasyCacheError {
-  constructor(operation: string, ms: number) {
-    super('E_CACHE_BACKEND', `${operation} took longer than ${ms} ms`);
+  constructor(ms: number) {
+    super('E_CACHE_BACKEND', `no answer within ${ms} ms`);
   }
 }
 
-const queues = new Map<number, DeadlineQueue>();
+// Calls whose deadlines fall in the same slice of time share one timer and one timeout promise:
+// a bound then costs one Promise.race per call, not a promise, closures and a timer of its own
+// (measured: with 64 Redis hits in flight, a hit went from 1.45x to 1.25x a raw GET). A call is
+// cut off at most SLICE_MS after its bound.
+const SLICE_MS = 5;
+const slicesByBound = new Map<number, Map<number, Promise<never>>>();
 
-/** Settles with `promise`, or rejects after `ms`; a late reply changes nothing. `ms` 0 means no bound. */
-export function withBound<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
-  if (!(ms > 0) || ms === Infinity) return promise;
-  let queue = queues.get(ms);
-  if (!queue) {
-    queue = new DeadlineQueue(ms);
-    queues.set(ms, queue);
+function timeoutFor(ms: number): Promise<never> {
+  let slices = slicesByBound.get(ms);
+  if (slices === undefined) {
+    slices = new Map();
+    slicesByBound.set(ms, slices);
   }
-  const deadlines = queue;
-  return new Promise<T>((resolve, reject) => {
-    const pending = deadlines.add(() => reject(new BoundExceeded(operation, ms)));
-    promise.then(
-      (value) => {
-        pending.settled = true;
-        resolve(value);
-      },
-      (error: unknown) => {
-        pending.settled = true;
-        reject(error);
-      },
-    );
-  });
+  const due = Math.ceil((Date.now() + ms) / SLICE_MS);
+  let timeout = slices.get(due);
+  if (timeout === undefined) {
+    const owner = slices;
+    timeout = new Promise<never>((_resolve, reject) => {
+      setTimeout(() => {
+        owner.delete(due);
+        reject(new BoundExceeded(ms));
+      }, due * SLICE_MS - Date.now()).unref();
+    });
+    // Each racing call handles the rejection itself; this keeps the shared promise quiet.
+    timeout.catch(() => undefined);
+    slices.set(due, timeout);
+  }
+  return timeout;
+}
+
+/** Settles with `promise`, or rejects at most a few ms after `ms`; a late reply changes nothing. `ms` 0 means no bound. */
+export function withBound<T>(promise: Promise<T>, ms: number): Promise<T> {
+  if (!(ms > 0) || ms === Infinity) return promise;
+  return Promise.race([promise, timeoutFor(ms)]);
 }
 
 function messageOf(error: unknown): string {

@@ -48,7 +48,7 @@ export function runCached(plan: CallPlan, scope: unknown, args: readonly unknown
 async function readThenContinue(plan: CallPlan, scope: unknown, args: readonly unknown[], key: string, backend: CacheInstance): Promise<unknown> {
   let stored: unknown;
   try {
-    stored = await withBound(backend.get(key), boundOf(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs), 'get');
+    stored = await withBound(backend.get(key), boundOf(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs));
   } catch (error) {
     const session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs);
     return continueCall(plan, scope, args, key, backend, session.absorb(error, 'get', key, NOT_FOUND), session);

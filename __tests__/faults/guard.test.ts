@@ -156,3 +156,26 @@ describe('strict mode with tags read together with the entry', () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+describe('one deadline for the calls made before the function runs', () => {
+  it('gives the reads and tag creations of a miss one bound between them, so a slow backend cannot add up waits', async () => {
+    const slow = new FaultyBackend(new MemoryCache(), { backendTimeoutMs: 100 }).delay(60);
+    const reported: ErrorInfo[] = [];
+    let runs = 0;
+    const get = cached(async (id: number) => ({ id, run: ++runs }), {
+      cacheKey: 'slow:{id}',
+      tags: ['slow-tag:{id}'],
+      cacheInstance: slow,
+      onError: (_error, info) => reported.push(info),
+    });
+    const started = Date.now();
+    expect(await get(1)).toEqual({ id: 1, run: 1 });
+    const elapsed = Date.now() - started;
+    // get + getMany together take 60 ms; creating the missing tag would take 60 more: it is cut at the deadline.
+    expect(elapsed).toBeGreaterThanOrEqual(95);
+    expect(elapsed).toBeLessThan(160);
+    expect(reported.map((info) => info.operation)).toEqual(['add']);
+    slow.heal();
+    expect(await get(1)).toEqual({ id: 1, run: 2 });
+  });
+});

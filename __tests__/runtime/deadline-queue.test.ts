@@ -1,5 +1,5 @@
 import { DeadlineQueue } from '../../lib/runtime/deadline-queue';
-import { withBound } from '../../lib/runtime/guard';
+import { withBound } from '../../lib/runtime/bound';
 
 describe('DeadlineQueue: one timer for calls that share a bound', () => {
   afterEach(() => jest.useRealTimers());
@@ -41,7 +41,7 @@ describe('DeadlineQueue: one timer for calls that share a bound', () => {
     const slow = new Promise<string>((resolve) => {
       reply = resolve;
     });
-    await expect(withBound(slow, 20)).rejects.toThrow('no answer within 20 ms');
+    await expect(withBound(slow, 20)).rejects.toThrow('no answer in time');
     reply('late');
     await expect(withBound(Promise.resolve('fast'), 20)).resolves.toBe('fast');
   });

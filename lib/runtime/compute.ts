@@ -37,6 +37,7 @@ export function startFlight(
 
 // A placeholder until the real promise is assigned a few lines later, synchronously.
 const NEVER: Promise<unknown> = new Promise(() => undefined);
+const DONE: Promise<void> = Promise.resolve();
 
 async function computeAndStore(
   plan: CallPlan,
@@ -48,11 +49,15 @@ async function computeAndStore(
 ): Promise<unknown> {
   const versions = flight.tagKeys.length > 0 ? await readTagVersions(session, flight.tagKeys, prefetched) : undefined;
   const value = await plan.fn.apply(facts.scope, facts.args as never[]);
+  session.afterFunction();
+  // The caller waits for the write, so that the next call (in any process) finds the value; the
+  // write has a whole bound of its own, after the calls made before the function shared one.
   await store(plan, session, facts, key, flight, value, versions);
   return value;
 }
 
-async function store(
+/** Stores the value with its tag versions; calls the backend's `set` synchronously when no tag is left to read. */
+function store(
   plan: CallPlan,
   session: BackendSession,
   facts: CallFacts,
@@ -61,22 +66,44 @@ async function store(
   value: unknown,
   versions: TagVersions | undefined,
 ): Promise<void> {
-  if (session.down || (flight.tagKeys.length > 0 && !versions)) return;
-  const all = await withTagsAfter(plan, session, facts, key, value, versions);
-  if (all === NOT_FOUND) return;
-  const timeout = plan.timeout(facts, value);
-  if (timeout === DO_NOT_STORE) return;
+  if (session.down || (flight.tagKeys.length > 0 && !versions)) return DONE;
+  if (!plan.tags?.after) return write(plan, session, facts, key, flight, value, versions);
+  return withTagsAfter(plan, session, facts, key, value, versions).then((all) =>
+    all === NOT_FOUND ? undefined : write(plan, session, facts, key, flight, value, all),
+  );
+}
+
+function write(
+  plan: CallPlan,
+  session: BackendSession,
+  facts: CallFacts,
+  key: string,
+  flight: Flight,
+  value: unknown,
+  versions: TagVersions | undefined,
+): Promise<void> {
+  let timeout: ReturnType<CallPlan['timeout']>;
+  try {
+    timeout = plan.timeout(facts, value);
+  } catch (error) {
+    // The caller gets its value either way; a throwing timeout function only means "not stored".
+    session.reportProblem(asCacheError(error, plan.label, 'the timeout function failed'), 'timeout', key);
+    return DONE;
+  }
+  if (timeout === DO_NOT_STORE) return DONE;
   if (typeof timeout === 'object' && timeout !== null) {
     session.reportProblem(timeout, 'timeout', key);
-    return;
+    return DONE;
   }
   // Checked last, right before the write: an invalidation that landed while we computed wins.
-  if (flight.fenced || session.down) return;
-  const stored = await session.attempt('set', key, () => session.backend.set(key, makeEntry(value, all), timeout).then(() => true), false);
-  const { onEvent } = plan.settings;
-  if (stored && (onEvent || hasGlobalListeners())) {
-    emitEvent({ type: 'set', function: plan.label, key, tags: all ? Object.keys(all) : [] }, onEvent);
-  }
+  if (flight.fenced || session.down) return DONE;
+  const entry = makeEntry(value, versions);
+  return session.attempt('set', key, () => session.backend.set(key, entry, timeout).then(() => true), false).then((stored) => {
+    const { onEvent } = plan.settings;
+    if (stored && (onEvent || hasGlobalListeners())) {
+      emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions) : [] }, onEvent);
+    }
+  });
 }
 
 /** Adds the versions of tags first known from the returned value; NOT_FOUND when they cannot be had. */
@@ -94,7 +121,7 @@ async function withTagsAfter(
   try {
     tags = after(facts, value);
   } catch (error) {
-    session.reportProblem(asCacheError(error, plan.label), 'tags', key);
+    session.reportProblem(asCacheError(error, plan.label, 'the tags function failed after the call'), 'tags', key);
     return NOT_FOUND;
   }
   const fresh = [...new Set(tags.map(tagKeyOf))].filter((tagKey) => !versions || !(tagKey in versions));
@@ -103,7 +130,7 @@ async function withTagsAfter(
   return more ? { ...versions, ...more } : NOT_FOUND;
 }
 
-function asCacheError(error: unknown, label: string): EasyCacheError {
+function asCacheError(error: unknown, label: string, what: string): EasyCacheError {
   if (error instanceof EasyCacheError) return error;
-  return new CacheKeyError(`${label}: the tags function failed after the call: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new CacheKeyError(`${label}: ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }

@@ -9,7 +9,8 @@ import { tagsStillValid, type TagRead } from '../tags/tag-versions';
 import { startFlight } from './compute';
 import { emitEvent, hasGlobalListeners } from './events';
 import { fenceKey, flightsOf } from './flights';
-import { BackendSession, boundOf, withBound } from './guard';
+import { withBound } from './bound';
+import { BackendSession, boundOf } from './guard';
 
 const UNREAD = Symbol('unread');
 
@@ -76,6 +77,7 @@ async function continueCall(
   read: unknown,
   session = new BackendSession(backend, plan.settings, DEFAULT_OPTIONS.backendTimeoutMs),
 ): Promise<unknown> {
+  const flights = flightsOf(backend);
   const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
   // Over a network the tag versions ride along with the entry read; in process that saves nothing.
   const prefetch = read === UNREAD && !backend.inProcess && (plan.tags !== undefined || plan.prefix !== undefined);
@@ -92,7 +94,6 @@ async function continueCall(
     session.reportProblem(new SerializationError(`${plan.label}: the data under key ${key} is not an entry this library wrote; treated as a miss`), 'get', key);
   }
   if (observed) emitEvent({ type: 'miss', function: plan.label, key }, onEvent);
-  const flights = flightsOf(backend);
   const running = flights.get(key);
   if (running) return running.promise;
   tagKeys ??= uniqueTagKeys(plan, facts);

@@ -1,13 +1,22 @@
 import { NOT_FOUND } from '../backends/backend';
+import { CacheKeyError, EasyCacheError } from '../errors';
 import type { CallFacts } from '../plan/call-function';
 import { tagKeyOf, type CallPlan } from '../plan/compile-plan';
 import { DO_NOT_STORE } from '../plan/timeout-plan';
 import { makeEntry, type TagVersions } from '../tags/entry';
 import { readTagVersions, type TagRead } from '../tags/tag-versions';
-import { CacheKeyError, EasyCacheError } from '../errors';
 import { emitEvent, hasGlobalListeners } from './events';
 import type { Flight } from './flights';
 import type { BackendSession } from './guard';
+
+/** One computation for a miss: what it needs from start to write. */
+interface Miss {
+  readonly plan: CallPlan;
+  readonly session: BackendSession;
+  readonly facts: CallFacts;
+  readonly key: string;
+  readonly flight: Flight;
+}
 
 /**
  * Runs the function for a miss (or a refresh) as the flight of `key`: tag versions are read
@@ -29,7 +38,7 @@ export function startFlight(
     fenced: false,
   };
   flights.set(key, flight);
-  flight.promise = computeAndStore(plan, session, facts, key, flight, prefetched).finally(() => {
+  flight.promise = computeAndStore({ plan, session, facts, key, flight }, prefetched).finally(() => {
     if (flights.get(key) === flight) flights.delete(key);
   });
   return flight.promise;
@@ -37,84 +46,49 @@ export function startFlight(
 
 // A placeholder until the real promise is assigned a few lines later, synchronously.
 const NEVER: Promise<unknown> = new Promise(() => undefined);
-const DONE: Promise<void> = Promise.resolve();
 
-async function computeAndStore(
-  plan: CallPlan,
-  session: BackendSession,
-  facts: CallFacts,
-  key: string,
-  flight: Flight,
-  prefetched: TagRead | undefined,
-): Promise<unknown> {
+async function computeAndStore(miss: Miss, prefetched: TagRead | undefined): Promise<unknown> {
+  const { plan, session, facts, flight } = miss;
   const versions = flight.tagKeys.length > 0 ? await readTagVersions(session, flight.tagKeys, prefetched) : undefined;
   const value = await plan.fn.apply(facts.scope, facts.args as never[]);
   session.afterFunction();
   // The caller waits for the write, so that the next call (in any process) finds the value; the
   // write has a whole bound of its own, after the calls made before the function shared one.
-  await store(plan, session, facts, key, flight, value, versions);
+  if (!session.down && (flight.tagKeys.length === 0 || versions)) await store(miss, value, versions);
   return value;
 }
 
-/** Stores the value with its tag versions; calls the backend's `set` synchronously when no tag is left to read. */
-function store(
-  plan: CallPlan,
-  session: BackendSession,
-  facts: CallFacts,
-  key: string,
-  flight: Flight,
-  value: unknown,
-  versions: TagVersions | undefined,
-): Promise<void> {
-  if (session.down || (flight.tagKeys.length > 0 && !versions)) return DONE;
-  if (!plan.tags?.after) return write(plan, session, facts, key, flight, value, versions);
-  return withTagsAfter(plan, session, facts, key, value, versions).then((all) =>
-    all === NOT_FOUND ? undefined : write(plan, session, facts, key, flight, value, all),
-  );
-}
-
-function write(
-  plan: CallPlan,
-  session: BackendSession,
-  facts: CallFacts,
-  key: string,
-  flight: Flight,
-  value: unknown,
-  versions: TagVersions | undefined,
-): Promise<void> {
+/** Writes the entry, with the versions of its tags, unless the timeout or an invalidation says not to. */
+async function store(miss: Miss, value: unknown, before: TagVersions | undefined): Promise<void> {
+  const { plan, session, facts, key, flight } = miss;
+  const versions = await withTagsAfter(miss, value, before);
+  if (versions === NOT_FOUND) return;
   let timeout: ReturnType<CallPlan['timeout']>;
   try {
     timeout = plan.timeout(facts, value);
   } catch (error) {
     // The caller gets its value either way; a throwing timeout function only means "not stored".
     session.reportProblem(asCacheError(error, plan.label, 'the timeout function failed'), 'timeout', key);
-    return DONE;
+    return;
   }
-  if (timeout === DO_NOT_STORE) return DONE;
+  if (timeout === DO_NOT_STORE) return;
   if (typeof timeout === 'object' && timeout !== null) {
     session.reportProblem(timeout, 'timeout', key);
-    return DONE;
+    return;
   }
   // Checked last, right before the write: an invalidation that landed while we computed wins.
-  if (flight.fenced || session.down) return DONE;
+  if (flight.fenced || session.down) return;
   const entry = makeEntry(value, versions);
-  return session.attempt('set', key, () => session.backend.set(key, entry, timeout).then(() => true), false).then((stored) => {
-    const { onEvent } = plan.settings;
-    if (stored && (onEvent || hasGlobalListeners())) {
-      emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions) : [] }, onEvent);
-    }
-  });
+  const stored = await session.attempt('set', key, () => session.backend.set(key, entry, timeout).then(() => true), false);
+  const { onEvent } = plan.settings;
+  if (stored && (onEvent || hasGlobalListeners())) {
+    emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions) : [] }, onEvent);
+  }
 }
 
 /** Adds the versions of tags first known from the returned value; NOT_FOUND when they cannot be had. */
-async function withTagsAfter(
-  plan: CallPlan,
-  session: BackendSession,
-  facts: CallFacts,
-  key: string,
-  value: unknown,
-  versions: TagVersions | undefined,
-): Promise<TagVersions | undefined | typeof NOT_FOUND> {
+async function withTagsAfter(miss: Miss, value: unknown, versions: TagVersions | undefined): Promise<TagVersions | undefined | typeof NOT_FOUND> {
+  const { plan, session, facts, key } = miss;
   const after = plan.tags?.after;
   if (!after) return versions;
   let tags: string[];

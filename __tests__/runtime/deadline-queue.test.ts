@@ -1,42 +1,60 @@
-import { DeadlineQueue } from '../../lib/runtime/deadline-queue';
 import { withBound } from '../../lib/runtime/bound';
+import { DeadlineQueue, type Expirable } from '../../lib/runtime/deadline-queue';
+
+/** A watched call that records its expiry under `name`. */
+function call(name: number, expired: number[]): Expirable {
+  return {
+    settled: false,
+    deadline: 0,
+    expire() {
+      this.settled = true;
+      expired.push(name);
+    },
+  };
+}
 
 describe('DeadlineQueue: one timer for calls that share a bound', () => {
   afterEach(() => jest.useRealTimers());
 
   it('expires only the calls not settled in time, oldest first', () => {
     jest.useFakeTimers();
-    const queue = new DeadlineQueue(100);
+    const queue = new DeadlineQueue<Expirable>(100);
     const expired: number[] = [];
-    const handles = [0, 1, 2, 3].map((n) => queue.add(() => expired.push(n)));
+    const calls = [0, 1, 2, 3].map((n) => call(n, expired));
+    calls.forEach((c) => queue.add(c));
     jest.advanceTimersByTime(50);
-    const late = queue.add(() => expired.push(4));
-    (handles[1] as { settled: boolean }).settled = true;
-    (handles[3] as { settled: boolean }).settled = true;
+    const late = call(4, expired);
+    queue.add(late);
+    (calls[1] as Expirable).settled = true;
+    (calls[3] as Expirable).settled = true;
+    expect([...queue.unsettled()]).toEqual([calls[0], calls[2], late]);
     jest.advanceTimersByTime(60);
     expect(expired).toEqual([0, 2]);
     jest.advanceTimersByTime(50);
     expect(expired).toEqual([0, 2, 4]);
-    expect(late.settled).toBe(true);
+    expect([...queue.unsettled()]).toEqual([]);
     expect(jest.getTimerCount()).toBe(0);
   });
 
   it('keeps working across many rounds (the consumed part is compacted)', () => {
     jest.useFakeTimers();
-    const queue = new DeadlineQueue(10);
-    let expired = 0;
+    const queue = new DeadlineQueue<Expirable>(10);
+    const expired: number[] = [];
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 3000; i++) {
-        const handle = queue.add(() => expired++);
-        if (i % 3 !== 0) handle.settled = true;
+        const c = call(i, expired);
+        queue.add(c);
+        if (i % 3 !== 0) c.settled = true;
       }
       jest.advanceTimersByTime(11);
     }
-    expect(expired).toBe(5 * 1000);
+    expect(expired).toHaveLength(5 * 1000);
     expect(jest.getTimerCount()).toBe(0);
   });
+});
 
-  it('withBound settles once: a late reply after the bound changes nothing', async () => {
+describe('withBound', () => {
+  it('settles once: a late reply after the bound changes nothing', async () => {
     let reply!: (value: string) => void;
     const slow = new Promise<string>((resolve) => {
       reply = resolve;

@@ -1,18 +1,20 @@
-/** A pending bounded call: rejected with `onExpire` unless settled before `deadline`. */
-interface Pending {
-  readonly deadline: number;
+/** A call that a `DeadlineQueue` watches: it marks itself `settled` when answered in time. */
+export interface Expirable {
   settled: boolean;
-  readonly onExpire: () => void;
+  /** Set by the queue when the call is added (ms since the epoch). */
+  deadline: number;
+  /** Runs once, when the deadline passes before the call settled; it settles the call. */
+  expire(): void;
 }
 
 /**
  * Deadlines for calls that share one bound. Since every call of a queue has the same bound, its
  * deadlines arrive in order, so one timer (armed for the oldest unsettled call) serves them all:
- * a call costs an object and a push, not a `setTimeout` and a `clearTimeout`.
+ * a call costs a push, not a `setTimeout` and a `clearTimeout`.
  */
-export class DeadlineQueue {
+export class DeadlineQueue<T extends Expirable> {
   readonly #ms: number;
-  #pending: Pending[] = [];
+  #pending: T[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -20,12 +22,19 @@ export class DeadlineQueue {
     this.#ms = ms;
   }
 
-  /** Registers a call; mark the returned handle `settled` when it completes in time. */
-  add(onExpire: () => void): { settled: boolean } {
-    const pending: Pending = { deadline: Date.now() + this.#ms, settled: false, onExpire };
-    this.#pending.push(pending);
+  /** Watches `call` until it settles or its deadline (now + the bound) passes. */
+  add(call: T): void {
+    call.deadline = Date.now() + this.#ms;
+    this.#pending.push(call);
     if (this.#timer === undefined) this.#arm(this.#ms);
-    return pending;
+  }
+
+  /** The calls watched and not settled yet, oldest first. */
+  *unsettled(): IterableIterator<T> {
+    for (let i = this.#head; i < this.#pending.length; i++) {
+      const call = this.#pending[i] as T;
+      if (!call.settled) yield call;
+    }
   }
 
   #arm(ms: number): void {
@@ -38,13 +47,10 @@ export class DeadlineQueue {
     const now = Date.now();
     const pending = this.#pending;
     while (this.#head < pending.length) {
-      const next = pending[this.#head] as Pending;
+      const next = pending[this.#head] as T;
       if (!next.settled && next.deadline > now) break;
       this.#head++;
-      if (!next.settled) {
-        next.settled = true;
-        next.onExpire();
-      }
+      if (!next.settled) next.expire();
     }
     // Compact once the consumed part dominates, so the array does not grow without bound.
     if (this.#head > 1024 && this.#head * 2 > pending.length) {

@@ -1,5 +1,5 @@
 import { BackendError } from '../../errors';
-import { DeadlineQueue } from '../../runtime/deadline-queue';
+import { DeadlineQueue, type Expirable } from '../../runtime/deadline-queue';
 
 /** A node-style callback as the `memcached` client calls it. */
 export type ClientCallback = (error: unknown, result: unknown) => void;
@@ -22,8 +22,8 @@ export interface PendingCallsOptions {
  */
 export class PendingCalls {
   readonly #options: PendingCallsOptions;
-  readonly #waiting = new Set<(error: Error) => void>();
-  readonly #deadlines: DeadlineQueue;
+  readonly #deadlines: DeadlineQueue<PendingCall<unknown>>;
+  #count = 0;
 
   constructor(options: PendingCallsOptions) {
     this.#options = options;
@@ -32,7 +32,7 @@ export class PendingCalls {
 
   /** How many calls are waiting for an answer. */
   get size(): number {
-    return this.#waiting.size;
+    return this.#count;
   }
 
   /**
@@ -47,48 +47,83 @@ export class PendingCalls {
     invoke: (callback: ClientCallback) => void,
     interpret: (error: unknown, result: unknown) => T,
   ): Promise<T> {
-    const { limit, stallMs, onStall } = this.#options;
-    if (this.#waiting.size >= limit) {
+    const { limit } = this.#options;
+    if (this.#count >= limit) {
       const message = `memcached ${operation}: ${limit} calls are already waiting for an answer (is a server frozen?)`;
       return Promise.reject(new BackendError(message, { operation, key }));
     }
     return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const finish = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        deadline.settled = true;
-        this.#waiting.delete(fail);
-        return true;
-      };
-      const fail = (error: Error): void => {
-        if (finish()) reject(error);
-      };
+      const call = new PendingCall<T>(this, operation, key, interpret, resolve, reject);
+      this.#count++;
       // One shared timer for all calls (they share one stall limit), not a setTimeout per call.
-      const deadline = this.#deadlines.add(() => {
-        fail(new BackendError(`memcached ${operation}: no answer after ${stallMs} ms`, { operation, key }));
-        onStall();
-      });
-      this.#waiting.add(fail);
-      const callback: ClientCallback = (error, result) => {
-        if (!finish()) return;
-        try {
-          resolve(interpret(error, result));
-        } catch (thrown) {
-          reject(asBackendError(operation, key, thrown));
-        }
-      };
+      this.#deadlines.add(call as PendingCall<unknown>);
       try {
-        invoke(callback);
+        invoke((error, result) => call.answer(error, result));
       } catch (thrown) {
-        fail(asBackendError(operation, key, thrown));
+        call.fail(asBackendError(operation, key, thrown));
       }
     });
   }
 
   /** Rejects every waiting call with `error` (when the backend closes). */
   rejectAll(error: Error): void {
-    for (const fail of [...this.#waiting]) fail(error);
+    for (const call of [...this.#deadlines.unsettled()]) call.fail(error);
+  }
+
+  /** Called by a call that settles: one fewer is waiting. */
+  settled(): void {
+    this.#count--;
+  }
+
+  /** Called by a call that got no answer in time, after it rejected. */
+  stalled(): void {
+    this.#options.onStall();
+  }
+
+  /** The error of a call that got no answer in time. */
+  stallError(operation: string, key: string | undefined): BackendError {
+    return new BackendError(`memcached ${operation}: no answer after ${this.#options.stallMs} ms`, { operation, key });
+  }
+}
+
+/** One call waiting for the client's callback: one object per call, settled exactly once. */
+class PendingCall<T> implements Expirable {
+  settled = false;
+  deadline = 0;
+
+  constructor(
+    private readonly calls: PendingCalls,
+    private readonly operation: string,
+    private readonly key: string | undefined,
+    private readonly interpret: (error: unknown, result: unknown) => T,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  answer(error: unknown, result: unknown): void {
+    if (!this.#settle()) return;
+    try {
+      this.resolve(this.interpret(error, result));
+    } catch (thrown) {
+      this.reject(asBackendError(this.operation, this.key, thrown));
+    }
+  }
+
+  fail(error: Error): void {
+    if (this.#settle()) this.reject(error);
+  }
+
+  expire(): void {
+    this.fail(this.calls.stallError(this.operation, this.key));
+    // Then drop the connections that stopped answering (which may call back other waiting calls).
+    this.calls.stalled();
+  }
+
+  #settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.calls.settled();
+    return true;
   }
 }
 

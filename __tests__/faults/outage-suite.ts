@@ -201,16 +201,26 @@ export function describeOutages(kind: RemoteKind): void {
         await burst('recovered');
       };
       for (let i = 0; i < 3; i++) await cycle();
-      await sleep(100);
+      // The errors this test keeps (with their stacks) are not the library's: drop them before measuring.
+      reported.length = 0;
+      await sleep(1100);
+      forceGc();
       forceGc();
       const heapBefore = process.memoryUsage().heapUsed;
       const timersBefore = liveTimers();
       for (let i = 0; i < 20; i++) await cycle();
       await eventually('timers are back to their count before the cycles', () => liveTimers() <= timersBefore + 2, 3000);
+      // Let the last calls' wait limits (1 s on memcached) pass, then collect twice: what is measured
+      // is what stays, not what the last outage still holds for a moment.
+      const reports = reported.length;
+      reported.length = 0;
+      await sleep(1100);
+      forceGc();
       forceGc();
       const grown = process.memoryUsage().heapUsed - heapBefore;
-      expect(grown).toBeLessThan(8 * 1024 * 1024);
-      expect(reported.length).toBeGreaterThan(0);
-    });
+      // About 0.4 MB here; a leak of 2 kB per call (1,800 calls) would pass 4 MB.
+      expect(grown).toBeLessThan(4 * 1024 * 1024);
+      expect(reports).toBeGreaterThan(0);
+    }, 30_000);
   });
 }

@@ -1,5 +1,5 @@
 import type { LiteralDefault } from './parameter-names';
-import type { SourceToken } from './source-tokens';
+import { nesting, type SourceToken } from './source-tokens';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0',
@@ -51,8 +51,8 @@ function withoutCoverageCounter(tokens: readonly SourceToken[]): readonly Source
   for (let i = 1; i < tokens.length - 1; i += 1) {
     const token = tokens[i] as SourceToken;
     if (token.kind !== 'punctuator') continue;
-    if (token.text === '(' || token.text === '[' || token.text === '{') depth += 1;
-    else if (token.text === ')' || token.text === ']' || token.text === '}') depth -= 1;
+    const change = nesting(token.text);
+    if (change !== 0) depth += change;
     else if (depth === 0 && token.text === ',') return tokens.slice(i + 1, -1);
   }
   return undefined;

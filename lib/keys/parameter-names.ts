@@ -1,7 +1,7 @@
 import { CacheConfigError } from '../errors';
 import { readLiteralDefault, unescapeSource } from './literal-default';
 import { readOwn } from './read-own';
-import { SourceTokens, type SourceToken } from './source-tokens';
+import { nesting, SourceTokens, type SourceToken } from './source-tokens';
 
 /** A literal default: number, string, boolean or null (anything else is not literal). */
 export type LiteralDefault = { readonly value: number | string | boolean | null };
@@ -175,8 +175,7 @@ function splitList(tokens: SourceTokens, closing: string): SourceToken[][] {
         parts.push([]);
         continue;
       }
-      if (token.text === '(' || token.text === '[' || token.text === '{') depth += 1;
-      else if (token.text === ')' || token.text === ']' || token.text === '}') depth -= 1;
+      depth += nesting(token.text);
     }
     (parts[parts.length - 1] as SourceToken[]).push(token);
   }
@@ -193,8 +192,7 @@ function splitTokens(tokens: readonly SourceToken[]): SourceToken[][] {
         parts.push([]);
         continue;
       }
-      if (token.text === '(' || token.text === '[' || token.text === '{') depth += 1;
-      else if (token.text === ')' || token.text === ']' || token.text === '}') depth -= 1;
+      depth += nesting(token.text);
     }
     (parts[parts.length - 1] as SourceToken[]).push(token);
   }
@@ -207,8 +205,8 @@ function topLevelAssign(tokens: readonly SourceToken[], from: number): number {
   for (let i = from; i < tokens.length; i += 1) {
     const token = tokens[i] as SourceToken;
     if (token.kind !== 'punctuator') continue;
-    if (token.text === '(' || token.text === '[' || token.text === '{') depth += 1;
-    else if (token.text === ')' || token.text === ']' || token.text === '}') depth -= 1;
+    const change = nesting(token.text);
+    if (change !== 0) depth += change;
     else if (depth === 0 && token.text === '=') return i;
   }
   return -1;
@@ -218,13 +216,10 @@ function topLevelAssign(tokens: readonly SourceToken[], from: number): number {
 function closingIndex(tokens: readonly SourceToken[], open: number): number {
   let depth = 0;
   for (let i = open; i < tokens.length; i += 1) {
-    const text = (tokens[i] as SourceToken).text;
     if ((tokens[i] as SourceToken).kind !== 'punctuator') continue;
-    if (text === '(' || text === '[' || text === '{') depth += 1;
-    else if (text === ')' || text === ']' || text === '}') {
-      depth -= 1;
-      if (depth === 0) return i + 1;
-    }
+    const change = nesting((tokens[i] as SourceToken).text);
+    depth += change;
+    if (change < 0 && depth === 0) return i + 1;
   }
   return tokens.length;
 }

@@ -176,3 +176,10 @@ export class SourceTokens {
     return { kind: 'regex', text: source.slice(start, i), start };
   }
 }
+
+/** How a punctuator changes the bracket depth: +1 opens, -1 closes, 0 otherwise. */
+export function nesting(punctuator: string): number {
+  if (punctuator === '(' || punctuator === '[' || punctuator === '{') return 1;
+  if (punctuator === ')' || punctuator === ']' || punctuator === '}') return -1;
+  return 0;
+}

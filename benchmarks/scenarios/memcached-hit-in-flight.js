@@ -1,6 +1,5 @@
 /** Memcached hit, 64 calls in flight. */
-import { HIT_IDS, libraryContenders } from '../lib/kit.js';
-import { rawMemcached } from '../lib/raw-clients.js';
+import { memcachedHitContenders } from '../lib/memcached-kit.js';
 
 export default {
   id: 'memcached-hit-in-flight',
@@ -9,15 +8,5 @@ export default {
   backend: 'memcached',
   inFlight: 64,
   expectHits: true,
-  async contenders(env) {
-    const raw = rawMemcached(env);
-    const limit = {
-      label: 'raw memcached client get',
-      role: 'limit',
-      run: (i) => raw.get(raw.key(HIT_IDS[i & 63])),
-      prepare: () => raw.fill(HIT_IDS),
-      close: raw.close,
-    };
-    return [limit, ...(await libraryContenders(env, 'memcached', 'hit'))];
-  },
+  contenders: memcachedHitContenders,
 };

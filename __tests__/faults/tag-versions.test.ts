@@ -36,6 +36,25 @@ let space = 0;
 /** A tag name of its own for each test, so tests sharing a server never share tags. */
 const freshTag = () => `tv${process.pid}-${++space}-${Math.random().toString(36).slice(2, 6)}`;
 
+/** A cached function tagged `tag` whose first run pauses (after `computing`) until `release`; it returns its run count. */
+function pausedOnce(backend: CacheInstance, tag: string) {
+  const computing = deferred();
+  const release = deferred();
+  let runs = 0;
+  const get = cached(
+    async () => {
+      runs += 1;
+      if (runs === 1) {
+        computing.resolve();
+        await release.promise;
+      }
+      return runs;
+    },
+    { cacheKey: `k-${tag}`, tags: [tag], cacheInstance: backend, onError: () => undefined },
+  );
+  return { get, computing, release };
+}
+
 describe.each(availableBackends())('tag versions on %s', (name) => {
   let under: BackendUnderTest;
   beforeAll(() => {
@@ -118,22 +137,7 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
 
   it('hides no invalidation by another process that lands after the tag is created, while the value is computed', async () => {
     const tag = freshTag();
-    const computing = deferred();
-    const release = deferred();
-    let pause = true;
-    const state = { runs: 0 };
-    const get = cached(
-      async () => {
-        state.runs += 1;
-        if (pause) {
-          pause = false;
-          computing.resolve();
-          await release.promise;
-        }
-        return state.runs;
-      },
-      { cacheKey: `k-${tag}`, tags: [tag], cacheInstance: under.backend, onError: () => undefined },
-    );
+    const { get, computing, release } = pausedOnce(under.backend, tag);
     const call = get();
     await computing.promise;
     // Another process invalidates: a new version, written straight to the store (no fence here sees it).
@@ -146,22 +150,7 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
 
   it('does not store a value computed while this process invalidated the tag (the flight is fenced)', async () => {
     const tag = freshTag();
-    const computing = deferred();
-    const release = deferred();
-    let pause = true;
-    const state = { runs: 0 };
-    const get = cached(
-      async () => {
-        state.runs += 1;
-        if (pause) {
-          pause = false;
-          computing.resolve();
-          await release.promise;
-        }
-        return state.runs;
-      },
-      { cacheKey: `k-${tag}`, tags: [tag], cacheInstance: under.backend, onError: () => undefined },
-    );
+    const { get, computing, release } = pausedOnce(under.backend, tag);
     const call = get();
     await computing.promise;
     await get.invalidateCacheByTags();

@@ -7,6 +7,8 @@ import { checkTimeout, toExptime } from './expiry';
 import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions } from './memcached-options';
 import { PendingCalls, asBackendError, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
+import { serverOfKey } from './server-of-key';
+import { ReadBatcher } from '../read-batch';
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
 export type MemcachedServers = Memcached | string | readonly string[];
@@ -38,6 +40,9 @@ export class MemcachedCache implements CacheInstance {
   readonly #serializer: Serializer;
   readonly #defaultTimeout: number | null;
   readonly #calls: PendingCalls;
+  /** This tick's gets, one batcher per server. */
+  readonly #readers = new Map<string, ReadBatcher<unknown>>();
+  readonly #serverOf: (safeKey: string) => string;
   #closed = false;
 
   constructor(servers: MemcachedServers, options?: MemcachedCacheOptions) {
@@ -52,17 +57,67 @@ export class MemcachedCache implements CacheInstance {
     this.#ownsClient = !('client' in target);
     this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs);
     guardValueParsing(this.#client);
+    this.#serverOf = serverOfKey(this.#client);
     const client = this.#client;
     const onStall = this.#ownsClient ? () => dropStalledConnections(client, stallMs) : () => undefined;
     this.#calls = new PendingCalls({ limit: MEMCACHED_MAX_PENDING_CALLS, stallMs, onStall });
   }
 
-  /** The value under `key`, or `NOT_FOUND`; `SerializationError` for data easy-cache did not write. One round trip. */
+  /**
+   * The value under `key`, or `NOT_FOUND`; `SerializationError` for data easy-cache did not write.
+   * The gets of one tick for the same server leave together as one `get k1 k2 ...` (see
+   * `ReadBatcher`); a lone get is a plain `get`.
+   */
   get(key: string): Promise<unknown> {
-    const safeKey = this.#safeKey(key);
+    let safeKey: string;
+    try {
+      safeKey = this.#safeKey(key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#closed) return Promise.reject(closedError('get', key));
+    const refused = this.#calls.admit('get', key);
+    if (refused) return Promise.reject(refused);
+    const batch = this.#readerOf(safeKey).join(safeKey);
+    const index = batch.keys.length - 1;
     // The hot path: one `then` rather than an async frame of its own.
-    return this.#run('get', key, (done) => this.#client.get(safeKey, done), answer).then((raw) =>
-      raw === undefined ? NOT_FOUND : this.#decode(key, raw),
+    return batch.replies.then(
+      (raws) => {
+        const raw = raws[index];
+        return raw === undefined ? NOT_FOUND : this.#decode(key, raw);
+      },
+      (error: unknown) => {
+        throw readFailure(key, error);
+      },
+    );
+  }
+
+  /** The batcher of the server that holds `safeKey`. */
+  #readerOf(safeKey: string): ReadBatcher<unknown> {
+    const server = this.#serverOf(safeKey);
+    let reader = this.#readers.get(server);
+    if (reader === undefined) {
+      reader = new ReadBatcher((keys) => this.#readTogether(keys));
+      this.#readers.set(server, reader);
+    }
+    return reader;
+  }
+
+  /** One `get` for a lone key, else one `get k1 k2 ...` (all on one server); the raw values in key order. */
+  #readTogether(keys: readonly string[]): Promise<readonly unknown[]> {
+    const [first] = keys;
+    if (keys.length === 1 && first !== undefined) {
+      return this.#run('get', first, (done) => this.#client.get(first, done), (error, raw) => [answer(error, raw)], 1);
+    }
+    return this.#run(
+      'get',
+      first,
+      (done) => this.#client.getMulti(keys as string[], done),
+      (error, raws) => {
+        const found = (answer(error, raws) ?? {}) as Record<string, unknown>;
+        return keys.map((safeKey) => (Object.hasOwn(found, safeKey) ? found[safeKey] : undefined));
+      },
+      keys.length,
     );
   }
 
@@ -164,17 +219,16 @@ export class MemcachedCache implements CacheInstance {
     );
   }
 
-  /** A client call through the pending-call bound; refused once the backend is closed. */
+  /** A client call through the pending-call bound (`admitted`: callers `get` already let in); refused once the backend is closed. */
   #run<T>(
     operation: string,
     key: string | undefined,
     invoke: (done: ClientCallback) => void,
     interpret: (error: unknown, result: unknown) => T,
+    admitted = 0,
   ): Promise<T> {
-    if (this.#closed) {
-      return Promise.reject(new BackendError(`memcached ${operation}: the MemcachedCache is closed`, { operation, key }));
-    }
-    return this.#calls.run(operation, key, invoke, interpret);
+    if (this.#closed) return Promise.reject(closedError(operation, key));
+    return this.#calls.run(operation, key, invoke, interpret, admitted);
   }
 
   /** The memcached key of a caller's key: prefixed, then made safe. */
@@ -233,6 +287,17 @@ function buildClient(addresses: readonly string[], stallMs: number): Memcached {
   const client = new Memcached(addresses.length === 1 ? (addresses[0] as string) : [...addresses], options);
   replaceIssueHandling(client);
   return client;
+}
+
+function closedError(operation: string, key: string | undefined): BackendError {
+  return new BackendError(`memcached ${operation}: the MemcachedCache is closed`, { operation, key });
+}
+
+/** A failed batch of gets, as the error of one of its callers: it names that caller's key. */
+function readFailure(key: string, error: unknown): BackendError {
+  const cause = error instanceof BackendError ? (error.cause ?? error) : error;
+  const why = error instanceof Error ? error.message : String(error);
+  return new BackendError(why.includes('memcached get') ? why : `memcached get failed: ${why}`, { operation: 'get', key, cause });
 }
 
 /** The result of a client call that answers with a value, after its error is thrown. */

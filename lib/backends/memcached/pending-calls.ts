@@ -39,22 +39,25 @@ export class PendingCalls {
    * Runs `invoke` with a callback and resolves to what `interpret` makes of the client's answer
    * (`interpret` throws to reject). Rejects with `BackendError` when the client reports an error
    * that `interpret` throws as it is, when no answer comes within `stallMs`, or at once when
-   * `limit` calls are already waiting.
+   * `limit` calls are already waiting. A call made for callers that were each let in by `admit`
+   * (a batch of gets) passes their number as `admitted`: it is not refused, and it stops counting
+   * them when it settles.
    */
   run<T>(
     operation: string,
     key: string | undefined,
     invoke: (callback: ClientCallback) => void,
     interpret: (error: unknown, result: unknown) => T,
+    admitted = 0,
   ): Promise<T> {
-    const { limit } = this.#options;
-    if (this.#count >= limit) {
-      const message = `memcached ${operation}: ${limit} calls are already waiting for an answer (is a server frozen?)`;
-      return Promise.reject(new BackendError(message, { operation, key }));
+    let weight = admitted;
+    if (weight === 0) {
+      const refused = this.admit(operation, key);
+      if (refused) return Promise.reject(refused);
+      weight = 1;
     }
     return new Promise<T>((resolve, reject) => {
-      const call = new PendingCall<T>(this, operation, key, interpret, resolve, reject);
-      this.#count++;
+      const call = new PendingCall<T>(this, operation, key, interpret, resolve, reject, weight);
       // One shared timer for all calls (they share one stall limit), not a setTimeout per call.
       this.#deadlines.add(call as PendingCall<unknown>);
       try {
@@ -65,14 +68,27 @@ export class PendingCalls {
     });
   }
 
+  /**
+   * Counts one more caller waiting, or (when `limit` already wait) returns the error that refuses
+   * it. A caller let in must be counted out by the `run` made for it.
+   */
+  admit(operation: string, key: string | undefined): BackendError | undefined {
+    const { limit } = this.#options;
+    if (this.#count >= limit) {
+      return new BackendError(`memcached ${operation}: ${limit} calls are already waiting for an answer (is a server frozen?)`, { operation, key });
+    }
+    this.#count++;
+    return undefined;
+  }
+
   /** Rejects every waiting call with `error` (when the backend closes). */
   rejectAll(error: Error): void {
     for (const call of [...this.#deadlines.unsettled()]) call.fail(error);
   }
 
-  /** Called by a call that settles: one fewer is waiting. */
-  settled(): void {
-    this.#count--;
+  /** Called by a call that settles: `weight` fewer are waiting. */
+  settled(weight: number): void {
+    this.#count -= weight;
   }
 
   /** Called by a call that got no answer in time, after it rejected. */
@@ -98,6 +114,7 @@ class PendingCall<T> implements Expirable {
     private readonly interpret: (error: unknown, result: unknown) => T,
     private readonly resolve: (value: T) => void,
     private readonly reject: (error: Error) => void,
+    private readonly weight: number,
   ) {}
 
   answer(error: unknown, result: unknown): void {
@@ -122,7 +139,7 @@ class PendingCall<T> implements Expirable {
   #settle(): boolean {
     if (this.settled) return false;
     this.settled = true;
-    this.calls.settled();
+    this.calls.settled(this.weight);
     return true;
   }
 }

@@ -1,7 +1,7 @@
 /** Flag bit: the entry was read or overwritten since the clock hand last passed it. */
 const USED = 1;
-/** Flag bit: the value must be copied on every read (see `MemoryCache.copy`). */
-const COPIED = 2;
+/** The flag bits above USED hold the entry's form, a small number chosen by the store's user. */
+const FORM_SHIFT = 1;
 /** Slots allocated up front; the arrays then double as needed, up to `maxEntries`. */
 const INITIAL_SLOTS = 64;
 
@@ -71,15 +71,18 @@ export class ClockStore {
     return this.#values[slot];
   }
 
-  /** Whether the value in `slot` must be copied on read. */
-  isCopied(slot: number): boolean {
-    return ((this.#flags[slot] as number) & COPIED) !== 0;
+  /** The form the value in `slot` was written with (how to read it; see `write`). */
+  formOf(slot: number): number {
+    return (this.#flags[slot] as number) >> FORM_SHIFT;
   }
 
-  /** Stores an entry (`expiresAt` in ms on the clock, 0 = never); an overwrite counts as use. */
-  write(key: string, value: unknown, copied: boolean, expiresAt: number): void {
+  /**
+   * Stores an entry (`expiresAt` in ms on the clock, 0 = never); an overwrite counts as use.
+   * `form` (0 to 127) is kept with it for `formOf`: how the value must be read.
+   */
+  write(key: string, value: unknown, form: number, expiresAt: number): void {
     const held = this.#slots.get(key);
-    const flags = copied ? COPIED : 0;
+    const flags = form << FORM_SHIFT;
     if (held !== undefined) {
       this.#fill(held, key, value, flags | USED, expiresAt);
       return;

@@ -1,5 +1,6 @@
 import { BackendError, CacheConfigError } from '../../errors';
 import { cloneSnapshot, cloneSnapshotUnpooled } from '../../serializer/clone-snapshot';
+import { NOT_PLAIN, clonePlainJson, copyPlainJson } from '../../serializer/plain-json-copy';
 import type { Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
@@ -10,6 +11,24 @@ import { resolveMemoryCacheOptions, type MemoryCacheOptions } from './memory-cac
 const DO_NOT_STORE = -1;
 /** In tagged text, what a Buffer's tag starts with (a cheap test for "may hold a Buffer"). */
 const BUFFER_TAG = '"$":"B"';
+
+/** A value as kept in the store, and how to read it. */
+interface Kept {
+  readonly stored: unknown;
+  readonly form: Form;
+}
+
+/** How a stored value is read (the entry's form in the `ClockStore`). */
+const enum Form {
+  /** Returned as it is: a primitive, or any value with `copy: false`. */
+  AsIs = 0,
+  /** Plain JSON data, rebuilt on every read by `clonePlainJson`. */
+  PlainCopy = 1,
+  /** A decoded snapshot (Dates, Maps, Buffers...), rebuilt on every read by `cloneSnapshot`. */
+  Snapshot = 2,
+  /** Text of a custom serializer, decoded on every read. */
+  Text = 3,
+}
 
 /**
  * An in-process backend: a bounded map with per-entry expiry and no timers.
@@ -88,8 +107,7 @@ export class MemoryCache implements CacheInstance {
       this.#remove(key);
       return;
     }
-    const copied = this.#needsCopy(value);
-    this.#entries.write(key, copied ? this.#copyIn(value) : value, copied, expiresAt);
+    this.#write(key, value, expiresAt);
   }
 
   /** Stores every entry, or (when one value cannot be encoded) none of them. */
@@ -100,12 +118,9 @@ export class MemoryCache implements CacheInstance {
       for (const key of entries.keys()) this.#remove(key);
       return;
     }
-    const prepared: Array<[string, unknown, boolean]> = [];
-    for (const [key, value] of entries) {
-      const copied = this.#needsCopy(value);
-      prepared.push([key, copied ? this.#copyIn(value) : value, copied]);
-    }
-    for (const [key, stored, copied] of prepared) this.#entries.write(key, stored, copied, expiresAt);
+    const prepared: Array<[string, Kept]> = [];
+    for (const [key, value] of entries) prepared.push([key, this.#keep(value)]);
+    for (const [key, kept] of prepared) this.#entries.write(key, kept.stored, kept.form, expiresAt);
   }
 
   /** Stores `value` only if `key` holds nothing live (an expired entry counts as nothing). */
@@ -115,8 +130,7 @@ export class MemoryCache implements CacheInstance {
     const slot = this.#entries.slotOf(key);
     if (slot !== -1 && this.#entries.isLive(slot)) return false;
     if (expiresAt === DO_NOT_STORE) return false;
-    const copied = this.#needsCopy(value);
-    this.#entries.write(key, copied ? this.#copyIn(value) : value, copied, expiresAt);
+    this.#write(key, value, expiresAt);
     return true;
   }
 
@@ -151,31 +165,41 @@ export class MemoryCache implements CacheInstance {
     const slot = this.#entries.liveSlotOf(key);
     if (slot === -1) return NOT_FOUND;
     const value = this.#entries.use(slot);
-    return this.#entries.isCopied(slot) ? this.#copyOut(value) : value;
+    switch (this.#entries.formOf(slot)) {
+      case Form.AsIs:
+        return value;
+      case Form.PlainCopy:
+        return clonePlainJson(value);
+      case Form.Snapshot:
+        return cloneSnapshot(value);
+      default:
+        return this.#serializer.decode(value as string);
+    }
   }
 
-  /** Primitives are immutable, so only objects (and what must fail to encode) are copied. */
-  #needsCopy(value: unknown): boolean {
-    if (!this.#copy) return false;
-    const type = typeof value;
-    return type === 'object' ? value !== null : type === 'function' || type === 'symbol';
+  #write(key: string, value: unknown, expiresAt: number): void {
+    const kept = this.#keep(value);
+    this.#entries.write(key, kept.stored, kept.form, expiresAt);
   }
 
   /**
-   * What to keep for a value that must be copied. Encoding always runs, since it refuses what a
-   * remote backend could not store and turns class instances into plain objects. With the default
-   * serializer the decoded result is kept, so that a read is a structured clone instead of a
-   * `JSON.parse` (several times faster); any other serializer gets its text back on every read.
+   * What to keep for `value`, and how to read it back. Primitives are immutable, so only objects
+   * (and what must fail to encode) are copied. With the default serializer plain JSON data is
+   * copied as it is, sharing its strings; anything else is encoded (which refuses what a remote
+   * backend could not store and turns class instances into plain objects) and the decoded result
+   * kept, so that a read is a clone instead of a `JSON.parse` (several times faster). Any other
+   * serializer gets its text back on every read.
    */
-  #copyIn(value: unknown): unknown {
+  #keep(value: unknown): Kept {
+    const type = typeof value;
+    const copied = this.#copy && (type === 'object' ? value !== null : type === 'function' || type === 'symbol');
+    if (!copied) return { stored: value, form: Form.AsIs };
+    if (!this.#snapshots) return { stored: this.#serializer.encode(value), form: Form.Text };
+    const plain = copyPlainOrNot(value);
+    if (plain !== NOT_PLAIN) return { stored: plain, form: Form.PlainCopy };
     const text = this.#serializer.encode(value);
-    if (!this.#snapshots) return text;
     const snapshot = taggedJson.decode(text);
-    return text.includes(BUFFER_TAG) ? cloneSnapshotUnpooled(snapshot) : snapshot;
-  }
-
-  #copyOut(stored: unknown): unknown {
-    return this.#snapshots ? cloneSnapshot(stored) : this.#serializer.decode(stored as string);
+    return { stored: text.includes(BUFFER_TAG) ? cloneSnapshotUnpooled(snapshot) : snapshot, form: Form.Snapshot };
   }
 
   #remove(key: string): void {
@@ -195,6 +219,15 @@ export class MemoryCache implements CacheInstance {
       `MemoryCache: timeout must be a finite number of seconds, null or undefined; received ${typeof seconds === 'number' ? String(seconds) : typeof seconds}`,
       { option: 'timeout', received: seconds },
     );
+  }
+}
+
+/** `copyPlainJson`, with a throwing getter left for the encoder to report. */
+function copyPlainOrNot(value: unknown): unknown {
+  try {
+    return copyPlainJson(value);
+  } catch {
+    return NOT_PLAIN;
   }
 }
 

@@ -4,6 +4,7 @@ import { MEMORY_CACHE_DEFAULTS } from '../../lib/backends/memory/memory-cache-op
 import { BackendError, CacheConfigError, SerializationError } from '../../lib/errors';
 import { taggedJson } from '../../lib/serializer/tagged-json';
 import { describeBackendContract } from '../helpers/backend-contract';
+import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
 describeBackendContract('MemoryCache', () => new MemoryCache());
 
@@ -380,6 +381,140 @@ describe('MemoryCache: copies', () => {
     await cache.set('k', 'old');
     await expect(cache.set('k', { f: Symbol('x') })).rejects.toThrow(SerializationError);
     expect(await cache.get('k')).toBe('old');
+  });
+});
+
+describe('MemoryCache: the form each copy is kept in', () => {
+  class Account {
+    id = 7;
+    tags = ['a'];
+    get label(): string {
+      return `account ${this.id}`;
+    }
+  }
+  // One symbol for every row, so that a fresh value equals the one stored before it.
+  const SYMBOL_KEY = Symbol('k');
+  const plain = () => ({ name: 'Ada', roles: ['admin', { level: 2 }], empty: {}, none: [], nothing: null });
+  const dated = () => ({ at: new Date(5), byId: new Map<string, unknown>([['a', { n: [1] }]]), list: [new Date(6)] });
+  const instance = () => new Account();
+  /** One row per way a copy is kept: plain JSON data (copied as it is) and what goes through the encoder. */
+  const VALUES: Array<[string, () => unknown]> = [
+    ['plain JSON data', plain],
+    ['an own "__proto__" member and an object without prototype', () => ({ parsed: JSON.parse('{"__proto__": {"x": 1}}'), bare: Object.assign(Object.create(null) as object, { a: [1] }) })],
+    ['a Date and a Map inside', dated],
+    ['a class instance', instance],
+    ['a Buffer inside', () => ({ bytes: Buffer.from('abc'), list: [1, 2] })],
+    ['a symbol-keyed member (left out, as JSON does)', () => ({ a: [1], [SYMBOL_KEY]: 2 })],
+  ];
+  const decodedEncoding = (value: unknown): unknown => taggedJson.decode(taggedJson.encode(value));
+
+  it.each(VALUES)('reads %s back as decoding its encoding gives, a fresh copy on every read', async (_label, make) => {
+    const cache = new MemoryCache();
+    const original = make();
+    await cache.set('k', original);
+    const first = await cache.get('k');
+    const second = cache.getSync('k');
+    expect(first).toStrictEqual(decodedEncoding(make()));
+    expect(second).toStrictEqual(decodedEncoding(make()));
+    const elsewhere = new Set([...objectsIn(second), ...objectsIn(original)]);
+    for (const object of objectsIn(first)) expect(elsewhere.has(object)).toBe(false);
+    mutateEverywhere(first);
+    expect((await cache.getMany(['k'])).get('k')).toStrictEqual(decodedEncoding(make()));
+    expect(original).toStrictEqual(make());
+  });
+
+  it.each(VALUES)('keeps %s as it was when set, whatever happens to the original later', async (_label, make) => {
+    const cache = new MemoryCache();
+    const original = make();
+    await cache.set('k', original);
+    mutateEverywhere(original);
+    expect(await cache.get('k')).toStrictEqual(decodedEncoding(make()));
+  });
+
+  it('switches the form of an entry when its key is overwritten by another kind of value', async () => {
+    const cache = new MemoryCache();
+    const sequence: Array<() => unknown> = [plain, dated, plain, () => 'text', dated, instance, () => 42, plain];
+    for (const make of sequence) {
+      await cache.set('k', make());
+      expect(await cache.get('k')).toStrictEqual(decodedEncoding(make()));
+      expect(cache.getSync('k')).toStrictEqual(decodedEncoding(make()));
+    }
+    await cache.delete('k');
+    await cache.add('k', dated());
+    expect(await cache.get('k')).toStrictEqual(decodedEncoding(dated()));
+  });
+
+  it('keeps each entry of one setMany in its own form', async () => {
+    const cache = new MemoryCache();
+    const entries = new Map<string, unknown>(VALUES.map(([label, make]) => [label, make()]));
+    entries.set('a number', 5);
+    await cache.setMany(entries);
+    const found = await cache.getMany([...entries.keys()]);
+    for (const [label, make] of VALUES) expect(found.get(label)).toStrictEqual(decodedEncoding(make()));
+    expect(found.get('a number')).toBe(5);
+  });
+
+  it('copies plain JSON data in and out without JSON text, and encodes only what is not plain', async () => {
+    const cache = new MemoryCache();
+    const stringify = jest.spyOn(JSON, 'stringify');
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      await cache.set('plain', { name: 'Ada', roles: ['admin'] });
+      cache.getSync('plain');
+      await cache.getMany(['plain']);
+      expect(stringify).not.toHaveBeenCalled();
+      expect(parse).not.toHaveBeenCalled();
+      await cache.set('dated', { at: new Date(0) });
+      expect(stringify).toHaveBeenCalledTimes(1);
+    } finally {
+      stringify.mockRestore();
+      parse.mockRestore();
+    }
+  });
+
+  it('refuses a value whose getter throws with a SerializationError, keeping what was stored', async () => {
+    const cache = new MemoryCache();
+    await cache.set('k', { kept: true });
+    const failing = {
+      get bad(): never {
+        throw new Error('getter failed');
+      },
+    };
+    await expect(cache.set('k', { nested: failing })).rejects.toThrow(SerializationError);
+    expect(await cache.get('k')).toStrictEqual({ kept: true });
+  });
+
+  it('with a custom serializer, decodes the text it encoded on every read, whatever the value holds', async () => {
+    const encoded: string[] = [];
+    const decoded: string[] = [];
+    const cache = new MemoryCache({
+      serializer: {
+        encode: (value) => {
+          const text = taggedJson.encode(value);
+          encoded.push(text);
+          return text;
+        },
+        decode: (text) => (decoded.push(text), taggedJson.decode(text)),
+      },
+    });
+    for (const [label, make] of VALUES) await cache.set(label, make());
+    expect(encoded).toHaveLength(VALUES.length);
+    for (const [label, make] of VALUES) {
+      const first = await cache.get(label);
+      expect(first).toStrictEqual(decodedEncoding(make()));
+      expect(cache.getSync(label)).not.toBe(first);
+    }
+    await cache.getMany(VALUES.map(([label]) => label));
+    expect(decoded).toEqual([...encoded.flatMap((text) => [text, text]), ...encoded]);
+  });
+
+  it.each(VALUES)('returns %s itself with copy: false', async (_label, make) => {
+    const cache = new MemoryCache({ copy: false });
+    const original = make();
+    await cache.set('k', original);
+    expect(await cache.get('k')).toBe(original);
+    expect(cache.getSync('k')).toBe(original);
+    expect((await cache.getMany(['k'])).get('k')).toBe(original);
   });
 });
 

@@ -1,6 +1,7 @@
 import { SerializationError } from '../../lib/errors';
 import { cloneSnapshot, cloneSnapshotUnpooled } from '../../lib/serializer/clone-snapshot';
 import { taggedJson } from '../../lib/serializer/tagged-json';
+import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
 /** What `MemoryCache` keeps for a value: the default serializer's own decoding of it. */
 const snapshotOf = (value: unknown): unknown => taggedJson.decode(taggedJson.encode(value));
@@ -73,25 +74,6 @@ function values(): Array<[string, unknown]> {
   ];
 }
 
-/** Every object reachable from `value` (Map keys included). */
-function objectsIn(value: unknown, found = new Set<object>()): Set<object> {
-  if (typeof value !== 'object' || value === null || found.has(value)) return found;
-  found.add(value);
-  // Small Buffers share Node's pool ArrayBuffer by design (in distinct ranges); other views own theirs.
-  if (ArrayBuffer.isView(value) && !Buffer.isBuffer(value)) found.add(value.buffer);
-  if (value instanceof Map) {
-    for (const [key, item] of value) {
-      objectsIn(key, found);
-      objectsIn(item, found);
-    }
-  } else if (value instanceof Set) {
-    for (const item of value) objectsIn(item, found);
-  } else if (!ArrayBuffer.isView(value) && !(value instanceof Date) && !(value instanceof ArrayBuffer)) {
-    for (const key of Object.keys(value)) objectsIn((value as Record<string, unknown>)[key], found);
-  }
-  return found;
-}
-
 function protoName(object: object): string {
   const proto: unknown = Object.getPrototypeOf(object);
   return proto === null ? 'null' : `${(proto as { constructor: { name: string } }).constructor.name}.prototype`;
@@ -133,22 +115,6 @@ function expectSameShape(actual: unknown, expected: unknown, path = 'value'): vo
       const { value: _expected, ...expectedFlags } = Object.getOwnPropertyDescriptor(expected, key) ?? {};
       expect([path, key, actualFlags]).toEqual([path, key, expectedFlags]);
       expectSameShape((actual as Record<string | symbol, unknown>)[key], (expected as Record<string | symbol, unknown>)[key], `${path}.${String(key)}`);
-    }
-  }
-}
-
-/** Changes every container reachable from `value` in place: members, items, times and bytes. */
-function mutateEverywhere(value: unknown): void {
-  for (const object of objectsIn(value)) {
-    if (object instanceof Date) object.setTime(123);
-    else if (object instanceof Map) object.set('added', 'by the caller');
-    else if (object instanceof Set) object.add('added by the caller');
-    else if (object instanceof ArrayBuffer) new Uint8Array(object).fill(7);
-    else if (ArrayBuffer.isView(object)) new Uint8Array(object.buffer, object.byteOffset, object.byteLength).fill(7);
-    else if (Array.isArray(object)) object.push('added by the caller');
-    else {
-      for (const key of Object.keys(object)) Object.defineProperty(object, key, { value: 'changed', writable: true, enumerable: true, configurable: true });
-      (object as Record<string, unknown>).added = 'by the caller';
     }
   }
 }

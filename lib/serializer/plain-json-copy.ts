@@ -21,10 +21,11 @@ export function copyPlainJson(value: unknown): unknown {
 }
 
 /**
- * A deep copy of what `copyPlainJson` returned: only plain objects and arrays are rebuilt, with no
- * checks of kind or depth (the data was checked when it was copied in).
+ * A deep copy of an object or array that `copyPlainJson` returned: only plain objects and arrays
+ * are rebuilt, with no checks of kind or depth (the data was checked when it was copied in).
+ * Primitives need no copy and must not be passed.
  */
-export function clonePlainJson(value: unknown): unknown {
+export function clonePlainJson(value: object): object {
   if (Array.isArray(value)) {
     const clone = value.slice();
     for (let i = 0; i < clone.length; i++) {

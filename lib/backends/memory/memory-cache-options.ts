@@ -16,9 +16,10 @@ export interface MemoryCacheOptions {
   /**
    * Store a copy of each object and hand out a fresh copy on every read, so callers can mutate
    * what they get without changing the cache, and the memory backend returns what Redis or
-   * Memcached would. Each object is encoded through `serializer` when stored (which refuses what
-   * cannot be serialized); with the default serializer the decoded result is kept and each read
-   * is a deep clone of it, with any other serializer each read decodes the text. `false` stores
+   * Memcached would. With the default serializer, plain JSON data is copied as it is (sharing its
+   * strings) and any other object is encoded when stored (which refuses what cannot be
+   * serialized) and its decoded result kept; each read is a deep clone of what was kept. With any
+   * other serializer each object is encoded when stored and each read decodes the text. `false` stores
    * references: faster, but callers must not mutate what they get, and nothing checks that a
    * value could be serialized. Primitives are immutable, so they are never copied in either mode.
    * @default true

@@ -169,7 +169,7 @@ export class MemoryCache implements CacheInstance {
       case Form.AsIs:
         return value;
       case Form.PlainCopy:
-        return clonePlainJson(value);
+        return clonePlainJson(value as object);
       case Form.Snapshot:
         return cloneSnapshot(value);
       default:

@@ -260,8 +260,7 @@ export class MemcachedCache implements CacheInstance {
     try {
       return this.#serializer.decode(raw);
     } catch (error) {
-      if (error instanceof SerializationError) throw error;
-      throw new SerializationError(`MemcachedCache: cannot decode the value under ${shown(key)}`, { cause: error });
+      throw new SerializationError(`MemcachedCache: cannot decode the value under ${shown(key)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
 }

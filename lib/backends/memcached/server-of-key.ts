@@ -3,6 +3,8 @@ import type Memcached from 'memcached';
 /** The client internals that say which server holds a key (not in the client's published types). */
 interface RingInternals {
   servers?: unknown;
+  /** Put before every key the client sends, and so before the key it hashes. */
+  namespace?: unknown;
   HashRing?: { get?: (key: string) => unknown };
 }
 
@@ -17,5 +19,6 @@ export function serverOfKey(client: Memcached): (key: string) => string {
   const ring = internals.HashRing;
   const servers = internals.servers;
   if (!Array.isArray(servers) || servers.length <= 1 || typeof ring?.get !== 'function') return () => '';
-  return (key) => String(ring.get?.(key));
+  const namespace = typeof internals.namespace === 'string' ? internals.namespace : '';
+  return (key) => String(ring.get?.(namespace + key));
 }

@@ -2,15 +2,22 @@
  * `ReadBatcher` without a server: which keys each `send` gets, and which reply or error each
  * reader gets back.
  */
-import { MAX_BATCH_KEYS, ReadBatcher, type ReadBatch } from '../../lib/backends/read-batch';
+import { MAX_BATCH_KEYS, ReadBatcher } from '../../lib/backends/read-batch';
 
-/** A batcher whose `send` records the keys it got and answers `reply:<key>` for each. */
+/**
+ * A batcher whose sends record the keys they got (a lone read as a list of one) and answer
+ * `reply:<key>` for each; `answer` gets the keys and the number of the send (1 for the first).
+ */
 function recordingBatcher(answer: (keys: readonly string[], call: number) => Promise<readonly string[]> = echo) {
   const sent: string[][] = [];
-  const batcher = new ReadBatcher<string>((keys) => {
+  const send = (keys: readonly string[]): Promise<readonly string[]> => {
     sent.push([...keys]);
     return answer(keys, sent.length);
-  });
+  };
+  const batcher = new ReadBatcher<string>(
+    (key) => send([key]).then((replies) => replies[0] as string),
+    send,
+  );
   return { batcher, sent };
 }
 
@@ -18,69 +25,67 @@ function echo(keys: readonly string[]): Promise<readonly string[]> {
   return Promise.resolve(keys.map((key) => `reply:${key}`));
 }
 
-/** What a backend does for one reader: join, remember the index, read the reply there. */
-function read(batcher: ReadBatcher<string>, key: string): Promise<string | undefined> {
-  const batch: ReadBatch<string> = batcher.join(key);
-  const index = batch.keys.length - 1;
-  return batch.replies.then((replies) => replies[index]);
-}
-
 /** Waits for a macrotask turn: the tick's batch has left by then. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('ReadBatcher', () => {
-  it('sends the reads asked in one synchronous run in one call, keys in the order asked', async () => {
+  it('sends the first read of a tick at once, alone, and the reads after it in one call, keys in the order asked', async () => {
     const { batcher, sent } = recordingBatcher();
     const keys = ['c', 'a', 'b', 'z', 'y'];
-    const replies = await Promise.all(keys.map((key) => read(batcher, key)));
-    expect(sent).toEqual([keys]);
+    const replies = await Promise.all(keys.map((key) => batcher.read(key)));
+    expect(sent).toEqual([['c'], ['a', 'b', 'z', 'y']]);
     expect(replies).toEqual(keys.map((key) => `reply:${key}`));
   });
 
   it('gives each reader the reply at its own index, however the replies differ', async () => {
     const { batcher } = recordingBatcher((keys) => Promise.resolve(keys.map((_, index) => `#${index}`)));
-    const replies = await Promise.all(['a', 'b', 'c'].map((key) => read(batcher, key)));
-    expect(replies).toEqual(['#0', '#1', '#2']);
+    const replies = await Promise.all(['a', 'b', 'c', 'd'].map((key) => batcher.read(key)));
+    expect(replies).toEqual(['#0', '#0', '#1', '#2']);
   });
 
   it('sends a lone read as a batch of one key', async () => {
     const { batcher, sent } = recordingBatcher();
-    await expect(read(batcher, 'only')).resolves.toBe('reply:only');
+    await expect(batcher.read('only')).resolves.toBe('reply:only');
     expect(sent).toEqual([['only']]);
   });
 
-  it('waits for nothing but the end of the tick: the batch leaves before any I/O', async () => {
+  it('sends the first read of a tick before read returns, and the gathered ones at the end of the tick, before any I/O', async () => {
     const { batcher, sent } = recordingBatcher();
-    const reply = read(batcher, 'k');
-    expect(sent).toEqual([]);
-    await new Promise<void>((resolve) => process.nextTick(resolve));
+    const first = batcher.read('k');
     expect(sent).toEqual([['k']]);
-    await reply;
+    const second = batcher.read('l');
+    const third = batcher.read('m');
+    expect(sent).toEqual([['k']]);
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    expect(sent).toEqual([['k'], ['l', 'm']]);
+    await Promise.all([first, second, third]);
   });
 
-  it('puts reads of a later tick in a new batch', async () => {
+  it('starts over in a later tick: its first read leaves alone again', async () => {
     const { batcher, sent } = recordingBatcher();
-    const first = [read(batcher, 'a'), read(batcher, 'b')];
+    const first = [batcher.read('a'), batcher.read('b'), batcher.read('c')];
     await nextTurn();
-    const second = [read(batcher, 'c')];
-    await expect(Promise.all([...first, ...second])).resolves.toEqual(['reply:a', 'reply:b', 'reply:c']);
-    expect(sent).toEqual([['a', 'b'], ['c']]);
+    const second = [batcher.read('d'), batcher.read('e')];
+    await expect(Promise.all([...first, ...second])).resolves.toEqual(['reply:a', 'reply:b', 'reply:c', 'reply:d', 'reply:e']);
+    expect(sent).toEqual([['a'], ['b', 'c'], ['d'], ['e']]);
   });
 
-  it(`splits more than ${MAX_BATCH_KEYS} reads of one tick into batches of at most ${MAX_BATCH_KEYS}`, async () => {
+  it(`sends a batch as soon as it holds ${MAX_BATCH_KEYS} reads`, async () => {
     const { batcher, sent } = recordingBatcher();
     const keys = Array.from({ length: 2 * MAX_BATCH_KEYS + 10 }, (_, i) => `k${i}`);
-    const replies = await Promise.all(keys.map((key) => read(batcher, key)));
-    expect(sent.map((batch) => batch.length)).toEqual([MAX_BATCH_KEYS, MAX_BATCH_KEYS, 10]);
+    const replies = keys.map((key) => batcher.read(key));
+    // The first read, then two full batches, have left before the tick ends.
+    expect(sent.map((batch) => batch.length)).toEqual([1, MAX_BATCH_KEYS, MAX_BATCH_KEYS]);
+    await expect(Promise.all(replies)).resolves.toEqual(keys.map((key) => `reply:${key}`));
+    expect(sent.map((batch) => batch.length)).toEqual([1, MAX_BATCH_KEYS, MAX_BATCH_KEYS, 9]);
     expect(sent.flat()).toEqual(keys);
-    expect(replies).toEqual(keys.map((key) => `reply:${key}`));
   });
 
   it('keeps duplicate keys: each reader has a reply slot of its own', async () => {
     const { batcher, sent } = recordingBatcher((keys) => Promise.resolve(keys.map((key, index) => `${key}@${index}`)));
-    const replies = await Promise.all(['a', 'b', 'a', 'a'].map((key) => read(batcher, key)));
-    expect(sent).toEqual([['a', 'b', 'a', 'a']]);
-    expect(replies).toEqual(['a@0', 'b@1', 'a@2', 'a@3']);
+    const replies = await Promise.all(['a', 'b', 'a', 'a'].map((key) => batcher.read(key)));
+    expect(sent).toEqual([['a'], ['b', 'a', 'a']]);
+    expect(replies).toEqual(['a@0', 'b@0', 'a@1', 'a@2']);
   });
 
   describe('a send that fails', () => {
@@ -90,30 +95,30 @@ describe('ReadBatcher', () => {
       [
         'throws synchronously',
         (keys, call) => {
-          if (call === 1) throw boom;
+          if (call === 2) throw boom;
           return echo(keys);
         },
       ],
-      ['rejects', (keys, call) => (call === 1 ? Promise.reject(boom) : echo(keys))],
+      ['rejects', (keys, call) => (call === 2 ? Promise.reject(boom) : echo(keys))],
     ])('%s: every reader of that batch rejects, readers of other batches do not', async (_label, answer) => {
       const { batcher, sent } = recordingBatcher(answer);
-      // One tick past the limit: the first batch fails, the second (same tick) must not.
-      const keys = Array.from({ length: MAX_BATCH_KEYS + 3 }, (_, i) => `k${i}`);
-      const sameTick = await Promise.allSettled(keys.map((key) => read(batcher, key)));
-      const laterTick = await read(batcher, 'later');
+      // The first read leaves alone, then a full batch (the one that fails), then the rest of the tick.
+      const keys = Array.from({ length: 1 + MAX_BATCH_KEYS + 3 }, (_, i) => `k${i}`);
+      const sameTick = await Promise.allSettled(keys.map((key) => batcher.read(key)));
+      const laterTick = await batcher.read('later');
 
-      expect(sent.map((batch) => batch.length)).toEqual([MAX_BATCH_KEYS, 3, 1]);
-      expect(sameTick.slice(0, MAX_BATCH_KEYS).every((r) => r.status === 'rejected' && r.reason === boom)).toBe(true);
-      expect(sameTick.slice(MAX_BATCH_KEYS)).toEqual(
-        keys.slice(MAX_BATCH_KEYS).map((key) => ({ status: 'fulfilled', value: `reply:${key}` })),
-      );
+      expect(sent.map((batch) => batch.length)).toEqual([1, MAX_BATCH_KEYS, 3, 1]);
+      const failed = sameTick.slice(1, 1 + MAX_BATCH_KEYS);
+      expect(failed.every((r) => r.status === 'rejected' && r.reason === boom)).toBe(true);
+      const others = [0, MAX_BATCH_KEYS + 1, MAX_BATCH_KEYS + 2, MAX_BATCH_KEYS + 3];
+      expect(others.map((i) => sameTick[i])).toEqual(others.map((i) => ({ status: 'fulfilled', value: `reply:${keys[i]}` })));
       expect(laterTick).toBe('reply:later');
     });
 
     it('does not stop the batcher: the next tick opens and sends a fresh batch', async () => {
       const { batcher, sent } = recordingBatcher((keys, call) => (call === 1 ? Promise.reject(boom) : echo(keys)));
-      await expect(read(batcher, 'a')).rejects.toBe(boom);
-      await expect(read(batcher, 'a')).resolves.toBe('reply:a');
+      await expect(batcher.read('a')).rejects.toBe(boom);
+      await expect(batcher.read('a')).resolves.toBe('reply:a');
       expect(sent).toEqual([['a'], ['a']]);
     });
   });

@@ -1,11 +1,9 @@
-/** Most keys sent in one multi-key read; a tick that asks for more opens another batch. */
+/** Most keys sent in one multi-key read; a full batch leaves at once and the next one opens. */
 export const MAX_BATCH_KEYS = 256;
 
-/** The reads asked for in one tick, sent together once that tick's synchronous work is done. */
-export class ReadBatch<R> {
-  /** The keys in the order asked; a reader's reply is at the index its key was pushed at. */
+/** Reads gathered to leave together: their keys, and one promise of the replies in the same order. */
+class ReadBatch<R> {
   readonly keys: string[] = [];
-  /** The replies, in the order of `keys`. */
   readonly replies: Promise<readonly R[]>;
   settle!: (replies: Promise<readonly R[]>) => void;
 
@@ -17,45 +15,73 @@ export class ReadBatch<R> {
 }
 
 /**
- * Gathers the reads of one tick into one multi-key read (an `MGET`, a `get k1 k2 ...`): with 64
- * hits in flight the server, the client and its parser handle one command and one reply instead
- * of 64, which is most of what a hit costs over a raw `GET` there. The batch leaves in a
- * `process.nextTick`, before any I/O, so a read alone in its tick waits for nothing (`send` then
- * gets one key and may use the single-key command).
+ * Gathers reads into multi-key reads (an `MGET`, a `get k1 k2 ...`): with 64 hits in flight the
+ * server, the client and its parser handle two commands and replies instead of 64, which is most
+ * of what a hit cost over a raw `GET` there.
+ *
+ * The first read of a tick leaves at once, alone: a caller awaiting one read at a time never
+ * waits for a batch (a `process.nextTick` before the write measured 1 to 2 µs more per Redis
+ * hit). The reads that follow it in the same tick are gathered and leave together in a
+ * `process.nextTick`, before any I/O, or as soon as `MAX_BATCH_KEYS` are gathered.
  *
  * @example
- * const reads = new ReadBatcher((keys) => (keys.length === 1 ? get(keys[0]).then((t) => [t]) : mget(keys)));
- * const batch = reads.join('user:1');
- * const index = batch.keys.length - 1;
- * const text = (await batch.replies)[index];
+ * const reads = new ReadBatcher((key) => client.get(key), (keys) => client.mget(keys));
+ * const text = await reads.read('user:1');
  */
 export class ReadBatcher<R> {
-  readonly #send: (keys: readonly string[]) => Promise<readonly R[]>;
+  readonly #sendOne: (key: string) => Promise<R>;
+  readonly #sendMany: (keys: readonly string[]) => Promise<readonly R[]>;
+  /** The batch gathering this tick's reads after the first, if one is open. */
   #open: ReadBatch<R> | undefined;
+  /** A read already left in this tick: the next ones are gathered. */
+  #tickStarted = false;
 
-  /** `send` reads `keys` and resolves to their replies in the same order; it may throw. */
-  constructor(send: (keys: readonly string[]) => Promise<readonly R[]>) {
-    this.#send = send;
+  /**
+   * `sendOne` reads one key; `sendMany` reads several and resolves to their replies in the same
+   * order. Either may throw.
+   */
+  constructor(sendOne: (key: string) => Promise<R>, sendMany: (keys: readonly string[]) => Promise<readonly R[]>) {
+    this.#sendOne = sendOne;
+    this.#sendMany = sendMany;
   }
 
-  /** Adds `key` to this tick's batch and returns the batch; the key's reply is at the index it was pushed at. */
-  join(key: string): ReadBatch<R> {
+  /** The reply for `key`: sent at once when it is the tick's first read, else with the tick's batch. */
+  read(key: string): Promise<R> {
+    if (!this.#tickStarted) {
+      this.#tickStarted = true;
+      process.nextTick(this.#endTick);
+      try {
+        return this.#sendOne(key);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     let batch = this.#open;
-    if (batch === undefined || batch.keys.length >= MAX_BATCH_KEYS) {
+    if (batch === undefined) {
       batch = new ReadBatch<R>();
       this.#open = batch;
-      process.nextTick(this.#flush, batch);
     }
-    batch.keys.push(key);
-    return batch;
+    const index = batch.keys.push(key) - 1;
+    if (batch.keys.length === MAX_BATCH_KEYS) {
+      this.#open = undefined;
+      this.#dispatch(batch);
+    }
+    return batch.replies.then((replies) => replies[index] as R);
   }
 
-  readonly #flush = (batch: ReadBatch<R>): void => {
-    if (this.#open === batch) this.#open = undefined;
+  readonly #endTick = (): void => {
+    this.#tickStarted = false;
+    const batch = this.#open;
+    if (batch === undefined) return;
+    this.#open = undefined;
+    this.#dispatch(batch);
+  };
+
+  #dispatch(batch: ReadBatch<R>): void {
     try {
-      batch.settle(this.#send(batch.keys));
+      batch.settle(this.#sendMany(batch.keys));
     } catch (error) {
       batch.settle(Promise.reject(error));
     }
-  };
+  }
 }

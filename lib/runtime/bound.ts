@@ -7,28 +7,41 @@ export class BoundExceeded extends EasyCacheError {
   }
 }
 
-// Calls whose deadlines fall in the same slice of time share one timer and one timeout promise:
-// a bound then costs one Promise.race per call, not a promise, closures and a timer of its own
-// (measured: with 64 Redis hits in flight, a hit went from 1.45x to 1.25x a raw GET). A call is
-// cut off at most SLICE_MS after its deadline.
-const SLICE_MS = 5;
-const slices = new Map<number, Promise<never>>();
+/** A bounded call until it settles: how to reject it when its bound passes first. */
+interface Watch {
+  reject: ((error: Error) => void) | undefined;
+}
 
-function timeoutAt(deadline: number): Promise<never> {
+// Calls whose deadlines fall in the same slice of time share one timer: a bound costs a small
+// watch object per call, not a timer of its own (measured: with 64 Redis hits in flight, a hit
+// went from 1.45x to 1.25x a raw GET). A settled call drops what its watch held, so nothing of
+// it (its promise, its value) waits for the slice's timer: racing a shared timeout promise kept
+// every call's result alive for a whole bound, and collecting them cost 3 to 4 µs per hit. A call
+// is cut off at most SLICE_MS after its deadline.
+const SLICE_MS = 5;
+const slices = new Map<number, Watch[]>();
+
+function watchUntil(deadline: number, watch: Watch): void {
   const due = Math.ceil(deadline / SLICE_MS);
-  let timeout = slices.get(due);
-  if (timeout === undefined) {
-    timeout = new Promise<never>((_resolve, reject) => {
-      setTimeout(() => {
-        slices.delete(due);
-        reject(new BoundExceeded());
-      }, due * SLICE_MS - Date.now()).unref();
-    });
-    // Each racing call handles the rejection itself; this keeps the shared promise quiet.
-    timeout.catch(() => undefined);
-    slices.set(due, timeout);
+  let watches = slices.get(due);
+  if (watches === undefined) {
+    watches = [];
+    slices.set(due, watches);
+    setTimeout(expireSlice, due * SLICE_MS - Date.now(), due).unref();
   }
-  return timeout;
+  watches.push(watch);
+}
+
+function expireSlice(due: number): void {
+  const watches = slices.get(due) ?? [];
+  slices.delete(due);
+  let error: BoundExceeded | undefined;
+  for (const watch of watches) {
+    const { reject } = watch;
+    if (reject === undefined) continue;
+    watch.reject = undefined;
+    reject((error ??= new BoundExceeded()));
+  }
 }
 
 /**
@@ -37,5 +50,18 @@ function timeoutAt(deadline: number): Promise<never> {
  */
 export function withBound<T>(promise: Promise<T>, ms: number): Promise<T> {
   if (!(ms > 0) || ms === Infinity) return promise;
-  return Promise.race([promise, timeoutAt(Date.now() + ms)]);
+  return new Promise<T>((resolve, reject) => {
+    const watch: Watch = { reject };
+    watchUntil(Date.now() + ms, watch);
+    promise.then(
+      (value) => {
+        watch.reject = undefined;
+        resolve(value);
+      },
+      (error: unknown) => {
+        watch.reject = undefined;
+        reject(error as Error);
+      },
+    );
+  });
 }

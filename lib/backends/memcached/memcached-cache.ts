@@ -78,18 +78,15 @@ export class MemcachedCache implements CacheInstance {
     if (this.#closed) return Promise.reject(closedError('get', key));
     const refused = this.#calls.admit('get', key);
     if (refused) return Promise.reject(refused);
-    const batch = this.#readerOf(safeKey).join(safeKey);
-    const index = batch.keys.length - 1;
     // The hot path: one `then` rather than an async frame of its own.
-    return batch.replies.then(
-      (raws) => {
-        const raw = raws[index];
-        return raw === undefined ? NOT_FOUND : this.#decode(key, raw);
-      },
-      (error: unknown) => {
-        throw readFailure(key, error);
-      },
-    );
+    return this.#readerOf(safeKey)
+      .read(safeKey)
+      .then(
+        (raw) => (raw === undefined ? NOT_FOUND : this.#decode(key, raw)),
+        (error: unknown) => {
+          throw readFailure(key, error);
+        },
+      );
   }
 
   /** The batcher of the server that holds `safeKey`. */
@@ -97,21 +94,20 @@ export class MemcachedCache implements CacheInstance {
     const server = this.#serverOf(safeKey);
     let reader = this.#readers.get(server);
     if (reader === undefined) {
-      reader = new ReadBatcher((keys) => this.#readTogether(keys));
+      reader = new ReadBatcher(
+        (key) => this.#run('get', key, (done) => this.#client.get(key, done), answer, 1),
+        (keys) => this.#readTogether(keys),
+      );
       this.#readers.set(server, reader);
     }
     return reader;
   }
 
-  /** One `get` for a lone key, else one `get k1 k2 ...` (all on one server); the raw values in key order. */
+  /** One `get k1 k2 ...` (all on one server); the raw values in key order. */
   #readTogether(keys: readonly string[]): Promise<readonly unknown[]> {
-    const [first] = keys;
-    if (keys.length === 1 && first !== undefined) {
-      return this.#run('get', first, (done) => this.#client.get(first, done), (error, raw) => [answer(error, raw)], 1);
-    }
     return this.#run(
       'get',
-      first,
+      keys[0],
       (done) => this.#client.getMulti(keys as string[], done),
       (error, raws) => {
         const found = (answer(error, raws) ?? {}) as Record<string, unknown>;

@@ -74,7 +74,12 @@ export class RedisCache implements CacheInstance {
     this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
     this.#cluster = isClusterClient(this.#client) ? this.#client : undefined;
     const built = this.#client;
-    this.#reads = this.#cluster ? undefined : new ReadBatcher((keys) => readTogether(built, keys));
+    this.#reads = this.#cluster
+      ? undefined
+      : new ReadBatcher(
+          (key) => built.get(key),
+          (keys) => built.mget(keys as string[]),
+        );
   }
 
   /** The ioredis client in use. */
@@ -94,23 +99,14 @@ export class RedisCache implements CacheInstance {
     const refused = this.#refusal('get', key);
     if (refused) return Promise.reject(refused);
     this.#pending += 1;
-    if (this.#reads === undefined) return this.#getOne(key);
-    const batch = this.#reads.join(this.#storedKey(key));
-    const index = batch.keys.length - 1;
-    return batch.replies.then(
-      (texts) => this.#answer(texts[index] ?? null, key),
-      (error: unknown) => this.#failed(error, key),
-    );
-  }
-
-  #getOne(key: string): Promise<unknown> {
-    let request: Promise<string | null>;
+    const stored = this.#storedKey(key);
+    let reply: Promise<string | null>;
     try {
-      request = this.#client.get(this.#storedKey(key));
+      reply = this.#reads === undefined ? this.#client.get(stored) : this.#reads.read(stored);
     } catch (error) {
-      request = Promise.reject(error);
+      reply = Promise.reject(error);
     }
-    return request.then(
+    return reply.then(
       (text) => this.#answer(text, key),
       (error: unknown) => this.#failed(error, key),
     );
@@ -275,13 +271,6 @@ export class RedisCache implements CacheInstance {
     return undefined;
   }
 
-}
-
-/** One `GET` for a lone key, else one `MGET`. */
-function readTogether(client: RedisClient, keys: readonly string[]): Promise<readonly (string | null)[]> {
-  const [first] = keys;
-  if (keys.length === 1 && first !== undefined) return client.get(first).then((text) => [text]);
-  return client.mget(keys as string[]);
 }
 
 /** A client error as a `BackendError` naming the operation and the key, with the error as `cause`. */

@@ -41,6 +41,15 @@ describe('a failing backend never breaks the caller', () => {
     expect(reported[0]?.error.message).toMatch(/backend getMany failed for key tag:items: no answer within 40 ms/);
   });
 
+  it('treats a bound longer than a timer can wait as no bound, instead of cutting every call at once', async () => {
+    // Node fires a timer of more than 2^31 - 1 ms after 1 ms: a bound of 1e12 ms once did that.
+    const { faulty, reported, get } = setUp({ backendTimeoutMs: 1e12 });
+    await get(1);
+    faulty.delay(30);
+    expect(await get(1)).toEqual({ id: 1, run: 1 });
+    expect(reported).toEqual([]);
+  });
+
   it('returns the value when only the write fails, and reports it', async () => {
     const { faulty, reported, get } = setUp();
     await get(1);

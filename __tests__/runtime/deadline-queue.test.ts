@@ -1,5 +1,6 @@
 import { withBound } from '../../lib/runtime/bound';
 import { DeadlineQueue, type Expirable } from '../../lib/runtime/deadline-queue';
+import { MAX_TIMER_MS } from '../../lib/runtime/timer-limit';
 
 /** A watched call that records its expiry under `name`. */
 function call(name: number, expired: number[]): Expirable {
@@ -62,5 +63,22 @@ describe('withBound', () => {
     await expect(withBound(slow, 20)).rejects.toThrow('no answer in time');
     reply('late');
     await expect(withBound(Promise.resolve('fast'), 20)).resolves.toBe('fast');
+  });
+});
+
+describe('DeadlineQueue with a bound beyond a timer\'s reach', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('neither expires its calls early nor sets a timer Node cannot keep (one that fires after 1 ms instead)', async () => {
+    const timers = jest.spyOn(global, 'setTimeout');
+    const queue = new DeadlineQueue<Expirable>(MAX_TIMER_MS + 1000);
+    const expired: number[] = [];
+    const waiting = call(1, expired);
+    queue.add(waiting);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(expired).toEqual([]);
+    const delays = timers.mock.calls.map(([, delay]) => delay ?? 0);
+    expect(delays.every((delay) => delay <= MAX_TIMER_MS)).toBe(true);
+    waiting.settled = true;
   });
 });

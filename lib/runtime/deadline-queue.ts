@@ -1,3 +1,5 @@
+import { timerDelay } from './timer-limit';
+
 /** A call that a `DeadlineQueue` watches: it marks itself `settled` when answered in time. */
 export interface Expirable {
   settled: boolean;
@@ -56,7 +58,8 @@ export class DeadlineQueue<T extends Expirable> {
 
   #arm(ms: number): void {
     // Unref: pending calls keep their own sockets alive; the bound alone must not hold a process open.
-    this.#timer = setTimeout(() => this.#expire(), Math.max(0, ms)).unref();
+    // A deadline beyond a timer's reach is looked at again when the capped timer fires.
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, timerDelay(ms))).unref();
   }
 
   #expire(): void {

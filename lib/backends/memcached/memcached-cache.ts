@@ -8,6 +8,7 @@ import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions } f
 import { PendingCalls, asBackendError, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
+import { timerDelay } from '../../runtime/timer-limit';
 import { ReadBatcher } from '../read-batch';
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
@@ -53,7 +54,7 @@ export class MemcachedCache implements CacheInstance {
     this.#serializer = resolved.serializer;
     this.#defaultTimeout = resolved.defaultTimeout;
     // Far above the core's bound: only a server that stopped answering gets here.
-    const stallMs = Math.max(1000, 4 * resolved.backendTimeoutMs);
+    const stallMs = timerDelay(Math.max(1000, 4 * resolved.backendTimeoutMs));
     this.#ownsClient = !('client' in target);
     this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs);
     guardValueParsing(this.#client);

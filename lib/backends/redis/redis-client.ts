@@ -2,6 +2,7 @@
  * The ioredis client of a `RedisCache`: telling a client from connection details, building one
  * with options that keep calls bounded while Redis is down, and closing one that we own.
  */
+import { timerDelay } from '../../runtime/timer-limit';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { CacheConfigError } from '../../errors';
 import { describeValue } from '../../options/describe-value';
@@ -59,7 +60,7 @@ export function ownedClientDefaults(backendTimeoutMs: number): RedisOptions {
     connectTimeout: 2000,
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
-    commandTimeout: Math.max(1000, Math.ceil(backendTimeoutMs * 2)),
+    commandTimeout: timerDelay(Math.max(1000, Math.ceil(backendTimeoutMs * 2))),
     disconnectTimeout: 200,
     enableAutoPipelining: true,
   };

@@ -1,0 +1,59 @@
+/**
+ * `withBound` on real timers: the value or error of a call that settles in time, `BoundExceeded`
+ * a few ms after the bound for one that does not, and no bound at all where none can be kept.
+ */
+import { BoundExceeded, withBound } from '../../lib/runtime/bound';
+import { MAX_TIMER_MS } from '../../lib/runtime/timer-limit';
+
+const never = (): Promise<never> => new Promise<never>(() => undefined);
+const after = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms, value));
+
+describe('withBound', () => {
+  it('settles as the call does when it answers in time', async () => {
+    await expect(withBound(after(5, 'value'), 1000)).resolves.toBe('value');
+    const failure = new Error('refused');
+    await expect(withBound(Promise.reject(failure), 1000)).rejects.toBe(failure);
+  });
+
+  it('rejects with BoundExceeded a few ms after the bound when the call does not answer', async () => {
+    const started = Date.now();
+    await expect(withBound(never(), 30)).rejects.toBeInstanceOf(BoundExceeded);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(29);
+    // Checked every 5 ms; the margin is for a busy machine.
+    expect(elapsed).toBeLessThan(200);
+  });
+
+  it('ignores a reply that comes after the bound', async () => {
+    const bounded = withBound(after(60, 'late'), 20);
+    await expect(bounded).rejects.toBeInstanceOf(BoundExceeded);
+    await after(60, undefined);
+    await expect(bounded).rejects.toBeInstanceOf(BoundExceeded);
+  });
+
+  it('cuts the calls that outlive their bound in the order they were made, and only those', async () => {
+    const order: string[] = [];
+    const track = (name: string, call: Promise<unknown>) =>
+      call.then(
+        () => order.push(`${name} answered`),
+        () => order.push(`${name} cut`),
+      );
+    await Promise.all([
+      track('a', withBound(never(), 20)),
+      track('b', withBound(after(5, 'b'), 20)),
+      track('c', withBound(never(), 20)),
+    ]);
+    expect(order).toEqual(['b answered', 'a cut', 'c cut']);
+  });
+
+  it.each([
+    ['0', 0],
+    ['a negative bound', -5],
+    ['NaN', Number.NaN],
+    ['Infinity', Infinity],
+    ['a bound longer than a timer can wait', MAX_TIMER_MS + 1],
+  ])('puts no bound for %s: the call itself is returned', (_label, ms) => {
+    const call = after(1, 'value');
+    expect(withBound(call, ms)).toBe(call);
+  });
+});

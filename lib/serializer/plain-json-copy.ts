@@ -44,13 +44,18 @@ export function clonePlainJson(value: object): object {
   return clone;
 }
 
+/** Whether JSON carries `value` unchanged: a finite number other than -0. */
+export function isPlainNumber(value: number): boolean {
+  return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
+}
+
 function copy(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value;
     case 'number':
-      return Number.isFinite(value) && (value !== 0 || 1 / value > 0) ? value : NOT_PLAIN;
+      return isPlainNumber(value) ? value : NOT_PLAIN;
     case 'object':
       if (value === null) return null;
       return depth < MAX_DEPTH ? copyObject(value, depth) : NOT_PLAIN;

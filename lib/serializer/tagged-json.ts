@@ -2,6 +2,7 @@ import { SerializationError } from '../errors';
 import { decodeTagged } from './decode-tagged';
 import { encodeTagged } from './encode-tagged';
 import { MAX_DEPTH } from './tag-codes';
+import { isPlainNumber } from './plain-json-copy';
 import type { Serializer } from './serializer';
 
 /** Starts text whose body is the value as plain JSON: nothing in it is read as a tag. */
@@ -65,7 +66,7 @@ function isPlainJson(value: unknown, depth: number): boolean {
     case 'boolean':
       return true;
     case 'number':
-      return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
+      return isPlainNumber(value);
     case 'object':
       break;
     default:

@@ -1,5 +1,7 @@
+import type Memcached from 'memcached';
 import { MemcachedCache, toExptime, toSafeKey } from '../../lib/backends/memcached';
 import { repairValueLines } from '../../lib/backends/memcached/repair-value-lines';
+import { serverOfKey } from '../../lib/backends/memcached/server-of-key';
 import { CacheConfigError } from '../../lib/errors';
 
 const SENDABLE = /^[\x21-\x23\x25-\x7e]{1,250}$/;
@@ -140,5 +142,27 @@ describe('new MemcachedCache(servers, options): bad arguments', () => {
   it('accepts null as defaultTimeout and applies the defaults', () => {
     const cache = new MemcachedCache(['127.0.0.1:1', '127.0.0.1:2'], { defaultTimeout: null });
     expect(cache.backendTimeoutMs).toBe(250);
+  });
+});
+
+describe('serverOfKey', () => {
+  // The client's own internals, as memcached 2.2 has them (not in its published types).
+  const client = (internals: object): Memcached => internals as unknown as Memcached;
+
+  it('names the server the client hashes the key to, its namespace included', () => {
+    const asked: string[] = [];
+    const ring = { get: (key: string) => (asked.push(key), key.endsWith('a') ? 'one:11211' : 'two:11211') };
+    const serverOf = serverOfKey(client({ servers: ['one:11211', 'two:11211'], HashRing: ring, namespace: 'ns:' }));
+    expect([serverOf('key-a'), serverOf('key-b')]).toEqual(['one:11211', 'two:11211']);
+    expect(asked).toEqual(['ns:key-a', 'ns:key-b']);
+  });
+
+  it.each([
+    ['one server', { servers: ['one:11211'], HashRing: { get: () => 'one:11211' } }],
+    ['a client without a hash ring (another version)', { servers: ['one:11211', 'two:11211'] }],
+    ['a client without a server list', {}],
+  ])('gives every key one answer for %s: its gets are batched together and the client splits them', (_label, internals) => {
+    const serverOf = serverOfKey(client(internals));
+    expect(new Set(['a', 'b', 'c'].map(serverOf))).toEqual(new Set(['']));
   });
 });

@@ -29,7 +29,8 @@ export class DeadlineQueue<T extends Expirable> {
     call.deadline = Date.now() + this.#ms;
     // Calls settled at the head are let go now rather than when the timer fires: held for a whole
     // bound, thousands of answered calls a second outlived young-generation collections and cost
-    // full ones (measured: 9 µs of CPU per memcached hit, against 1 µs once let go here).
+    // full ones (measured: a memcached hit took 9 µs of CPU more than a raw get, 2 µs after this
+    // and the same change to the core's bounds).
     const pending = this.#pending;
     while (this.#head < pending.length && (pending[this.#head] as T).settled) this.#head++;
     if (this.#head === pending.length) {

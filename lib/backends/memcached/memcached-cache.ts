@@ -41,7 +41,7 @@ export class MemcachedCache implements CacheInstance {
   readonly #serializer: Serializer;
   readonly #defaultTimeout: number | null;
   readonly #calls: PendingCalls;
-  /** This tick's gets, one batcher per server. */
+  /** Gathers the gets of a tick, one batcher per server. */
   readonly #readers = new Map<string, ReadBatcher<unknown>>();
   readonly #serverOf: (safeKey: string) => string;
   #closed = false;
@@ -66,8 +66,8 @@ export class MemcachedCache implements CacheInstance {
 
   /**
    * The value under `key`, or `NOT_FOUND`; `SerializationError` for data easy-cache did not write.
-   * The gets of one tick for the same server leave together as one `get k1 k2 ...` (see
-   * `ReadBatcher`); a lone get is a plain `get`.
+   * For each server, the first get of a tick leaves at once as a plain `get` and the gets after it
+   * leave together as one `get k1 k2 ...` (see `ReadBatcher`).
    */
   get(key: string): Promise<unknown> {
     let safeKey: string;

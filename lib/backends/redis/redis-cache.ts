@@ -54,7 +54,7 @@ export class RedisCache implements CacheInstance {
   #closing: Promise<void> | undefined;
   #closed = false;
   #pending = 0;
-  /** This tick's gets, sent as one read; `undefined` on a Cluster. */
+  /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
 
   /**
@@ -73,12 +73,12 @@ export class RedisCache implements CacheInstance {
     this.#ownsClient = !isRedisClient(client);
     this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
     this.#cluster = isClusterClient(this.#client) ? this.#client : undefined;
-    const built = this.#client;
+    const redis = this.#client;
     this.#reads = this.#cluster
       ? undefined
       : new ReadBatcher(
-          (key) => built.get(key),
-          (keys) => built.mget(keys as string[]),
+          (key) => redis.get(key),
+          (keys) => redis.mget(keys as string[]),
         );
   }
 
@@ -89,9 +89,9 @@ export class RedisCache implements CacheInstance {
 
   /**
    * `GET`; the value, or `NOT_FOUND`. Rejects with `SerializationError` for data it cannot decode.
-   * On a stand-alone Redis the gets of one tick leave together as one `MGET` (see `ReadBatcher`);
-   * on a Cluster each stays a `GET`, since keys of one tick rarely share a slot and a node that
-   * fails must fail only its own keys.
+   * On a stand-alone Redis the first get of a tick leaves at once as a `GET` and the gets after it
+   * leave together as one `MGET` (see `ReadBatcher`); on a Cluster each stays a `GET`, since keys
+   * of one tick rarely share a slot and a node that fails must fail only its own keys.
    */
   get(key: string): Promise<unknown> {
     // The hot path: written without `#call`'s closure and two async frames (they showed up as

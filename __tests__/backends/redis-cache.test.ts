@@ -5,7 +5,7 @@ import { HASHED_KEY_MARKER, safeKey } from '../../lib/backends/redis/redis-keys'
 import { BackendError, CacheConfigError, SerializationError } from '../../lib/errors';
 import { taggedJson } from '../../lib/serializer/tagged-json';
 import { describeBackendContract } from '../helpers/backend-contract';
-import { describeWithRedis, uniquePrefix } from '../helpers/server-suites';
+import { connectedRedis, describeWithRedis, uniquePrefix } from '../helpers/server-suites';
 import { logCommands } from '../setup/redis-command-log';
 import { freePort } from '../setup/servers';
 
@@ -91,8 +91,7 @@ describeWithRedis('RedisCache on redis-server', ([address = '']) => {
     let prefix: string;
 
     beforeAll(async () => {
-      raw = new Redis({ host, port: Number(port) });
-      await raw.ping();
+      raw = await connectedRedis(address);
       prefix = uniquePrefix('redis-specific');
       cache = new RedisCache(raw, { prefix });
     });
@@ -219,8 +218,7 @@ describeWithRedis('RedisCache on redis-server', ([address = '']) => {
     let raw: Redis;
 
     beforeAll(async () => {
-      raw = new Redis({ host, port: Number(port) });
-      await raw.ping();
+      raw = await connectedRedis(address);
     });
 
     afterAll(() => raw.quit());

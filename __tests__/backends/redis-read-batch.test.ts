@@ -9,7 +9,7 @@ import { MAX_BATCH_KEYS } from '../../lib/backends/read-batch';
 import { RedisCache } from '../../lib/backends/redis';
 import { BackendError, SerializationError } from '../../lib/errors';
 import { settle } from '../helpers/deferred';
-import { describeWithRedis, describeWithRedisCluster, uniquePrefix } from '../helpers/server-suites';
+import { connectedRedis, describeWithRedis, describeWithRedisCluster, uniquePrefix } from '../helpers/server-suites';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { logCommands } from '../setup/redis-command-log';
 import { freePort } from '../setup/servers';
@@ -36,8 +36,7 @@ describeWithRedis('RedisCache.get batching on redis-server', ([address = '']) =>
   let prefix: string;
 
   beforeAll(async () => {
-    raw = new Redis({ host, port: Number(port) });
-    await raw.ping();
+    raw = await connectedRedis(address);
     prefix = uniquePrefix('redis-batch');
     cache = new RedisCache(raw, { prefix });
     await cache.setMany(new Map(KEYS.flatMap((key, i) => (isWritten(i) ? [[key, { i }] as const] : []))));

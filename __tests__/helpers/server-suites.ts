@@ -1,3 +1,5 @@
+import Redis from 'ioredis';
+
 /**
  * `describe` blocks that need a real server. The global set-up starts the servers and publishes
  * their addresses in these variables; where a server could not be started the block is skipped
@@ -36,6 +38,14 @@ export const describeWithRedis = describeWith('redis');
 export const describeWithRedisCluster = describeWith('redisCluster');
 /** Runs `body` with the addresses of two memcached servers. */
 export const describeWithMemcached = describeWith('memcached');
+
+/** An ioredis client on the Redis at `address` (`host:port`), once it answers. */
+export async function connectedRedis(address: string): Promise<Redis> {
+  const [host = '127.0.0.1', port = '6379'] = address.split(':');
+  const client = new Redis({ host, port: Number(port) });
+  await client.ping();
+  return client;
+}
 
 /** A key prefix of its own for each test file, so that files can share one server. */
 export function uniquePrefix(label: string): string {

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { NOT_FOUND, type CacheInstance } from '../../lib/backends/backend';
 import { SerializationError } from '../../lib/errors';
+import { expectSame } from './expect-same';
 
 /** What a backend can do beyond the required members of `CacheInstance`. */
 export interface BackendContractOptions<B extends CacheInstance> {
@@ -71,23 +72,6 @@ function roundTripCases(): Array<[string, unknown, unknown]> {
     ['a class instance (as a plain object)', new Point(), { x: 1, y: 2 }],
     ['a 100 kB string', 'x'.repeat(100_000), 'x'.repeat(100_000)],
   ];
-}
-
-/** Checks that `actual` is `expected` down to classes (Buffer vs Uint8Array), -0 and undefined members. */
-function expectSame(actual: unknown, expected: unknown): void {
-  if (expected instanceof Date && Number.isNaN(expected.getTime())) {
-    // toStrictEqual compares Dates by time, and NaN is not equal to itself.
-    expect(actual).toBeInstanceOf(Date);
-    expect((actual as Date).getTime()).toBeNaN();
-    return;
-  }
-  expect(actual).toStrictEqual(expected);
-  if (expected instanceof Uint8Array) {
-    expect(Object.getPrototypeOf(actual)).toBe(Object.getPrototypeOf(expected));
-  }
-  if (expected !== null && typeof expected === 'object' && !(expected instanceof Uint8Array)) {
-    expect((actual as object).constructor).toBe((expected as object).constructor);
-  }
 }
 
 /** Keys that a naive backend would mangle; each must stay a key of its own. */

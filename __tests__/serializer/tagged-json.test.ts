@@ -1,21 +1,9 @@
 import { SerializationError } from '../../lib/errors';
 import { taggedJson } from '../../lib/serializer/tagged-json';
+import { expectSame } from '../helpers/expect-same';
 
 const { encode, decode } = taggedJson;
 const roundTrip = (value: unknown): unknown => decode(encode(value));
-
-/** Equality down to classes (Buffer vs Uint8Array), -0, undefined members and invalid Dates. */
-function expectSame(actual: unknown, expected: unknown): void {
-  if (expected instanceof Date && Number.isNaN(expected.getTime())) {
-    expect(actual).toBeInstanceOf(Date);
-    expect((actual as Date).getTime()).toBeNaN();
-    return;
-  }
-  expect(actual).toStrictEqual(expected);
-  if (expected !== null && typeof expected === 'object') {
-    expect(Object.getPrototypeOf(actual)).toBe(Object.getPrototypeOf(expected));
-  }
-}
 
 class Account {
   id = 7;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CacheInstance } from './backends/backend';
 import { CacheConfigError } from './errors';
 import { TAG_KEY_PREFIX } from './keys/key-parts';
-import { describeValue } from './options/describe-value';
+import { describeValue } from './shared/describe-value';
 import { resolveBackend } from './registry';
 import { bumpTags, deleteKey } from './runtime/invalidation';
 import type { GuardSettings } from './runtime/guard';

@@ -1,5 +1,5 @@
 import { CacheConfigError } from './errors';
-import { describeValue } from './options/describe-value';
+import { describeValue } from './shared/describe-value';
 import { attachHelpers, attachScopeFirstHelpers, helpersOf, makeCallable } from './handle';
 import { compilePlan } from './plan/compile-plan';
 import { runCached } from './runtime/run-cached';

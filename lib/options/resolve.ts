@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { CacheConfigError } from '../errors';
-import { describeValue } from './describe-value';
+import { describeValue } from '../shared/describe-value';
 import { CACHED_OPTION_NAMES, cachedOptionsSchema } from './schema';
 
 /**

@@ -1,5 +1,5 @@
 import { CacheKeyError } from '../errors';
-import { describeValue } from '../options/describe-value';
+import { describeValue } from '../shared/describe-value';
 import { compileNameList, compileTemplate } from '../keys/compile-template';
 import type { FunctionSignature } from '../keys/parameter-names';
 import { callHook, toCallHook } from './call-function';

@@ -1,6 +1,6 @@
 import type { BackendTimeout } from '../backends/backend';
 import { CacheConfigError } from '../errors';
-import { describeValue } from '../options/describe-value';
+import { describeValue } from '../shared/describe-value';
 import { DEFAULT_TIMEOUT } from '../options/defaults';
 import type { Timeout } from '../types';
 import { callHook, toCallHook, type CallFacts } from './call-function';

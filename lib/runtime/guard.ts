@@ -1,7 +1,7 @@
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
 import type { CacheInstance } from '../backends/backend';
 import { emitEvent, hasGlobalListeners, type CacheEventListener } from './events';
-import { BoundExceeded, withBound } from './bound';
+import { BoundExceeded, withBound } from '../shared/bound';
 import { reportError, type ErrorHandler } from './report';
 
 /** How one cached function talks to backends: its bound, its strictness and where its errors go. */

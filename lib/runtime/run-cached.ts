@@ -9,7 +9,7 @@ import { tagsStillValid, type TagRead } from '../tags/tag-versions';
 import { startFlight } from './compute';
 import { emitEvent, hasGlobalListeners } from './events';
 import { fenceKey, flightsOf } from './flights';
-import { withBound } from './bound';
+import { withBound } from '../shared/bound';
 import { BackendSession, boundOf } from './guard';
 
 const UNREAD = Symbol('unread');

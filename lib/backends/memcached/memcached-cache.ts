@@ -8,7 +8,7 @@ import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions } f
 import { PendingCalls, asBackendError, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
-import { timerDelay } from '../../runtime/timer-limit';
+import { timerDelay } from '../../shared/timer-limit';
 import { ReadBatcher } from '../read-batch';
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */

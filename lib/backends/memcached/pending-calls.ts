@@ -1,5 +1,5 @@
 import { BackendError } from '../../errors';
-import { DeadlineQueue, type Expirable } from '../../runtime/deadline-queue';
+import { DeadlineQueue, type Expirable } from '../../shared/deadline-queue';
 
 /** A node-style callback as the `memcached` client calls it. */
 export type ClientCallback = (error: unknown, result: unknown) => void;

@@ -2,10 +2,10 @@
  * The ioredis client of a `RedisCache`: telling a client from connection details, building one
  * with options that keep calls bounded while Redis is down, and closing one that we own.
  */
-import { timerDelay } from '../../runtime/timer-limit';
+import { timerDelay } from '../../shared/timer-limit';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { CacheConfigError } from '../../errors';
-import { describeValue } from '../../options/describe-value';
+import { describeValue } from '../../shared/describe-value';
 
 /** An ioredis client: a stand-alone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;

@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { CacheConfigError } from '../../errors';
-import { describeValue } from '../../options/describe-value';
+import { describeValue } from '../../shared/describe-value';
 import type { Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import { isWellFormed } from './redis-keys';

@@ -1,6 +1,6 @@
-import { withBound } from '../../lib/runtime/bound';
-import { DeadlineQueue, type Expirable } from '../../lib/runtime/deadline-queue';
-import { MAX_TIMER_MS } from '../../lib/runtime/timer-limit';
+import { withBound } from '../../lib/shared/bound';
+import { DeadlineQueue, type Expirable } from '../../lib/shared/deadline-queue';
+import { MAX_TIMER_MS } from '../../lib/shared/timer-limit';
 
 /** A watched call that records its expiry under `name`. */
 function call(name: number, expired: number[]): Expirable {

@@ -2,8 +2,8 @@
  * `withBound` on real timers: the value or error of a call that settles in time, `BoundExceeded`
  * a few ms after the bound for one that does not, and no bound at all where none can be kept.
  */
-import { BoundExceeded, withBound } from '../../lib/runtime/bound';
-import { MAX_TIMER_MS } from '../../lib/runtime/timer-limit';
+import { BoundExceeded, withBound } from '../../lib/shared/bound';
+import { MAX_TIMER_MS } from '../../lib/shared/timer-limit';
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
 const after = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(resolve, ms, value));

@@ -1,6 +1,10 @@
-import { attachHelpers, helpersOf, makeCallable } from './handle';
-import { compilePlan } from './plan/compile-plan';
+import { runCall } from './call/run-call';
+import { compilePlan, type CallPlan } from './compile/compile-plan';
+import { attachHelpers, helpersOf } from './handle';
+import { resolveBackend } from './registry';
 import type { AnyFunction, ArgsOf, CachedFunction, CachedOptions, ResultOf, ThisOf } from './types';
+
+type Callable = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 
 /**
  * Wraps `fn` so that its results are cached; the options are validated and the key template
@@ -16,8 +20,22 @@ import type { AnyFunction, ArgsOf, CachedFunction, CachedOptions, ResultOf, This
 // Generic over the whole function type (not its parts) so that a defaulted parameter without an
 // annotation keeps the type of its default instead of `unknown`.
 export function cached<F extends AnyFunction>(fn: F, options?: CachedOptions<ArgsOf<F>, ResultOf<F>, ThisOf<F>>): CachedFunction<ArgsOf<F>, ResultOf<F>, ThisOf<F>> {
-  const plan = compilePlan(fn, options);
+  const plan = compilePlan(fn, options, { findBackend: resolveBackend });
   const callable = makeCallable(plan);
   attachHelpers(callable, helpersOf(plan));
   return callable as unknown as CachedFunction<ArgsOf<F>, ResultOf<F>, ThisOf<F>>;
+}
+
+/** A function that runs `plan` with its receiver as scope, keeping the original's name and length. */
+export function makeCallable(plan: CallPlan, scopeOf?: (receiver: unknown) => unknown): Callable {
+  const callable: Callable = scopeOf
+    ? function (this: unknown, ...args) {
+        return runCall(plan, scopeOf(this), args);
+      }
+    : function (this: unknown, ...args) {
+        return runCall(plan, this, args);
+      };
+  Object.defineProperty(callable, 'name', { value: plan.fn.name || plan.name, configurable: true });
+  Object.defineProperty(callable, 'length', { value: plan.fn.length, configurable: true });
+  return callable;
 }

@@ -1,9 +1,6 @@
-import type { CallPlan } from './plan/compile-plan';
-import { renderFullKey } from './plan/compile-plan';
-import { invalidateKeyOf, invalidatePrefixOf, invalidateTagsOf } from './runtime/invalidation';
-import { refresh, runCached } from './runtime/run-cached';
-
-type Callable = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+import { invalidateKeyOf, invalidatePrefixOf, invalidateTagsOf } from './call/invalidation';
+import { refresh } from './call/run-call';
+import { renderFullKey, type CallPlan } from './compile/compile-plan';
 
 /** The helpers of a cached function, each given its scope explicitly. */
 export interface PlanHelpers {
@@ -23,20 +20,6 @@ export function helpersOf(plan: CallPlan): PlanHelpers {
     refreshCache: (scope, args) => refresh(plan, scope, args),
     getCacheKey: (scope, args) => renderFullKey(plan, args, scope),
   };
-}
-
-/** A function that runs `plan` with its receiver as scope, keeping the original's name and length. */
-export function makeCallable(plan: CallPlan, scopeOf?: (receiver: unknown) => unknown): Callable {
-  const callable: Callable = scopeOf
-    ? function (this: unknown, ...args) {
-        return runCached(plan, scopeOf(this), args);
-      }
-    : function (this: unknown, ...args) {
-        return runCached(plan, this, args);
-      };
-  Object.defineProperty(callable, 'name', { value: plan.fn.name || plan.name, configurable: true });
-  Object.defineProperty(callable, 'length', { value: plan.fn.length, configurable: true });
-  return callable;
 }
 
 /** Attaches helpers that take their arguments as the call does; their scope is their own `this` unless that is `target` itself. */

@@ -10,7 +10,8 @@ export { cacheExports } from './exports';
 export { invalidateCacheKey, invalidateCacheTags, invalidateCachePrefix } from './invalidate';
 export { caches } from './registry';
 export { metaAccepted } from './meta';
-export { createCacheKey, createTagCacheKey, KEY_DELIMITER, TAG_KEY_PREFIX } from './keys/key-parts';
+export { createCacheKey, KEY_DELIMITER } from './keys/key-parts';
+export { createTagCacheKey, TAG_KEY_PREFIX } from './tags/tag-protocol';
 export { DEFAULT_TIMEOUT, DEFAULT_OPTIONS } from './options/defaults';
 export { NOT_FOUND } from './backends/backend';
 export { MemoryCache } from './backends/memory/memory-cache';
@@ -20,11 +21,10 @@ export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, Ba
 export type { CacheInstance, BackendTimeout, NotFound } from './backends/backend';
 export type { MemoryCacheOptions } from './backends/memory/memory-cache-options';
 export type { Serializer } from './serializer/serializer';
-export type { Meta } from './meta';
 export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode } from './errors';
-export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, SetEvent, InvalidateEvent, BackendErrorEvent } from './runtime/events';
-export type { ErrorHandler, ErrorInfo } from './runtime/report';
+export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
+export type { ErrorHandler, ErrorInfo } from './observe/report';
 export type { InvalidateOptions } from './invalidate';
 export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions } from './methods';
 export type { CacheExportsPlan, CachedExports } from './exports';
@@ -37,6 +37,7 @@ export type {
   CachedPropertyHandle,
   CachedMember,
   CallFunction,
+  Meta,
   MetaFunction,
   Timeout,
   LeadingArgs,

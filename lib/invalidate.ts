@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { CacheInstance } from './backends/backend';
 import { CacheConfigError } from './errors';
-import { TAG_KEY_PREFIX } from './keys/key-parts';
 import { describeValue } from './shared/describe-value';
+import { bumpTags, deleteKey } from './call/invalidation';
+import type { CallSettings } from './compile/compile-plan';
 import { resolveBackend } from './registry';
-import { bumpTags, deleteKey } from './runtime/invalidation';
-import type { GuardSettings } from './runtime/guard';
+import { tagKeyOf } from './tags/tag-protocol';
 
 /** Which backend a free invalidation talks to: one of these, or the default backend. */
 export interface InvalidateOptions {
@@ -39,7 +39,7 @@ export async function invalidateCacheTags(tags: string | readonly string[], opti
     throw badText(api, 'tags', tags);
   }
   const { backend, settings } = target(api, options);
-  await bumpTags(backend, settings, [...new Set(list)].map((tag) => TAG_KEY_PREFIX + tag), 'tag');
+  await bumpTags(backend, settings, [...new Set(list)].map(tagKeyOf), 'tag');
 }
 
 /**
@@ -50,7 +50,7 @@ export async function invalidateCachePrefix(prefix: string, options: InvalidateO
   const api = 'invalidateCachePrefix';
   if (typeof prefix !== 'string' || prefix.length === 0) throw badText(api, 'prefix', prefix);
   const { backend, settings } = target(api, options);
-  await bumpTags(backend, settings, [TAG_KEY_PREFIX + prefix], 'prefix');
+  await bumpTags(backend, settings, [tagKeyOf(prefix)], 'prefix');
 }
 
 const invalidateOptionsSchema = z.strictObject({
@@ -59,7 +59,7 @@ const invalidateOptionsSchema = z.strictObject({
   backendTimeoutMs: z.number().positive().finite().optional(),
 });
 
-function target(api: string, options: InvalidateOptions): { backend: CacheInstance; settings: GuardSettings } {
+function target(api: string, options: InvalidateOptions): { backend: CacheInstance; settings: CallSettings } {
   const checked = invalidateOptionsSchema.safeParse(options);
   if (!checked.success) {
     const issue = checked.error.issues[0];
@@ -72,7 +72,7 @@ function target(api: string, options: InvalidateOptions): { backend: CacheInstan
     throw new CacheConfigError(`${api}(): options "cacheAlias" and "cacheInstance" cannot be used together`, { option: 'cacheAlias' });
   }
   const backend = resolveBackend(options.cacheInstance, options.cacheAlias, `${api}()`)();
-  const settings: GuardSettings = { label: `${api}()`, backendTimeoutMs: options.backendTimeoutMs, strict: true, onError: undefined, onEvent: undefined };
+  const settings: CallSettings = { label: `${api}()`, backendTimeoutMs: options.backendTimeoutMs, strict: true, onError: undefined, onEvent: undefined };
   return { backend, settings };
 }
 

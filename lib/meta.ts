@@ -1,21 +1,4 @@
-import type { MetaFunction } from './types';
-
-/** What a key, tag, prefix or timeout function marked with `metaAccepted` receives. */
-export interface Meta<A extends unknown[] = unknown[], R = unknown, T = unknown> {
-  /** The positional arguments as called. */
-  readonly args: Readonly<A>;
-  /** Parameter name to value, with literal defaults filled in. */
-  readonly callArgs: Readonly<Record<string, unknown>>;
-  /** The receiver of the call, or `undefined`. */
-  readonly scope: T | undefined;
-  /** The original, unwrapped function. */
-  // Method syntax: checked bivariantly, so a meta function written for unknown[] fits any function.
-  function(this: T, ...args: A): R;
-  /** True only when a tag function runs after the call; then `returnedValue` is set. */
-  readonly hasReturnedValue: boolean;
-  /** The value the call returned (check `hasReturnedValue` first). */
-  readonly returnedValue?: Awaited<R>;
-}
+import type { Meta, MetaFunction } from './types';
 
 const META_ACCEPTED = Symbol.for('easy-cache.metaAccepted');
 

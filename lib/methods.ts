@@ -1,8 +1,10 @@
 import { CacheConfigError } from './errors';
 import { describeValue } from './shared/describe-value';
-import { attachHelpers, attachScopeFirstHelpers, helpersOf, makeCallable } from './handle';
-import { compilePlan } from './plan/compile-plan';
-import { runCached } from './runtime/run-cached';
+import { makeCallable } from './cached';
+import { runCall } from './call/run-call';
+import { compilePlan } from './compile/compile-plan';
+import { attachHelpers, attachScopeFirstHelpers, helpersOf } from './handle';
+import { resolveBackend } from './registry';
 import type { CachedMethodHandle, CachedOptions, CachedPropertyHandle } from './types';
 
 type AnyArgsFunction = (...args: never[]) => unknown;
@@ -57,7 +59,7 @@ export function cachedMethod(Class: { prototype: object; name?: string }, name: 
       received: name,
     });
   }
-  const plan = compilePlan(original, rest, { defaultName: `${className(Class)}.${name}`, api: 'cachedMethod' });
+  const plan = compilePlan(original, rest, { defaultName: `${className(Class)}.${name}`, api: 'cachedMethod', findBackend: resolveBackend });
   const helpers = helpersOf(plan);
   const handle = makeCallable(plan);
   attachScopeFirstHelpers(handle, helpers);
@@ -104,12 +106,12 @@ export function cachedProperty<P extends object, K extends AsyncPropertyNames<P>
   if (typeof original !== 'function' || (!descriptor?.get && (original as AnyArgsFunction).length > 0)) {
     throw new CacheConfigError(`${where}: the prototype has no getter or zero-argument method "${name}"`, { option: 'name', received: name });
   }
-  const plan = compilePlan(original, options, { defaultName: `${className(Class)}.${name}`, api: 'cachedProperty' });
+  const plan = compilePlan(original, options, { defaultName: `${className(Class)}.${name}`, api: 'cachedProperty', findBackend: resolveBackend });
   Object.defineProperty(Class.prototype, name, {
     configurable: true,
     enumerable: false,
     get: markInstalled(function (this: object) {
-      return runCached(plan, this, []);
+      return runCall(plan, this, []);
     }),
   });
   const handle = {};

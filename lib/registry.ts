@@ -1,9 +1,9 @@
 import type { CacheInstance } from './backends/backend';
 import { MemoryCache } from './backends/memory/memory-cache';
 import { CacheConfigError } from './errors';
-import { attachDebugLoggerFromEnvironment } from './runtime/debug';
-import { addGlobalListener, type CacheEventListener } from './runtime/events';
-import { setGlobalErrorHandler, type ErrorHandler } from './runtime/report';
+import { attachDebugLoggerFromEnvironment } from './observe/debug';
+import { addGlobalListener, type CacheEventListener } from './observe/events';
+import { setGlobalErrorHandler, type ErrorHandler } from './observe/report';
 
 const aliases = new Map<string, CacheInstance>();
 let defaultInstance: CacheInstance | undefined;

@@ -4,7 +4,7 @@
  * different keys never share a flight. Run on memory (and a hanging backend), Redis and Memcached.
  */
 import { MemoryCache, cached, type CacheInstance } from '../../lib';
-import { flightsOf } from '../../lib/runtime/flights';
+import { flightsOf } from '../../lib/call/flight';
 import { deferred } from '../helpers/deferred';
 import { FaultyBackend } from '../helpers/faulty-backend';
 import { eventually, liveTimers, sleep, watchUnhandledRejections } from './fault-kit';

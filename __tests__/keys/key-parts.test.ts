@@ -1,6 +1,7 @@
 import { CacheKeyError } from '../../lib/errors';
 import { compileTemplate } from '../../lib/keys/compile-template';
-import { createCacheKey, createTagCacheKey, KEY_DELIMITER, TAG_KEY_PREFIX } from '../../lib/keys/key-parts';
+import { createCacheKey, KEY_DELIMITER } from '../../lib/keys/key-parts';
+import { createTagCacheKey, TAG_KEY_PREFIX } from '../../lib/tags/tag-protocol';
 import { readSignature } from '../../lib/keys/parameter-names';
 
 describe('createCacheKey', () => {

@@ -1,7 +1,8 @@
 import { CacheConfigError, CacheKeyError, CacheTemplateError } from '../errors';
 import { assembleRender, makeArgsCheck, type CompiledKey, type KeyPiece, type KeySource, type RequiredArgument } from './compiled-key';
 import { KEY_DELIMITER } from './key-parts';
-import { describeParameter, type FunctionSignature, type LiteralDefault, type Parameter } from './parameter-names';
+import type { LiteralDefault } from './literal-default';
+import { describeParameter, type FunctionSignature, type Parameter } from './parameter-names';
 import { clip, parseTemplate, type TemplateFault, type TemplatePlaceholder } from './parse-template';
 import { readOwn, readPathSegment } from './read-own';
 import { renderValueAt } from './render-value';

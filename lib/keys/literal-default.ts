@@ -1,5 +1,7 @@
-import type { LiteralDefault } from './parameter-names';
 import { nesting, type SourceToken } from './source-tokens';
+
+/** A literal default: number, string, boolean or null (anything else is not literal). */
+export type LiteralDefault = { readonly value: number | string | boolean | null };
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0',

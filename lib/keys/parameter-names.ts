@@ -1,10 +1,8 @@
 import { CacheConfigError } from '../errors';
-import { readLiteralDefault, unescapeSource } from './literal-default';
+import { readLiteralDefault, unescapeSource, type LiteralDefault } from './literal-default';
 import { readOwn } from './read-own';
 import { nesting, SourceTokens, type SourceToken } from './source-tokens';
 
-/** A literal default: number, string, boolean or null (anything else is not literal). */
-export type LiteralDefault = { readonly value: number | string | boolean | null };
 
 /** A property of a destructured object parameter, named by its key in the argument object. */
 export interface DestructuredProperty {

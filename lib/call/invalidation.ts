@@ -1,14 +1,13 @@
 import type { CacheInstance } from '../backends/backend';
+import type { CallFacts } from '../compile/call-hook';
+import { renderFullKey, type CallPlan, type CallSettings } from '../compile/compile-plan';
 import { CacheConfigError } from '../errors';
+import { BackendSession } from '../guard/guard';
 import { compileTemplate } from '../keys/compile-template';
-import { DEFAULT_OPTIONS } from '../options/defaults';
-import type { CallFacts } from '../plan/call-function';
-import { renderFullKey, tagKeyOf, type CallPlan } from '../plan/compile-plan';
-import { writeNewVersions } from '../tags/tag-versions';
-import { debugNote } from './debug';
-import { emitEvent, hasGlobalListeners, type CacheEventListener } from './events';
-import { fenceKey, fenceTags } from './flights';
-import { BackendSession, type GuardSettings } from './guard';
+import { debugNote } from '../observe/debug';
+import { emitEvent, isObserved, type CacheEvent } from '../observe/events';
+import { tagKeyOf, writeNewVersions } from '../tags/tag-protocol';
+import { fenceKey, fenceTags } from './flight';
 
 /** Deletes the entry of a call (and fences its computation, if one is under way in this process). */
 export async function invalidateKeyOf(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<void> {
@@ -54,23 +53,23 @@ export async function invalidatePrefixOf(plan: CallPlan, scope: unknown, args: r
 }
 
 /** Deletes `key` on `backend`; rejects with BackendError when the backend cannot be reached. */
-export async function deleteKey(backend: CacheInstance, settings: GuardSettings, key: string): Promise<void> {
+export async function deleteKey(backend: CacheInstance, settings: CallSettings, key: string): Promise<void> {
   fenceKey(backend, key);
-  const session = new BackendSession(backend, settings, DEFAULT_OPTIONS.backendTimeoutMs);
+  const session = new BackendSession(backend, settings);
   await session.mustSucceed('delete', key, () => backend.delete(key));
   observe(settings.onEvent, { type: 'invalidate', function: settings.label, key, by: 'key' });
 }
 
 /** Writes a new version to each tag key; rejects with BackendError when the backend cannot be reached. */
-export async function bumpTags(backend: CacheInstance, settings: GuardSettings, tagKeys: readonly string[], by: 'tag' | 'prefix'): Promise<void> {
+export async function bumpTags(backend: CacheInstance, settings: CallSettings, tagKeys: readonly string[], by: 'tag' | 'prefix'): Promise<void> {
   fenceTags(backend, tagKeys);
-  const session = new BackendSession(backend, settings, DEFAULT_OPTIONS.backendTimeoutMs);
+  const session = new BackendSession(backend, settings);
   await writeNewVersions(session, tagKeys);
   for (const key of tagKeys) observe(settings.onEvent, { type: 'invalidate', function: settings.label, key, by });
 }
 
-function observe(onEvent: CacheEventListener | undefined, event: Parameters<CacheEventListener>[0]): void {
-  if (onEvent || hasGlobalListeners()) emitEvent(event, onEvent);
+function observe(onEvent: CallSettings['onEvent'], event: CacheEvent): void {
+  if (isObserved(onEvent)) emitEvent(event, onEvent);
 }
 
 function factsOf(plan: CallPlan, scope: unknown, args: readonly unknown[]): CallFacts {

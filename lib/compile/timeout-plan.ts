@@ -3,7 +3,7 @@ import { CacheConfigError } from '../errors';
 import { describeValue } from '../shared/describe-value';
 import { DEFAULT_TIMEOUT } from '../options/defaults';
 import type { Timeout } from '../types';
-import { callHook, toCallHook, type CallFacts } from './call-function';
+import { callHook, toCallHook, type CallFacts } from './call-hook';
 
 /** Returned by a timeout plan when the value must not be stored (a timeout function said 0 or less). */
 export const DO_NOT_STORE = Symbol('do not store');

@@ -64,9 +64,9 @@ export function addGlobalListener(listener: CacheEventListener): () => void {
   };
 }
 
-/** Whether anyone listens; the call path builds event objects only then. */
-export function hasGlobalListeners(): boolean {
-  return globalListeners.size > 0;
+/** Whether anyone listens to a function with listener `own`; the call path builds event objects only then. */
+export function isObserved(own: CacheEventListener | undefined): boolean {
+  return own !== undefined || globalListeners.size > 0;
 }
 
 /** Delivers `event` to the function's own listener and to every global one; a throwing listener is ignored. */

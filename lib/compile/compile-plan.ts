@@ -1,13 +1,12 @@
 import type { CacheInstance } from '../backends/backend';
 import { CacheConfigError } from '../errors';
 import { compileAutomaticKey } from '../keys/automatic-key';
-import { KEY_DELIMITER, TAG_KEY_PREFIX } from '../keys/key-parts';
+import { KEY_DELIMITER } from '../keys/key-parts';
 import { readSignature, type FunctionSignature } from '../keys/parameter-names';
 import { validateOptions } from '../options/resolve';
-import { resolveBackend } from '../registry';
-import type { GuardSettings } from '../runtime/guard';
+import type { CacheEventListener } from '../observe/events';
+import type { ErrorHandler } from '../observe/report';
 import type { CachedOptions } from '../types';
-import type { CallFacts } from './call-function';
 import { compileTagsPlan, type TagsPlan } from './tags-plan';
 import { compileTextPlan, type TextPlan } from './text-plan';
 import { compileTimeout, type TimeoutOf } from './timeout-plan';
@@ -18,7 +17,7 @@ export interface CallPlan {
   readonly name: string;
   readonly label: string;
   readonly signature: FunctionSignature;
-  readonly settings: GuardSettings;
+  readonly settings: CallSettings;
   readonly backend: () => CacheInstance;
   readonly key: TextPlan;
   readonly prefix: TextPlan | undefined;
@@ -26,14 +25,28 @@ export interface CallPlan {
   readonly timeout: TimeoutOf;
 }
 
-/** Where `cached()` was called from, for names and messages (`cachedMethod` passes `User.getFriends`). */
+/** How one cached function talks to backends: its bound, its strictness and where its errors go. */
+export interface CallSettings {
+  readonly label: string;
+  /** The function's own bound in ms; `undefined` defers to the backend's, then to the default. */
+  readonly backendTimeoutMs: number | undefined;
+  readonly strict: boolean;
+  readonly onError: ErrorHandler | undefined;
+  readonly onEvent: CacheEventListener | undefined;
+}
+
+/** How a plan finds its backend at call time, given its `cacheInstance` or `cacheAlias` (the registry's lookup). */
+export type BackendLookup = (instance: CacheInstance | undefined, alias: string | undefined, label: string) => () => CacheInstance;
+
+/** Where `cached()` was called from, for names and messages (`cachedMethod` passes `User.getFriends`), and the backend lookup. */
 export interface PlanContext {
+  readonly findBackend: BackendLookup;
   readonly defaultName?: string;
   readonly api?: string;
 }
 
 /** Validates the options and compiles keys, tags, prefix and timeout; throws CacheConfigError. */
-export function compilePlan(fn: unknown, options: unknown, context: PlanContext = {}): CallPlan {
+export function compilePlan(fn: unknown, options: unknown, context: PlanContext): CallPlan {
   const api = context.api ?? 'cached';
   if (typeof fn !== 'function') {
     throw new CacheConfigError(`${api}(): the first argument must be the function to cache; received ${typeof fn}`, { received: fn });
@@ -57,7 +70,7 @@ export function compilePlan(fn: unknown, options: unknown, context: PlanContext 
       onError: o.onError,
       onEvent: o.onEvent,
     }),
-    backend: resolveBackend(o.cacheInstance, o.cacheAlias, label),
+    backend: context.findBackend(o.cacheInstance, o.cacheAlias, label),
     key,
     prefix: o.prefix === undefined ? undefined : compileTextPlan(o.prefix, target, signature, { label, option: 'prefix' }),
     tags: o.tags === undefined ? undefined : compileTagsPlan(o.tags, signature, label),
@@ -85,16 +98,4 @@ function compileKey(
 export function renderFullKey(plan: CallPlan, args: readonly unknown[], scope: unknown): string {
   const key = plan.key.render(args, scope);
   return plan.prefix ? plan.prefix.render(args, scope) + KEY_DELIMITER + key : key;
-}
-
-/** The stored key of a tag text. */
-export function tagKeyOf(tag: string): string {
-  return TAG_KEY_PREFIX + tag;
-}
-
-/** Tag keys known before the call: its tags, then its prefix (a prefix is a tag). */
-export function tagKeysBefore(plan: CallPlan, facts: CallFacts): string[] {
-  const keys = plan.tags ? plan.tags.before(facts).map(tagKeyOf) : [];
-  if (plan.prefix) keys.push(tagKeyOf(plan.prefix.render(facts.args, facts.scope)));
-  return keys;
 }

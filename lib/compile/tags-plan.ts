@@ -1,7 +1,7 @@
 import { CacheKeyError } from '../errors';
 import { compileTemplate } from '../keys/compile-template';
 import type { FunctionSignature } from '../keys/parameter-names';
-import { callHook, toCallHook, type CallFacts } from './call-function';
+import { callHook, toCallHook, type CallFacts } from './call-hook';
 
 /** The tags of a function, compiled once: rendered before the call, and (for meta functions) after it. */
 export interface TagsPlan {

@@ -1,6 +1,6 @@
 import { buildCallArgs, readSignature, type FunctionSignature } from '../keys/parameter-names';
-import type { Meta } from '../meta';
 import { isMarkedMetaAccepted } from '../meta';
+import type { Meta } from '../types';
 
 /** A user function of the call (key, tags, prefix, timeout) with how it wants to be called. */
 export interface CallHook<O> {

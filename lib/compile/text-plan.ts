@@ -2,7 +2,7 @@ import { CacheKeyError } from '../errors';
 import { describeValue } from '../shared/describe-value';
 import { compileNameList, compileTemplate } from '../keys/compile-template';
 import type { FunctionSignature } from '../keys/parameter-names';
-import { callHook, toCallHook } from './call-function';
+import { callHook, toCallHook } from './call-hook';
 
 /** Renders one piece of text (a key, or a prefix) for a call, compiled once. */
 export interface TextPlan {

@@ -1,17 +1,31 @@
-import { BackendError, EasyCacheError, SerializationError } from '../errors';
+/**
+ * The guard: the only code that awaits a backend. Every backend call of the core goes through a
+ * `BackendSession` (bounded, reported, falling back or rethrown in strict mode), or, on the hot
+ * path, through `boundedGet` / `readSync`, which allocate nothing for the guard unless they fail.
+ */
 import type { CacheInstance } from '../backends/backend';
-import { emitEvent, hasGlobalListeners, type CacheEventListener } from './events';
+import type { CallSettings } from '../compile/compile-plan';
+import { BackendError, EasyCacheError, SerializationError } from '../errors';
+import { emitEvent, isObserved } from '../observe/events';
+import { reportError } from '../observe/report';
+import { DEFAULT_OPTIONS } from '../options/defaults';
 import { BoundExceeded, withBound } from '../shared/bound';
-import { reportError, type ErrorHandler } from './report';
 
-/** How one cached function talks to backends: its bound, its strictness and where its errors go. */
-export interface GuardSettings {
-  readonly label: string;
-  /** The function's own bound in ms; `undefined` defers to the backend's, then to the default. */
-  readonly backendTimeoutMs: number | undefined;
-  readonly strict: boolean;
-  readonly onError: ErrorHandler | undefined;
-  readonly onEvent: CacheEventListener | undefined;
+/** What `readSync` returns when the in-process read threw: the full path reads again and reports it. */
+export const UNREAD: unique symbol = Symbol('unread');
+
+/** The hot path's read of an in-process backend: the stored data, or `UNREAD` when the read threw. */
+export function readSync(getSync: (key: string) => unknown, backend: CacheInstance, key: string): unknown {
+  try {
+    return getSync.call(backend, key);
+  } catch {
+    return UNREAD;
+  }
+}
+
+/** The hot path's remote read: one bounded `get`; a failure is for a session to `absorb`. */
+export function boundedGet(backend: CacheInstance, settings: CallSettings, key: string): Promise<unknown> {
+  return withBound(backend.get(key), boundOf(backend, settings));
 }
 
 /**
@@ -22,16 +36,16 @@ export interface GuardSettings {
  */
 export class BackendSession {
   readonly backend: CacheInstance;
-  readonly settings: GuardSettings;
+  readonly settings: CallSettings;
   #down = false;
   readonly #boundMs: number;
   /** When the calls made before the function runs must be answered by (ms since the epoch); 0 = no deadline. */
   #deadline: number;
 
-  constructor(backend: CacheInstance, settings: GuardSettings, defaultBoundMs: number) {
+  constructor(backend: CacheInstance, settings: CallSettings) {
     this.backend = backend;
     this.settings = settings;
-    this.#boundMs = boundOf(backend, settings, defaultBoundMs);
+    this.#boundMs = boundOf(backend, settings);
     this.#deadline = this.#boundMs > 0 ? Date.now() + this.#boundMs : 0;
   }
 
@@ -95,7 +109,7 @@ export class BackendSession {
   reportProblem(error: EasyCacheError, operation: string, key: string | undefined): void {
     const { label, onError, onEvent } = this.settings;
     reportError(error, { operation, key, function: label }, onError, this.backend);
-    if (onEvent || hasGlobalListeners()) emitEvent({ type: 'backend-error', function: label, key, error }, onEvent);
+    if (isObserved(onEvent)) emitEvent({ type: 'backend-error', function: label, key, error }, onEvent);
   }
 
   private report(error: unknown, operation: string, key: string | undefined): EasyCacheError {
@@ -106,8 +120,8 @@ export class BackendSession {
 }
 
 /** The bound on one call of `backend` for a function: its own, else the backend's, else the default; none in process. */
-export function boundOf(backend: CacheInstance, settings: GuardSettings, defaultBoundMs: number): number {
-  return backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? defaultBoundMs);
+function boundOf(backend: CacheInstance, settings: CallSettings): number {
+  return backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? DEFAULT_OPTIONS.backendTimeoutMs);
 }
 
 function asBackendError(error: unknown, label: string, operation: string, key: string | undefined, boundMs: number): EasyCacheError {

@@ -1,0 +1,138 @@
+/**
+ * The flight of a key: the one computation under way for it in this process (single flight),
+ * from the tag versions read before the function runs to the write, and the fences that keep a
+ * value computed across an invalidation from being stored.
+ */
+import type { CacheInstance } from '../backends/backend';
+import { DO_NOT_STORE } from '../compile/timeout-plan';
+import { CacheKeyError, EasyCacheError } from '../errors';
+import { emitEvent, isObserved } from '../observe/events';
+import { makeEntry, type TagVersions } from '../tags/entry';
+import { readTagVersions, tagKeysBefore, withTagsAfter, type TagRead } from '../tags/tag-protocol';
+import type { Call } from './call';
+
+/** A computation under way for one key, shared by the calls that miss while it runs. */
+export interface Flight {
+  readonly promise: Promise<unknown>;
+  /** Tag keys the entry will carry, known before the call; an invalidation of one fences the flight. */
+  readonly tagKeys: readonly string[];
+  /** Set by an invalidation that landed while the value was computed: the value must not be stored. */
+  fenced: boolean;
+}
+
+// Owned per backend (never module-global per key space): two backends never share flights.
+const flightsByBackend = new WeakMap<CacheInstance, Map<string, Flight>>();
+
+/** The in-flight computations of `backend`, by key. */
+export function flightsOf(backend: CacheInstance): Map<string, Flight> {
+  let flights = flightsByBackend.get(backend);
+  if (!flights) {
+    flights = new Map();
+    flightsByBackend.set(backend, flights);
+  }
+  return flights;
+}
+
+/** Fences the flight of `key`: later calls start afresh and its value is not stored. */
+export function fenceKey(backend: CacheInstance, key: string): void {
+  const flights = flightsByBackend.get(backend);
+  const flight = flights?.get(key);
+  if (!flights || !flight) return;
+  flight.fenced = true;
+  flights.delete(key);
+}
+
+/** Fences every flight whose entry would carry one of `tagKeys`. */
+export function fenceTags(backend: CacheInstance, tagKeys: readonly string[]): void {
+  const flights = flightsByBackend.get(backend);
+  if (!flights || flights.size === 0) return;
+  for (const [key, flight] of flights) {
+    if (flight.tagKeys.some((tagKey) => tagKeys.includes(tagKey))) {
+      flight.fenced = true;
+      flights.delete(key);
+    }
+  }
+}
+
+/** A miss joins the computation of its key already under way, or starts one. */
+export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): Promise<unknown> {
+  const running = flightsOf(call.backend).get(call.key);
+  if (running) return running.promise;
+  return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched);
+}
+
+/**
+ * Runs the function as the flight of the call's key: tag versions are read before the function
+ * runs, the value is stored unless an invalidation fenced the flight, and the flight leaves the
+ * map however it ends. Concurrent misses share `flight.promise`.
+ */
+export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead): Promise<unknown> {
+  const flights = flightsOf(call.backend);
+  const flight: { promise: Promise<unknown>; tagKeys: readonly string[]; fenced: boolean } = { promise: NEVER, tagKeys, fenced: false };
+  flights.set(call.key, flight);
+  flight.promise = computeAndStore(call, flight, prefetched).finally(() => {
+    if (flights.get(call.key) === flight) flights.delete(call.key);
+  });
+  return flight.promise;
+}
+
+// A placeholder until the real promise is assigned a few lines later, synchronously.
+const NEVER: Promise<unknown> = new Promise(() => undefined);
+
+async function computeAndStore(call: Call, flight: Flight, prefetched: TagRead | undefined): Promise<unknown> {
+  const tagged = flight.tagKeys.length > 0;
+  const versions = tagged ? await readTagVersions(call, flight.tagKeys, prefetched) : undefined;
+  const value = await call.plan.fn.apply(call.scope, call.args as never[]);
+  call.afterFunction();
+  // The caller waits for the write, so that the next call (in any process) finds the value; the
+  // write has a whole bound of its own, after the calls made before the function shared one.
+  if (!call.down && (!tagged || versions)) await store(call, flight, value, versions);
+  return value;
+}
+
+/** Writes the entry, with the versions of its tags, unless the timeout or an invalidation says not to. */
+async function store(call: Call, flight: Flight, value: unknown, before: TagVersions | undefined): Promise<void> {
+  const { plan, key } = call;
+  const versions = await tagsAfter(call, value, before);
+  if (versions === null) return;
+  let timeout: ReturnType<typeof plan.timeout>;
+  try {
+    timeout = plan.timeout(call, value);
+  } catch (error) {
+    // The caller gets its value either way; a throwing timeout function only means "not stored".
+    call.reportProblem(asCacheError(error, plan.label, 'the timeout function failed'), 'timeout', key);
+    return;
+  }
+  if (timeout === DO_NOT_STORE) return;
+  if (typeof timeout === 'object' && timeout !== null) {
+    call.reportProblem(timeout, 'timeout', key);
+    return;
+  }
+  // Checked last, right before the write: an invalidation that landed while we computed wins.
+  if (flight.fenced || call.down) return;
+  const entry = makeEntry(value, versions);
+  const stored = await call.attempt('set', key, () => call.backend.set(key, entry, timeout).then(() => true), false);
+  const { onEvent } = plan.settings;
+  if (stored && isObserved(onEvent)) {
+    emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions) : [] }, onEvent);
+  }
+}
+
+/** The versions to store: those read before, plus those of tags first known from the value; `null` when they cannot be had. */
+async function tagsAfter(call: Call, value: unknown, before: TagVersions | undefined): Promise<TagVersions | undefined | null> {
+  const after = call.plan.tags?.after;
+  if (!after) return before;
+  let tags: string[];
+  try {
+    tags = after(call, value);
+  } catch (error) {
+    call.reportProblem(asCacheError(error, call.plan.label, 'the tags function failed after the call'), 'tags', call.key);
+    return null;
+  }
+  return withTagsAfter(call, tags, before);
+}
+
+function asCacheError(error: unknown, label: string, what: string): EasyCacheError {
+  if (error instanceof EasyCacheError) return error;
+  return new CacheKeyError(`${label}: ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}

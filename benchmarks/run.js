@@ -6,7 +6,15 @@
  * the servers.
  *
  * Options: --quick, --only=<id>[,<id>...] (scenario ids, or parts of them), --dist (measure the
- * compiled dist/ instead of lib/), --out=<file> (also write the report there), --list.
+ * compiled dist/ instead of lib/), --out=<file> (also write the report there), --list,
+ * --baseline=<git-ref> (also measure that commit's lib/, e.g. --baseline=f1b351d or HEAD~3).
+ *
+ * With --baseline, the ref's lib/ is extracted (`git archive`) into a temporary folder that is
+ * removed at exit, loaded through its three public entry points like the current lib/, and every
+ * scenario's default easy-cache contender is followed by the same configuration built from it
+ * (role 'baseline': the targets still judge the current library only). Each table gains a line
+ * `easy-cache / baseline <sha>: <ratio>`, and the report ends with all those ratios in one table,
+ * so that a refactor can be shown to keep every figure within noise in one run.
  */
 import { cpus } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +23,8 @@ import { loadEasyCache, loadRootClients, loadServerHarness, useDist } from './li
 import { PLANS, measureInterleaved, timeOperations } from './lib/measure.js';
 import { startCountingProxy } from './lib/counting-proxy.js';
 import { difference, memcachedCommandCounts, redisCommandCounts } from './lib/server-stats.js';
-import { formatNumber, formatTime, markdownTable } from './lib/report.js';
+import { baselineRatioLines, baselineSummary, formatNumber, formatTime, markdownTable } from './lib/report.js';
+import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { evaluateTargets } from './lib/targets.js';
 
 /** Scenario files, in the order they run and print. */
@@ -68,6 +77,9 @@ async function main() {
     return;
   }
   if (selected.length === 0) throw new Error(`--only matched no scenario; scenarios are: ${SCENARIOS.join(', ')}`);
+  // Before any server starts: a bad ref fails at once.
+  const ref = baselineRef(argv);
+  const baselineLib = ref === undefined ? undefined : loadBaseline(ref, { dist: useDist() });
   const scenarios = [];
   for (const id of selected) scenarios.push((await import(`./scenarios/${id}.js`)).default);
 
@@ -97,6 +109,7 @@ async function main() {
     memcachedPort: memcached?.port,
     dist: useDist(),
     footprintRuns: quick ? 1 : 3,
+    ...(baselineLib ? { baselineLib } : {}),
   };
 
   const started = new Date();
@@ -107,6 +120,7 @@ async function main() {
   say(`- Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), ${process.platform}`);
   say(`- Redis ${serverVersion('redis-server', ['--version'], /v=(\S+)/)}, memcached ${serverVersion('memcached', ['-V'], /memcached (\S+)/)} (one worker thread, \`-t 1\`), loopback`);
   say(`- easy-cache from ${env.dist ? 'dist/ (compiled)' : 'lib/ (ts-node, transpile only)'}`);
+  if (baselineLib) say(`- baseline: easy-cache @ ${baselineLib.label} (\`${ref}\` = ${baselineLib.sha}, "${baselineLib.subject}"), its ${env.dist ? 'dist/ compiled' : 'lib/ through ts-node'} alike`);
   say(`- sampling: warm-up ${plan.warmupMs} ms, then ${plan.samples} samples of ~${plan.sampleMs} ms per contender, interleaved; median`);
   say();
 
@@ -117,6 +131,12 @@ async function main() {
     printScenario(scenario, rows);
   }
 
+  if (baselineLib) {
+    say(`## easy-cache against the baseline ${baselineLib.label}`);
+    say();
+    say(baselineSummary(scenarios, results, baselineLib));
+    say();
+  }
   say('## Targets of issue 5');
   say();
   say(markdownTable(['target', 'measured', 'met'], evaluateTargets(results)));
@@ -142,7 +162,7 @@ function freshEnv(env, overrides = {}) {
 /** Prepares, times and counts every contender of `scenario`; resolves to its rows. */
 async function runScenario(scenario, env, plan) {
   const contenders = await scenario.contenders(freshEnv(env));
-  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, na: contender.na, isOneGet: contender.isOneGet }]));
+  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, twinOf: contender.twinOf, na: contender.na, isOneGet: contender.isOneGet }]));
   const live = [];
   for (const contender of contenders) {
     if (contender.na) continue;
@@ -229,6 +249,7 @@ function printScenario(scenario, rows) {
       ),
     );
     say();
+    printBaselineRatios(rows, 'bytesPerEntry');
     return;
   }
   const limit = rows.find((row) => row.role === 'limit');
@@ -248,6 +269,15 @@ function printScenario(scenario, rows) {
     return cells;
   });
   say(markdownTable(header, table));
+  say();
+  printBaselineRatios(rows, 'nsPerOp');
+}
+
+/** Under a table: `easy-cache / baseline <sha>: <ratio>` for each baseline twin in it. */
+function printBaselineRatios(rows, metric) {
+  const lines = baselineRatioLines(rows, metric);
+  if (lines.length === 0) return;
+  for (const line of lines) say(line);
   say();
 }
 

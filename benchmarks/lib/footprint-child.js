@@ -3,9 +3,12 @@
  * `node --expose-gc`): heapUsed after full collections, before and after caching 100,000 users
  * through the library's normal call path. Prints one line of JSON for the parent.
  *
- * Usage: node --expose-gc footprint-child.js <contender-id> <entries>
+ * Usage: node --expose-gc footprint-child.js <contender-id> <entries> [--dist]
+ * The contender `easy-baseline` loads the `--baseline` library from the folder named by
+ * EASY_CACHE_BENCH_BASELINE_DIR (set by the parent).
  */
-import { loadEasyCache } from './load-library.js';
+import { BASELINE_DIR_ENV } from './baseline.js';
+import { loadEasyCache, loadEasyCacheFrom, useDist } from './load-library.js';
 import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader, makeUser } from './libraries.js';
 
 const [, , id, entriesText] = process.argv;
@@ -22,6 +25,11 @@ async function build(loader) {
     }
     case 'easy-default':
       return easyCache(env, 'memory', loader, { capacity });
+    case 'easy-baseline': {
+      const dir = process.env[BASELINE_DIR_ENV];
+      if (!dir) throw new Error(`easy-baseline needs ${BASELINE_DIR_ENV}, the folder of the baseline's lib/`);
+      return easyCache({ ...env, lib: loadEasyCacheFrom(dir, { dist: useDist() }) }, 'memory', loader, { capacity });
+    }
     case 'easy-no-copy':
       return easyCache(env, 'memory', loader, { capacity, copy: false });
     case 'bentocache':

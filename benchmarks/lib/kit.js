@@ -2,6 +2,7 @@
  * Building blocks of scenarios: the contenders for "get a user" on a backend, in hit or miss
  * mode, for every library, with the limit first.
  */
+import { baselineEnv, baselineLabel } from './baseline.js';
 import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader } from './libraries.js';
 
 /** Hit scenarios cycle over this many users, all stored before timing starts. */
@@ -26,17 +27,37 @@ export function contender(label, role, made, loader, mode, env) {
 }
 
 /**
+ * The `--baseline` twin of the easy-cache contender `label`: `{ label, role, twinOf, factory }`,
+ * where `factory` is `easyCache` on the baseline library, to add right after the current contender
+ * with the same options. Role 'baseline', so the targets (role 'easy-cache') judge the current
+ * library only; `twinOf` lets the report pair the two.
+ */
+export function baselineTwin(env, label) {
+  return {
+    label: baselineLabel(env, label),
+    role: 'baseline',
+    twinOf: label,
+    factory: (innerEnv, ...rest) => easyCache(baselineEnv(innerEnv), ...rest),
+  };
+}
+
+/**
  * easy-cache and the four peers on `backend`; `variants` adds easy-cache configurations
  * (`[label, options]`) besides the default one, and `options` applies to every library (tags).
+ * With `--baseline`, the default configuration is followed by its baseline twin.
  */
 export async function libraryContenders(env, backend, mode, { options = {}, variants = [] } = {}) {
   const list = [];
-  const add = async (label, role, factory, extra = {}) => {
+  const add = async (label, role, factory, extra = {}, twinOf = undefined) => {
     const loader = makeLoader();
     const made = await factory(env, backend, loader, { ...options, ...extra });
-    list.push(contender(label, role, made, loader, mode, env));
+    list.push({ ...contender(label, role, made, loader, mode, env), ...(twinOf ? { twinOf } : {}) });
   };
   await add(easyLabel(backend), 'easy-cache', easyCache);
+  if (env.baselineLib) {
+    const twin = baselineTwin(env, easyLabel(backend));
+    await add(twin.label, twin.role, twin.factory, {}, twin.twinOf);
+  }
   for (const [label, extra] of variants) await add(label, 'easy-cache', easyCache, extra);
   await add('bentocache', 'peer', bentocache);
   await add('cache-manager', 'peer', cacheManager);

@@ -33,20 +33,28 @@ export function useDist() {
  * or, with `--dist`, from `dist/`.
  */
 export function loadEasyCache() {
-  if (useDist()) {
-    const dist = join(ROOT, 'dist');
-    if (!existsSync(join(dist, 'index.js'))) throw new Error('--dist given but dist/index.js is missing: run `npm run build` first');
+  return loadEasyCacheFrom(ROOT, { dist: useDist() });
+}
+
+/**
+ * The three entry points of the easy-cache checked out in `root` (the repository, or the folder of
+ * a `--baseline` commit): from `root/lib/` through ts-node, or from `root/dist/` when `dist` is set.
+ */
+export function loadEasyCacheFrom(root, { dist = false } = {}) {
+  if (dist) {
+    const out = join(root, 'dist');
+    if (!existsSync(join(out, 'index.js'))) throw new Error(`--dist given but ${join(out, 'index.js')} is missing: run \`npm run build\` first`);
     return {
-      core: require(join(dist, 'index.js')),
-      redis: require(join(dist, 'backends', 'redis', 'index.js')),
-      memcached: require(join(dist, 'backends', 'memcached', 'index.js')),
+      core: require(join(out, 'index.js')),
+      redis: require(join(out, 'backends', 'redis', 'index.js')),
+      memcached: require(join(out, 'backends', 'memcached', 'index.js')),
     };
   }
   registerTypeScript();
   return {
-    core: require(join(ROOT, 'lib', 'index.ts')),
-    redis: require(join(ROOT, 'lib', 'backends', 'redis', 'index.ts')),
-    memcached: require(join(ROOT, 'lib', 'backends', 'memcached', 'index.ts')),
+    core: require(join(root, 'lib', 'index.ts')),
+    redis: require(join(root, 'lib', 'backends', 'redis', 'index.ts')),
+    memcached: require(join(root, 'lib', 'backends', 'memcached', 'index.ts')),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Contenders of the "Redis hit with tags" scenarios. */
-import { HIT_IDS, contender } from './kit.js';
+import { HIT_IDS, baselineTwin, contender } from './kit.js';
 import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader, tagsOf } from './libraries.js';
 import { rawRedis } from './raw-clients.js';
 
@@ -37,12 +37,17 @@ export async function tagContenders(env, tagCount) {
     },
     { label: 'raw ioredis GET (one command, no tags)', role: 'reference', isOneGet: true, run: (i) => raw.client.get(raw.key(HIT_IDS[i & 63])), prepare },
   ];
-  const add = async (label, role, factory, options) => {
+  const add = async (label, role, factory, options, twinOf = undefined) => {
     const loader = makeLoader();
     const made = await factory(env, 'redis', loader, options);
-    list.push(contender(label, role, made, loader, 'hit', env));
+    list.push({ ...contender(label, role, made, loader, 'hit', env), ...(twinOf ? { twinOf } : {}) });
   };
-  await add(`easy-cache, tags from the arguments (${['user:{id}', 'users', 'team:{id}'].slice(0, tagCount).join(', ')})`, 'easy-cache', easyCache, { tags: tagCount });
+  const fromArguments = `easy-cache, tags from the arguments (${['user:{id}', 'users', 'team:{id}'].slice(0, tagCount).join(', ')})`;
+  await add(fromArguments, 'easy-cache', easyCache, { tags: tagCount });
+  if (env.baselineLib) {
+    const twin = baselineTwin(env, fromArguments);
+    await add(twin.label, twin.role, twin.factory, { tags: tagCount }, twin.twinOf);
+  }
   await add('easy-cache, tags from the returned value (meta tag function)', 'easy-cache', easyCache, { tags: tagCount, tagsAfter: true, variant: 'tags-after' });
   await add('bentocache', 'peer', bentocache, { tags: tagCount });
   await add('async-cache-dedupe (references: invalidation deletes entries, a hit reads no tag)', 'peer', asyncCacheDedupe, { tags: tagCount });

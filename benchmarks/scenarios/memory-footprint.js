@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BASELINE_DIR_ENV, baselineLabel } from '../lib/baseline.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'footprint-child.js');
 
@@ -19,9 +20,23 @@ const CONTENDERS = [
   ['async-cache-dedupe', 'async-cache-dedupe, memory storage (size 100_000)', 'peer'],
 ];
 
-function runChild(id, entries, extraArgs) {
+/**
+ * The contenders of this run: with `--baseline`, the default easy-cache is followed by the same
+ * cache built from the baseline library (role 'baseline', so the targets judge the current one).
+ */
+function contendersOf(env) {
+  if (!env.baselineLib) return CONTENDERS.map(([id, label, role]) => ({ id, label, role }));
+  return CONTENDERS.flatMap(([id, label, role]) => {
+    const row = { id, label, role };
+    return id === 'easy-default' ? [row, { id: 'easy-baseline', label: baselineLabel(env, label), role: 'baseline', twinOf: label }] : [row];
+  });
+}
+
+function runChild(id, entries, extraArgs, env) {
+  // The child finds the baseline's folder through the environment (it loads it itself).
+  const childEnv = env.baselineLib ? { ...process.env, [BASELINE_DIR_ENV]: env.baselineLib.dir } : process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--expose-gc', CHILD, id, String(entries), ...extraArgs], { timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--expose-gc', CHILD, id, String(entries), ...extraArgs], { timeout: 120_000, env: childEnv }, (error, stdout, stderr) => {
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         resolve(JSON.parse(line));
@@ -38,22 +53,22 @@ export default {
   measures: 'heapUsed delta after gc, divided by the number of entries, for 100,000 users cached through each library; lower is better.',
   backend: 'none',
   custom: true,
-  /** Resolves to rows `{ label, role, bytesPerEntry, note }`. */
+  /** Resolves to rows `{ label, role, twinOf?, bytesPerEntry, note }`. */
   async measure(env) {
     const entries = 100_000;
     const extraArgs = env.dist ? ['--dist'] : [];
     const rows = [];
-    for (const [id, label, role] of CONTENDERS) {
+    for (const { id, label, role, twinOf } of contendersOf(env)) {
       // Median of several child runs: each is a fresh process, so they are independent samples.
       const runs = [];
-      for (let k = 0; k < env.footprintRuns; k++) runs.push(await runChild(id, entries, extraArgs));
+      for (let k = 0; k < env.footprintRuns; k++) runs.push(await runChild(id, entries, extraArgs, env));
       const failed = runs.find((run) => run.error);
       if (failed) {
-        rows.push({ label, role, error: failed.error });
+        rows.push({ label, role, twinOf, error: failed.error });
         continue;
       }
       const sorted = runs.map((run) => run.bytesPerEntry).sort((a, b) => a - b);
-      rows.push({ label, role, bytesPerEntry: sorted[sorted.length >> 1], note: runs.every((run) => run.kept) ? '' : 'entries were evicted' });
+      rows.push({ label, role, twinOf, bytesPerEntry: sorted[sorted.length >> 1], note: runs.every((run) => run.kept) ? '' : 'entries were evicted' });
     }
     return rows;
   },

@@ -1,5 +1,5 @@
 /** Tag invalidation on Redis: invalidate a user's tag, then the next call recomputes and stores. */
-import { HIT_IDS, contender } from '../lib/kit.js';
+import { HIT_IDS, baselineTwin, contender } from '../lib/kit.js';
 import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader, TTL_SECONDS } from '../lib/libraries.js';
 import { rawRedis } from '../lib/raw-clients.js';
 
@@ -29,10 +29,10 @@ export default {
         close: raw.close,
       },
     ];
-    const add = async (label, role, factory) => {
+    const add = async (label, role, factory, twinOf = undefined) => {
       const libraryLoader = makeLoader();
       const made = await factory(env, 'redis', libraryLoader, { tags: 1 });
-      const entry = contender(label, role, made, libraryLoader, 'hit', env);
+      const entry = { ...contender(label, role, made, libraryLoader, 'hit', env), ...(twinOf ? { twinOf } : {}) };
       if (!entry.na) {
         entry.run = async (i) => {
           const id = HIT_IDS[i & 63];
@@ -46,6 +46,10 @@ export default {
       list.push(entry);
     };
     await add('easy-cache, invalidateCacheTags', 'easy-cache', easyCache);
+    if (env.baselineLib) {
+      const twin = baselineTwin(env, 'easy-cache, invalidateCacheTags');
+      await add(twin.label, twin.role, twin.factory, twin.twinOf);
+    }
     await add('bentocache, deleteByTag', 'peer', bentocache);
     await add('async-cache-dedupe, invalidateAll(references)', 'peer', asyncCacheDedupe);
     await add('cache-manager', 'peer', cacheManager);

@@ -8,7 +8,7 @@ import { DO_NOT_STORE } from '../compile/timeout-plan';
 import { CacheKeyError, EasyCacheError } from '../errors';
 import { emitEvent, isObserved } from '../observe/events';
 import { makeEntry, type TagVersions } from '../tags/entry';
-import { readTagVersions, tagKeysBefore, withTagsAfter, type TagRead } from '../tags/tag-protocol';
+import { prefetchTags, readTagVersions, tagKeysBefore, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
@@ -18,6 +18,10 @@ export interface Flight {
   readonly tagKeys: readonly string[];
   /** Set by an invalidation that landed while the value was computed: the value must not be stored. */
   fenced: boolean;
+  /** The tag versions as read before the function ran (stored data, `undefined` for a missing tag); unset until read. */
+  readonly seen: ReadonlyMap<string, unknown> | undefined;
+  /** The versions the entry will carry (missing tags created); unset until known. */
+  readonly versions: TagVersions | undefined;
 }
 
 // Owned per backend (never module-global per key space): two backends never share flights.
@@ -54,11 +58,30 @@ export function fenceTags(backend: CacheInstance, tagKeys: readonly string[]): v
   }
 }
 
-/** A miss joins the computation of its key already under way, or starts one. */
+/**
+ * A miss joins the computation of its key already under way, or starts one. A miss that read tag
+ * versions with its entry joins only a computation that read the same versions before its
+ * function ran: otherwise a tag was invalidated in between, perhaps by another process, and the
+ * running computation's value is older than the call. The call then computes afresh and the
+ * older value is not stored.
+ */
 export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): Promise<unknown> {
   const running = flightsOf(call.backend).get(call.key);
-  if (running) return running.promise;
+  if (running) {
+    if (prefetched === undefined || readTheSame(running, prefetched)) return running.promise;
+    running.fenced = true;
+  }
   return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched);
+}
+
+/** Whether `read` found every tag of `flight` as the flight found it, or as it created it, before its function ran. */
+function readTheSame(flight: Flight, read: TagRead): boolean {
+  const { seen, versions } = flight;
+  if (seen === undefined) return false;
+  return flight.tagKeys.every((tagKey) => {
+    const found = read.found.get(tagKey);
+    return read.keys.includes(tagKey) && (found === seen.get(tagKey) || (versions !== undefined && found === versions[tagKey]));
+  });
 }
 
 /**
@@ -68,7 +91,7 @@ export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, 
  */
 export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead): Promise<unknown> {
   const flights = flightsOf(call.backend);
-  const flight: { promise: Promise<unknown>; tagKeys: readonly string[]; fenced: boolean } = { promise: NEVER, tagKeys, fenced: false };
+  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, seen: prefetched?.found, versions: undefined };
   flights.set(call.key, flight);
   flight.promise = computeAndStore(call, flight, prefetched).finally(() => {
     if (flights.get(call.key) === flight) flights.delete(call.key);
@@ -76,12 +99,22 @@ export function startFlight(call: Call, tagKeys: readonly string[], prefetched?:
   return flight.promise;
 }
 
+/** A flight as its runner sees it: the promise and what it read are filled in as they become known. */
+interface RunningFlight extends Flight {
+  promise: Promise<unknown>;
+  seen: ReadonlyMap<string, unknown> | undefined;
+  versions: TagVersions | undefined;
+}
+
 // A placeholder until the real promise is assigned a few lines later, synchronously.
 const NEVER: Promise<unknown> = new Promise(() => undefined);
 
-async function computeAndStore(call: Call, flight: Flight, prefetched: TagRead | undefined): Promise<unknown> {
+async function computeAndStore(call: Call, flight: RunningFlight, prefetched: TagRead | undefined): Promise<unknown> {
   const tagged = flight.tagKeys.length > 0;
-  const versions = tagged ? await readTagVersions(call, flight.tagKeys, prefetched) : undefined;
+  const read = tagged ? (prefetched ?? (await prefetchTags(call, flight.tagKeys))) : undefined;
+  flight.seen ??= read?.found;
+  const versions = read ? await readTagVersions(call, flight.tagKeys, read) : undefined;
+  flight.versions = versions;
   const value = await call.plan.fn.apply(call.scope, call.args as never[]);
   call.afterFunction();
   // The caller waits for the write, so that the next call (in any process) finds the value; the

@@ -3,6 +3,7 @@ import type { CacheInstance } from './backends/backend';
 import { CacheConfigError } from './errors';
 import { TAG_KEY_PREFIX } from './keys/key-parts';
 import { describeValue } from './shared/describe-value';
+import { optionError } from './shared/option-error';
 import { resolveBackend } from './registry';
 import { bumpTags, deleteKey } from './runtime/invalidation';
 import type { GuardSettings } from './runtime/guard';
@@ -61,13 +62,7 @@ const invalidateOptionsSchema = z.strictObject({
 
 function target(api: string, options: InvalidateOptions): { backend: CacheInstance; settings: GuardSettings } {
   const checked = invalidateOptionsSchema.safeParse(options);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    const option = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? '?') : String(issue?.path[0] ?? '?');
-    const received = (options as Record<string, unknown>)[option];
-    const allowed = 'known options are cacheAlias (a non-empty string), cacheInstance (a backend) and backendTimeoutMs (milliseconds > 0)';
-    throw new CacheConfigError(`${api}(): option "${option}" is not valid; received ${describeValue(received)}; ${allowed}`, { option, received });
-  }
+  if (!checked.success) throw optionError(`${api}()`, checked.error.issues[0], options);
   if (options.cacheAlias !== undefined && options.cacheInstance !== undefined) {
     throw new CacheConfigError(`${api}(): options "cacheAlias" and "cacheInstance" cannot be used together`, { option: 'cacheAlias' });
   }

@@ -1,4 +1,5 @@
 import { CacheConfigError } from '../../errors';
+import { describeValue } from '../../shared/describe-value';
 
 /** Longest expiry memcached reads as relative seconds (30 days); larger values are Unix times. */
 export const MEMCACHED_MAX_RELATIVE_EXPIRY = 2_592_000;
@@ -31,14 +32,7 @@ export function checkTimeout(method: string, timeout: unknown): asserts timeout 
   if (timeout === null || timeout === undefined) return;
   if (typeof timeout === 'number' && Number.isFinite(timeout)) return;
   throw new CacheConfigError(
-    `MemcachedCache.${method}(): timeout must be a finite number of seconds, null or undefined; received ${describe(timeout)}`,
+    `MemcachedCache.${method}(): timeout must be a finite number of seconds, null or undefined; received ${describeValue(timeout)}`,
     { option: 'timeout', received: timeout },
   );
-}
-
-/** Short text for a received value in a message. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  return typeof value;
 }

@@ -1,15 +1,16 @@
 import Memcached from 'memcached';
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
-import type { Serializer } from '../../serializer/serializer';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { dropStalledConnections, guardValueParsing, replaceIssueHandling } from './client-patches';
-import { checkTimeout, toExptime } from './expiry';
+import { toExptime } from './expiry';
 import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions } from './memcached-options';
 import { PendingCalls, asBackendError, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
 import { timerDelay } from '../../shared/timer-limit';
-import { ReadBatcher } from '../read-batch';
+import { Codec, shownKey } from '../shared/codec';
+import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
+import { ReadBatcher } from '../shared/read-batch';
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
 export type MemcachedServers = Memcached | string | readonly string[];
@@ -38,7 +39,7 @@ export class MemcachedCache implements CacheInstance {
   readonly #client: Memcached;
   readonly #ownsClient: boolean;
   readonly #prefix: string;
-  readonly #serializer: Serializer;
+  readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
   readonly #calls: PendingCalls;
   /** Gathers the gets of a tick, one batcher per server. */
@@ -51,7 +52,7 @@ export class MemcachedCache implements CacheInstance {
     const target = resolveServers(servers);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
     this.#prefix = resolved.prefix === undefined ? '' : `${resolved.prefix}:`;
-    this.#serializer = resolved.serializer;
+    this.#codec = new Codec('MemcachedCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
     // Far above the core's bound: only a server that stopped answering gets here.
     const stallMs = timerDelay(Math.max(1000, 4 * resolved.backendTimeoutMs));
@@ -136,10 +137,9 @@ export class MemcachedCache implements CacheInstance {
 
   /** Stores `value` for `timeout` seconds (see `BackendTimeout`); a timeout of 0 or less deletes the key. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    checkTimeout('set', timeout);
-    const text = this.#encode(key, value);
-    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
-    if (seconds !== null && seconds <= 0) {
+    const seconds = writeExpiry('MemcachedCache', 'set', timeout, this.#defaultTimeout);
+    const text = this.#codec.encode(key, value);
+    if (seconds === EXPIRE_NOW) {
       await this.delete(key);
       return;
     }
@@ -152,14 +152,13 @@ export class MemcachedCache implements CacheInstance {
    * one that cannot be encoded stores nothing.
    */
   async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
-    checkTimeout('setMany', timeout);
-    const texts = [...entries].map(([key, value]) => [key, this.#encode(key, value)] as const);
-    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+    const seconds = writeExpiry('MemcachedCache', 'setMany', timeout, this.#defaultTimeout);
+    const texts = [...entries].map(([key, value]) => [key, this.#codec.encode(key, value)] as const);
     for (let start = 0; start < texts.length; start += SET_MANY_CONCURRENCY) {
       const batch = texts.slice(start, start + SET_MANY_CONCURRENCY);
       await Promise.all(
         batch.map(([key, text]) =>
-          seconds !== null && seconds <= 0 ? this.delete(key) : this.#store('setMany', key, text, seconds),
+          seconds === EXPIRE_NOW ? this.delete(key) : this.#store('setMany', key, text, seconds),
         ),
       );
     }
@@ -167,11 +166,10 @@ export class MemcachedCache implements CacheInstance {
 
   /** Memcached `add`: stores only if `key` holds nothing and resolves to whether it stored. */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    checkTimeout('add', timeout);
-    const text = this.#encode(key, value);
-    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+    const seconds = writeExpiry('MemcachedCache', 'add', timeout, this.#defaultTimeout);
+    const text = this.#codec.encode(key, value);
     const safeKey = this.#safeKey(key);
-    if (seconds !== null && seconds <= 0) return false;
+    if (seconds === EXPIRE_NOW) return false;
     return this.#run(
       'add',
       key,
@@ -204,7 +202,7 @@ export class MemcachedCache implements CacheInstance {
   }
 
   /** One `set` of encoded text; rejects unless memcached answers STORED. */
-  #store(operation: string, key: string, text: string, seconds: number | null): Promise<void> {
+  #store(operation: string, key: string, text: string, seconds: Exclude<WriteExpiry, typeof EXPIRE_NOW>): Promise<void> {
     const safeKey = this.#safeKey(key);
     return this.#run(
       operation,
@@ -236,29 +234,15 @@ export class MemcachedCache implements CacheInstance {
     return toSafeKey(this.#prefix + key);
   }
 
-  /** `value` as text; whatever the serializer throws becomes a `SerializationError`. */
-  #encode(key: string, value: unknown): string {
-    try {
-      return this.#serializer.encode(value);
-    } catch (error) {
-      if (error instanceof SerializationError) throw error;
-      throw new SerializationError(`MemcachedCache: cannot encode the value for ${shown(key)}`, { cause: error });
-    }
-  }
-
   /** The stored text `raw` as a value; `SerializationError` for anything easy-cache did not write. */
   #decode(key: string, raw: unknown): unknown {
     if (typeof raw !== 'string') {
       // The client turns values stored with flags 2, 4 or 8 (by other clients) into objects, Buffers or numbers.
       throw new SerializationError(
-        `MemcachedCache: the value under ${shown(key)} was not written by easy-cache (the client read it as ${Buffer.isBuffer(raw) ? 'a Buffer' : typeof raw})`,
+        `MemcachedCache: the value under ${shownKey(key)} was not written by easy-cache (the client read it as ${Buffer.isBuffer(raw) ? 'a Buffer' : typeof raw})`,
       );
     }
-    try {
-      return this.#serializer.decode(raw);
-    } catch (error) {
-      throw new SerializationError(`MemcachedCache: cannot decode the value under ${shown(key)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
+    return this.#codec.decode(key, raw);
   }
 }
 
@@ -307,14 +291,9 @@ function stored(operation: string, key: string, error: unknown, result: unknown)
   if (error !== undefined && error !== null) throw asBackendError(operation, key, error);
   if (result !== true) {
     throw new BackendError(
-      `memcached ${operation}: the server did not store ${shown(key)} (is the value over its item size limit?)`,
+      `memcached ${operation}: the server did not store ${shownKey(key)} (is the value over its item size limit?)`,
       { operation, key },
     );
   }
   return true;
-}
-
-/** A key for a message, cut after 200 characters. */
-function shown(key: string): string {
-  return JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key);
 }

@@ -10,13 +10,14 @@ import { serverOfKey } from './server-of-key';
 import { timerDelay } from '../../shared/timer-limit';
 import { Codec, shownKey } from '../shared/codec';
 import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
+import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
 export type MemcachedServers = Memcached | string | readonly string[];
 
 /** Most client calls that may wait for an answer at once; more are refused until some settle. */
-export const MEMCACHED_MAX_PENDING_CALLS = 1000;
+export const MEMCACHED_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
 
 /** How many sets `setMany` keeps in flight at once. */
 const SET_MANY_CONCURRENCY = 100;
@@ -62,7 +63,7 @@ export class MemcachedCache implements CacheInstance {
     this.#serverOf = serverOfKey(this.#client);
     const client = this.#client;
     const onStall = this.#ownsClient ? () => dropStalledConnections(client, stallMs) : () => undefined;
-    this.#calls = new PendingCalls({ limit: MEMCACHED_MAX_PENDING_CALLS, stallMs, onStall });
+    this.#calls = new PendingCalls({ limit: new PendingLimit('MemcachedCache', MEMCACHED_MAX_PENDING_CALLS), stallMs, onStall });
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   type RedisClient,
   type RedisConnectionOptions,
 } from './redis-client';
+import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
@@ -24,7 +25,7 @@ import { clearNode, deleteAllBySlot, mgetBySlot, setAllBySlot } from './slot-com
  * A frozen server, or a client without `commandTimeout`, would otherwise let commands pile up in
  * ioredis's queues for as long as the outage lasts.
  */
-export const REDIS_MAX_PENDING_CALLS = 1000;
+export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
 
 /**
  * A cache on Redis or Redis Cluster through ioredis.
@@ -51,7 +52,7 @@ export class RedisCache implements CacheInstance {
   readonly #storedKey: (key: string) => string;
   #closing: Promise<void> | undefined;
   #closed = false;
-  #pending = 0;
+  readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
   /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
 
@@ -96,7 +97,6 @@ export class RedisCache implements CacheInstance {
     // garbage collection with 64 calls in flight); same checks, same errors.
     const refused = this.#refusal('get', key);
     if (refused) return Promise.reject(refused);
-    this.#pending += 1;
     const stored = this.#storedKey(key);
     let reply: Promise<string | null>;
     try {
@@ -111,12 +111,12 @@ export class RedisCache implements CacheInstance {
   }
 
   #answer(text: string | null, key: string): unknown {
-    this.#pending -= 1;
+    this.#pending.release();
     return text === null ? NOT_FOUND : this.#codec.decode(key, text);
   }
 
   #failed(error: unknown, key: string): never {
-    this.#pending -= 1;
+    this.#pending.release();
     throw failure('get', key, error);
   }
 
@@ -217,30 +217,22 @@ export class RedisCache implements CacheInstance {
   async #call<T>(operation: string, key: string | undefined, run: () => Promise<T>): Promise<T> {
     const refused = this.#refusal(operation, key);
     if (refused) throw refused;
-    this.#pending += 1;
     try {
       return await run();
     } catch (error) {
       throw failure(operation, key, error);
     } finally {
-      this.#pending -= 1;
+      this.#pending.release();
     }
   }
 
-  /** Why a call must not be sent now (closed, or too many waiting), or undefined. */
+  /** Why a call must not be sent now (closed, or too many waiting), or undefined; a call let in counts as waiting. */
   #refusal(operation: string, key: string | undefined): BackendError | undefined {
     if (this.#closed) {
       return new BackendError(`RedisCache.${operation} after close(): the backend's own client is closed`, { operation, key });
     }
-    if (this.#pending >= REDIS_MAX_PENDING_CALLS) {
-      return new BackendError(
-        `RedisCache.${operation}: ${REDIS_MAX_PENDING_CALLS} calls are already waiting for an answer (is Redis down or frozen?)`,
-        { operation, key },
-      );
-    }
-    return undefined;
+    return this.#pending.admit(operation, key);
   }
-
 }
 
 /** A client error as a `BackendError` naming the operation and the key, with the error as `cause`. */

@@ -1,10 +1,12 @@
-import Memcached from 'memcached';
+import type Memcached from 'memcached';
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
-import { dropStalledConnections, guardValueParsing, replaceIssueHandling } from './client-patches';
+import { buildClient } from './build-client';
+import { answer, closedError, readFailure, stored } from './client-replies';
+import { dropStalledConnections, guardValueParsing } from './client-patches';
 import { toExptime } from './expiry';
 import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions } from './memcached-options';
-import { PendingCalls, asBackendError, type ClientCallback } from './pending-calls';
+import { PendingCalls, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
 import { timerDelay } from '../../shared/timer-limit';
@@ -245,56 +247,4 @@ export class MemcachedCache implements CacheInstance {
     }
     return this.#codec.decode(key, raw);
   }
-}
-
-/** The client's options for a client built from addresses (see docs/backends/memcached.md). */
-function buildClient(addresses: readonly string[], stallMs: number): Memcached {
-  // The connection-pool retry settings are read by the client but missing from its published types.
-  const options: Memcached.options & { minTimeout: number; maxTimeout: number; factor: number } = {
-    // A connection that cannot be had (a burst while the pool is still connecting, a refused connect) is
-    // retried after 10, 20, 40, 80 and 160 ms, instead of the client's 1 s to 60 s back-off.
-    retries: 5,
-    minTimeout: 10,
-    factor: 2,
-    maxTimeout: 160,
-    // Connect timeout; an open connection is closed after `idle` ms without traffic.
-    timeout: stallMs,
-    idle: 5000,
-    // easy-cache makes keys safe itself; the client's md5 compression would count characters, not bytes.
-    keyCompression: false,
-    namespace: '',
-    remove: false,
-  };
-  const client = new Memcached(addresses.length === 1 ? (addresses[0] as string) : [...addresses], options);
-  replaceIssueHandling(client);
-  return client;
-}
-
-function closedError(operation: string, key: string | undefined): BackendError {
-  return new BackendError(`memcached ${operation}: the MemcachedCache is closed`, { operation, key });
-}
-
-/** A failed batch of gets, as the error of one of its callers: it names that caller's key. */
-function readFailure(key: string, error: unknown): BackendError {
-  const cause = error instanceof BackendError ? (error.cause ?? error) : error;
-  const why = error instanceof Error ? error.message : String(error);
-  return new BackendError(why.includes('memcached get') ? why : `memcached get failed: ${why}`, { operation: 'get', key, cause });
-}
-
-/** The result of a client call that answers with a value, after its error is thrown. */
-function answer(error: unknown, result: unknown): unknown {
-  if (error !== undefined && error !== null) throw error;
-  return result;
-}
-
-/** `true` for a STORED answer; anything else (an error, or SERVER_ERROR's `false`) throws. */
-function stored(operation: string, key: string, error: unknown, result: unknown): true {
-  if (error !== undefined && error !== null) throw asBackendError(operation, key, error);
-  if (result !== true) {
-    throw new BackendError(
-      `memcached ${operation}: the server did not store ${shownKey(key)} (is the value over its item size limit?)`,
-      { operation, key },
-    );
-  }
-  return true;
 }

@@ -1,4 +1,5 @@
 import { BackendError } from '../../errors';
+import { asBackendError } from './client-replies';
 import { DeadlineQueue, type Expirable } from '../../shared/deadlines';
 import { PendingLimit } from '../shared/pending-limit';
 
@@ -140,13 +141,4 @@ class PendingCall<T> implements Expirable {
     this.calls.settled(this as PendingCall<unknown>, this.weight);
     return true;
   }
-}
-
-/** `thrown` as it is when it is already a `BackendError`, else wrapped in one (with `cause`). */
-export function asBackendError(operation: string, key: string | undefined, thrown: unknown): BackendError {
-  if (thrown instanceof BackendError) return thrown;
-  const messages = (Array.isArray(thrown) ? thrown : [thrown]).map((item) =>
-    item instanceof Error ? item.message : String(item),
-  );
-  return new BackendError(`memcached ${operation} failed: ${messages.join('; ')}`, { operation, key, cause: thrown });
 }

@@ -5,7 +5,7 @@ import { buildClient } from './build-client';
 import { answer, closedError, readFailure, stored } from './client-replies';
 import { dropStalledConnections, guardValueParsing } from './client-patches';
 import { toExptime } from './expiry';
-import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions } from './memcached-options';
+import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions, type MemcachedServers } from './memcached-options';
 import { PendingCalls, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
@@ -14,9 +14,6 @@ import { Codec, shownKey } from '../shared/codec';
 import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
 import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
-
-/** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
-export type MemcachedServers = Memcached | string | readonly string[];
 
 /** Most client calls that may wait for an answer at once; more are refused until some settle. */
 export const MEMCACHED_MAX_PENDING_CALLS = MAX_PENDING_CALLS;

@@ -44,6 +44,9 @@ export interface ResolvedMemcachedOptions {
   readonly backendTimeoutMs: number;
 }
 
+/** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
+export type MemcachedServers = Memcached | string | readonly string[];
+
 /** What `servers` resolved to: a client given by the caller, or addresses to build one from. */
 export type ResolvedServers = { readonly client: Memcached } | { readonly addresses: readonly string[] };
 

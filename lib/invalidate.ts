@@ -4,6 +4,7 @@ import { CacheConfigError } from './errors';
 import { describeValue } from './shared/describe-value';
 import { bumpTags, deleteKey } from './call/invalidation';
 import type { CallSettings } from './compile/compile-plan';
+import { optionError, type KnownOptions } from './shared/option-error';
 import { resolveBackend } from './registry';
 import { tagKeyOf } from './tags/tag-protocol';
 
@@ -59,15 +60,18 @@ const invalidateOptionsSchema = z.strictObject({
   backendTimeoutMs: z.number().positive().finite().optional(),
 });
 
+const INVALIDATE_OPTIONS: KnownOptions = {
+  owner: 'the invalidation functions',
+  allowed: {
+    cacheAlias: 'a non-empty string (an alias registered with caches.set())',
+    cacheInstance: 'a backend (an object with get, set and delete methods)',
+    backendTimeoutMs: 'a positive finite number of milliseconds',
+  },
+};
+
 function target(api: string, options: InvalidateOptions): { backend: CacheInstance; settings: CallSettings } {
   const checked = invalidateOptionsSchema.safeParse(options);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    const option = issue?.code === 'unrecognized_keys' ? (issue.keys[0] ?? '?') : String(issue?.path[0] ?? '?');
-    const received = (options as Record<string, unknown>)[option];
-    const allowed = 'known options are cacheAlias (a non-empty string), cacheInstance (a backend) and backendTimeoutMs (milliseconds > 0)';
-    throw new CacheConfigError(`${api}(): option "${option}" is not valid; received ${describeValue(received)}; ${allowed}`, { option, received });
-  }
+  if (!checked.success) throw optionError(`${api}()`, checked.error.issues[0], options, INVALIDATE_OPTIONS);
   if (options.cacheAlias !== undefined && options.cacheInstance !== undefined) {
     throw new CacheConfigError(`${api}(): options "cacheAlias" and "cacheInstance" cannot be used together`, { option: 'cacheAlias' });
   }

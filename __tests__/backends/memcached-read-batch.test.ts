@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import Memcached from 'memcached';
 import { NOT_FOUND } from '../../lib/backends/backend';
 import { MemcachedCache, toSafeKey } from '../../lib/backends/memcached';
-import { MAX_BATCH_KEYS } from '../../lib/backends/read-batch';
+import { MAX_BATCH_KEYS } from '../../lib/backends/shared/read-batch';
 import { BackendError, SerializationError } from '../../lib/errors';
 import { rawGet, rawSet, rawStats } from '../helpers/raw-memcached';
 import { ControlledServer } from '../helpers/server-control';

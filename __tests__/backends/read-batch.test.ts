@@ -2,7 +2,7 @@
  * `ReadBatcher` without a server: which keys each `send` gets, and which reply or error each
  * reader gets back.
  */
-import { MAX_BATCH_KEYS, ReadBatcher } from '../../lib/backends/read-batch';
+import { MAX_BATCH_KEYS, ReadBatcher } from '../../lib/backends/shared/read-batch';
 
 /**
  * A batcher whose sends record the keys they got (a lone read as a list of one) and answer

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { NOT_FOUND } from '../../lib/backends/backend';
 import { RedisCache } from '../../lib/backends/redis';
-import { HASHED_KEY_MARKER, safeKey } from '../../lib/backends/redis/redis-keys';
+import { REDIS_HASHED_KEY_MARKER as HASHED_KEY_MARKER, safeKey } from '../../lib/backends/redis/redis-keys';
 import { BackendError, CacheConfigError, SerializationError } from '../../lib/errors';
 import { taggedJson } from '../../lib/serializer/tagged-json';
 import { describeBackendContract } from '../helpers/backend-contract';

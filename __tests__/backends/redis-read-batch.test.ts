@@ -5,7 +5,7 @@
  */
 import Redis, { Cluster } from 'ioredis';
 import { NOT_FOUND } from '../../lib/backends/backend';
-import { MAX_BATCH_KEYS } from '../../lib/backends/read-batch';
+import { MAX_BATCH_KEYS } from '../../lib/backends/shared/read-batch';
 import { RedisCache } from '../../lib/backends/redis';
 import { BackendError, SerializationError } from '../../lib/errors';
 import { settle } from '../helpers/deferred';

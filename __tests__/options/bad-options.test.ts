@@ -90,8 +90,8 @@ describe('cached() refuses bad options with a CacheConfigError naming the option
 
 describe('the free invalidation functions check their input', () => {
   it.each([
-    ['a misspelt option', () => invalidateCacheKey('k', { cacheAlais: 'x' } as never), /option "cacheAlais" is not valid/],
-    ['a negative bound', () => invalidateCacheKey('k', { backendTimeoutMs: -5 }), /option "backendTimeoutMs" is not valid; received -5/],
+    ['a misspelt option', () => invalidateCacheKey('k', { cacheAlais: 'x' } as never), /option "cacheAlais" is not an option of the invalidation functions; known options are cacheAlias, cacheInstance, backendTimeoutMs/],
+    ['a negative bound', () => invalidateCacheKey('k', { backendTimeoutMs: -5 }), /option "backendTimeoutMs" must be a positive finite number of milliseconds; received -5/],
     ['an empty key', () => invalidateCacheKey(''), /key must be a non-empty string/],
     ['no tags', () => invalidateCacheTags([]), /tags must be a non-empty string or a non-empty list of them/],
   ])('refuses %s', async (_label, call, message) => {

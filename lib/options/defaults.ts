@@ -1,3 +1,5 @@
+import { DEFAULT_BACKEND_TIMEOUT_MS } from '../shared/default-bound';
+
 /**
  * Pass as `timeout` to use the backend's own default expiry (what omitting `timeout` does too);
  * lets a timeout function say "the default" explicitly.
@@ -12,7 +14,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
    * The bound on one backend call, in milliseconds, when neither the function nor the backend sets one.
    * @default 250
    */
-  backendTimeoutMs: 250,
+  backendTimeoutMs: DEFAULT_BACKEND_TIMEOUT_MS,
   /**
    * Backend errors are reported and the function runs uncached.
    * @default false

@@ -1,7 +1,6 @@
-import type { z } from 'zod';
 import { CacheConfigError } from '../errors';
-import { describeValue } from '../shared/describe-value';
-import { CACHED_OPTION_NAMES, cachedOptionsSchema } from './schema';
+import { notAnObject, optionError } from '../shared/option-error';
+import { CACHED_OPTIONS, cachedOptionsSchema } from './schema';
 
 /**
  * Validates the options of `cached()` once, at wrap time; the first problem becomes a
@@ -9,11 +8,9 @@ import { CACHED_OPTION_NAMES, cachedOptionsSchema } from './schema';
  */
 export function validateOptions<T>(options: unknown, label: string): Readonly<T> {
   if (options === undefined) return Object.freeze({}) as Readonly<T>;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new CacheConfigError(`${label}: options must be an object; received ${describeValue(options)}`, { received: options });
-  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw notAnObject(label, options);
   const result = cachedOptionsSchema.safeParse(options);
-  if (!result.success) throw toConfigError(result.error.issues, options as Record<string, unknown>, label);
+  if (!result.success) throw optionError(label, result.error.issues[0], options, CACHED_OPTIONS);
   const record = options as Record<string, unknown>;
   if (record.cacheAlias !== undefined && record.cacheInstance !== undefined) {
     throw new CacheConfigError(`${label}: options "cacheAlias" and "cacheInstance" cannot be used together; give one backend`, {
@@ -22,21 +19,4 @@ export function validateOptions<T>(options: unknown, label: string): Readonly<T>
     });
   }
   return Object.freeze({ ...record }) as Readonly<T>;
-}
-
-function toConfigError(issues: readonly z.core.$ZodIssue[], options: Record<string, unknown>, label: string): CacheConfigError {
-  const issue = issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    const option = issue.keys[0] ?? '?';
-    return new CacheConfigError(
-      `${label}: option "${option}" is not an option of cached(); known options are ${CACHED_OPTION_NAMES.join(', ')}`,
-      { option, received: options[option] },
-    );
-  }
-  const option = String(issue?.path[0] ?? '?');
-  const received = options[option];
-  return new CacheConfigError(`${label}: option "${option}" must be ${issue?.message ?? 'valid'}; received ${describeValue(received)}`, {
-    option,
-    received,
-  });
 }

@@ -1,4 +1,5 @@
 import { SerializationError } from '../errors';
+import { kindOf } from '../shared/describe-value';
 import { MAX_DEPTH } from './tag-codes';
 
 /**
@@ -44,7 +45,7 @@ function clone(value: unknown, depth: number, unpooled: boolean): unknown {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return (value as unknown as Uint8Array).slice();
   if (value instanceof ArrayBuffer) return value.slice(0);
   throw new SerializationError(
-    `cannot copy: a snapshot holds only plain objects, arrays, Date, Map, Set, Buffer, typed arrays and ArrayBuffer; found ${describe(proto)}`,
+    `cannot copy: a snapshot holds only plain objects, arrays, Date, Map, Set, Buffer, typed arrays and ArrayBuffer; found ${kindOf(value as object)}`,
   );
 }
 
@@ -88,11 +89,4 @@ function unpooledCopy(source: Buffer): Buffer {
   const copy = Buffer.allocUnsafeSlow(source.byteLength);
   source.copy(copy);
   return copy;
-}
-
-/** `a Point`, `an object without prototype`: what the unexpected value is, for the error. */
-function describe(proto: unknown): string {
-  if (proto === null) return 'an object without prototype';
-  const name: unknown = (proto as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object of an unknown class';
 }

@@ -5,3 +5,12 @@ export interface Serializer {
   /** The value for `text`; throws `SerializationError` for text it did not write. Never executes anything. */
   decode(text: string): unknown;
 }
+
+/** What a `Serializer` option must be, as error messages say it. */
+export const SERIALIZER_SHAPE = 'an object with encode(value) and decode(text) functions';
+
+/** Whether `value` has the shape of a `Serializer`: an object with `encode` and `decode` functions. */
+export function isSerializer(value: unknown): value is Serializer {
+  const candidate = value as Partial<Serializer> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.encode === 'function' && typeof candidate.decode === 'function';
+}

@@ -1,4 +1,5 @@
 import { EasyCacheError } from '../errors';
+import { DeadlineList, type Expirable } from './deadlines';
 import { MAX_TIMER_MS } from './timer-limit';
 
 /** The rejection of a call that outlived its bound; the guard turns it into a `BackendError` naming the bound. */
@@ -8,63 +9,34 @@ export class BoundExceeded extends EasyCacheError {
   }
 }
 
-/** A bounded call that has not settled yet, linked into the list of open calls. */
-interface OpenCall {
-  readonly deadline: number;
-  readonly reject: (error: Error) => void;
-  previous: OpenCall | undefined;
-  next: OpenCall | undefined;
-}
+/** A bounded call that has not settled yet: one object per call, linked into `open`. */
+class OpenCall implements Expirable {
+  previous: Expirable | undefined = undefined;
+  next: Expirable | undefined = undefined;
 
-/** How often the open calls are checked for a passed deadline: a call is cut at most this late. */
-const SWEEP_MS = 5;
+  constructor(
+    readonly deadline: number,
+    readonly reject: (error: Error) => void,
+  ) {}
 
-// The calls not settled yet, in a doubly linked list: a call joins in O(1) and leaves in O(1) as
-// soon as it settles, so an answered call keeps nothing alive. One timer sweeps the list while it
-// is not empty. Measured against the alternatives: a timer per call cost more with 64 hits in
-// flight, and racing a timeout promise shared by the calls of a 5 ms slice kept each call's
-// result alive for a whole bound, which cost 0.6 µs per hit in collections.
-let first: OpenCall | undefined;
-let last: OpenCall | undefined;
-let sweeping = false;
-
-/** Appends `call`: the list runs oldest first, so calls cut in one sweep fail in the order they were made. */
-function open(call: OpenCall): void {
-  call.previous = last;
-  if (last !== undefined) last.next = call;
-  else first = call;
-  last = call;
-  if (!sweeping) {
-    sweeping = true;
-    setTimeout(sweep, SWEEP_MS).unref();
+  expire(now: number): void {
+    this.reject(exceeded(now));
   }
 }
 
-/** Unlinks `call`; a call already unlinked is left as it is. */
-function close(call: OpenCall): void {
-  const { previous, next } = call;
-  if (previous !== undefined) previous.next = next;
-  else if (first === call) first = next;
-  else return;
-  if (next !== undefined) next.previous = previous;
-  else last = previous;
-  call.previous = undefined;
-  call.next = undefined;
-}
+/** The bounded calls not settled yet, oldest first, so calls cut in one sweep fail in the order they were made. */
+const open = new DeadlineList<OpenCall>();
 
-function sweep(): void {
-  const now = Date.now();
-  let error: BoundExceeded | undefined;
-  for (let call = first; call !== undefined; ) {
-    const { next } = call;
-    if (call.deadline <= now) {
-      close(call);
-      call.reject((error ??= new BoundExceeded()));
-    }
-    call = next;
+let lastCut: BoundExceeded | undefined;
+let lastCutAt = -1;
+
+/** One error for all the calls cut in one sweep: an outage cuts many calls, and a stack trace each costs. */
+function exceeded(now: number): BoundExceeded {
+  if (lastCut === undefined || lastCutAt !== now) {
+    lastCut = new BoundExceeded();
+    lastCutAt = now;
   }
-  sweeping = first !== undefined;
-  if (sweeping) setTimeout(sweep, SWEEP_MS).unref();
+  return lastCut;
 }
 
 /**
@@ -75,15 +47,15 @@ function sweep(): void {
 export function withBound<T>(promise: Promise<T>, ms: number): Promise<T> {
   if (!(ms > 0) || ms > MAX_TIMER_MS) return promise;
   return new Promise<T>((resolve, reject) => {
-    const call: OpenCall = { deadline: Date.now() + ms, reject, previous: undefined, next: undefined };
-    open(call);
+    const call = new OpenCall(Date.now() + ms, reject);
+    open.add(call);
     promise.then(
       (value) => {
-        close(call);
+        open.remove(call);
         resolve(value);
       },
       (error: unknown) => {
-        close(call);
+        open.remove(call);
         reject(error as Error);
       },
     );

@@ -1,5 +1,3 @@
-import { CacheConfigError } from '../../errors';
-
 /** Longest expiry memcached reads as relative seconds (30 days); larger values are Unix times. */
 export const MEMCACHED_MAX_RELATIVE_EXPIRY = 2_592_000;
 
@@ -7,7 +5,8 @@ export const MEMCACHED_MAX_RELATIVE_EXPIRY = 2_592_000;
 const MAX_ABSOLUTE_EXPIRY = 2_147_483_647;
 
 /**
- * The `exptime` memcached needs for a positive `timeout` in seconds, or `0` (never) for `null`.
+ * The `exptime` memcached needs for a positive `timeout` in seconds (as `writeExpiry` in
+ * ../shared/expiry.ts resolves it), or `0` (never) for `null`.
  * Fractions round up to whole seconds; more than 30 days becomes an absolute Unix time, capped
  * at 2038-01-19 (the largest time memcached accepts).
  *
@@ -21,24 +20,4 @@ export function toExptime(timeout: number | null, nowMs: number = Date.now()): n
   const seconds = Math.ceil(timeout);
   if (seconds <= MEMCACHED_MAX_RELATIVE_EXPIRY) return seconds;
   return Math.min(Math.floor(nowMs / 1000) + seconds, MAX_ABSOLUTE_EXPIRY);
-}
-
-/**
- * Checks a timeout given to a backend call: a number that is not NaN or infinite, `null` or
- * `undefined`. Throws `CacheConfigError` naming the method otherwise.
- */
-export function checkTimeout(method: string, timeout: unknown): asserts timeout is number | null | undefined {
-  if (timeout === null || timeout === undefined) return;
-  if (typeof timeout === 'number' && Number.isFinite(timeout)) return;
-  throw new CacheConfigError(
-    `MemcachedCache.${method}(): timeout must be a finite number of seconds, null or undefined; received ${describe(timeout)}`,
-    { option: 'timeout', received: timeout },
-  );
-}
-
-/** Short text for a received value in a message. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  return typeof value;
 }

@@ -9,8 +9,8 @@
  * @module easy-cache/memcached
  */
 export { MemcachedCache, MEMCACHED_MAX_PENDING_CALLS } from './memcached-cache';
-export type { MemcachedServers } from './memcached-cache';
+export type { MemcachedServers } from './memcached-options';
 export { MEMCACHED_DEFAULTS } from './memcached-options';
 export type { MemcachedCacheOptions } from './memcached-options';
-export { toSafeKey, MEMCACHED_MAX_KEY_BYTES, HASHED_KEY_MARKER } from './safe-key';
+export { toSafeKey, MEMCACHED_MAX_KEY_BYTES, HASHED_KEY_MARKER, MEMCACHED_HASHED_KEY_MARKER } from './safe-key';
 export { toExptime, MEMCACHED_MAX_RELATIVE_EXPIRY } from './expiry';

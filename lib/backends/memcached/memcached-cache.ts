@@ -1,21 +1,22 @@
-import Memcached from 'memcached';
+import type Memcached from 'memcached';
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
-import type { Serializer } from '../../serializer/serializer';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
-import { dropStalledConnections, guardValueParsing, replaceIssueHandling } from './client-patches';
-import { checkTimeout, toExptime } from './expiry';
-import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions } from './memcached-options';
-import { PendingCalls, asBackendError, type ClientCallback } from './pending-calls';
+import { buildClient } from './build-client';
+import { answer, closedError, readFailure, stored } from './client-replies';
+import { dropStalledConnections, guardValueParsing } from './client-patches';
+import { toExptime } from './expiry';
+import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions, type MemcachedServers } from './memcached-options';
+import { PendingCalls, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
 import { timerDelay } from '../../shared/timer-limit';
-import { ReadBatcher } from '../read-batch';
-
-/** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
-export type MemcachedServers = Memcached | string | readonly string[];
+import { Codec, shownKey } from '../shared/codec';
+import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
+import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
+import { ReadBatcher } from '../shared/read-batch';
 
 /** Most client calls that may wait for an answer at once; more are refused until some settle. */
-export const MEMCACHED_MAX_PENDING_CALLS = 1000;
+export const MEMCACHED_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
 
 /** How many sets `setMany` keeps in flight at once. */
 const SET_MANY_CONCURRENCY = 100;
@@ -38,7 +39,7 @@ export class MemcachedCache implements CacheInstance {
   readonly #client: Memcached;
   readonly #ownsClient: boolean;
   readonly #prefix: string;
-  readonly #serializer: Serializer;
+  readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
   readonly #calls: PendingCalls;
   /** Gathers the gets of a tick, one batcher per server. */
@@ -51,7 +52,7 @@ export class MemcachedCache implements CacheInstance {
     const target = resolveServers(servers);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
     this.#prefix = resolved.prefix === undefined ? '' : `${resolved.prefix}:`;
-    this.#serializer = resolved.serializer;
+    this.#codec = new Codec('MemcachedCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
     // Far above the core's bound: only a server that stopped answering gets here.
     const stallMs = timerDelay(Math.max(1000, 4 * resolved.backendTimeoutMs));
@@ -61,7 +62,7 @@ export class MemcachedCache implements CacheInstance {
     this.#serverOf = serverOfKey(this.#client);
     const client = this.#client;
     const onStall = this.#ownsClient ? () => dropStalledConnections(client, stallMs) : () => undefined;
-    this.#calls = new PendingCalls({ limit: MEMCACHED_MAX_PENDING_CALLS, stallMs, onStall });
+    this.#calls = new PendingCalls({ limit: new PendingLimit('MemcachedCache', MEMCACHED_MAX_PENDING_CALLS), stallMs, onStall });
   }
 
   /**
@@ -136,10 +137,9 @@ export class MemcachedCache implements CacheInstance {
 
   /** Stores `value` for `timeout` seconds (see `BackendTimeout`); a timeout of 0 or less deletes the key. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    checkTimeout('set', timeout);
-    const text = this.#encode(key, value);
-    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
-    if (seconds !== null && seconds <= 0) {
+    const seconds = writeExpiry('MemcachedCache', 'set', timeout, this.#defaultTimeout);
+    const text = this.#codec.encode(key, value);
+    if (seconds === EXPIRE_NOW) {
       await this.delete(key);
       return;
     }
@@ -152,14 +152,13 @@ export class MemcachedCache implements CacheInstance {
    * one that cannot be encoded stores nothing.
    */
   async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
-    checkTimeout('setMany', timeout);
-    const texts = [...entries].map(([key, value]) => [key, this.#encode(key, value)] as const);
-    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+    const seconds = writeExpiry('MemcachedCache', 'setMany', timeout, this.#defaultTimeout);
+    const texts = [...entries].map(([key, value]) => [key, this.#codec.encode(key, value)] as const);
     for (let start = 0; start < texts.length; start += SET_MANY_CONCURRENCY) {
       const batch = texts.slice(start, start + SET_MANY_CONCURRENCY);
       await Promise.all(
         batch.map(([key, text]) =>
-          seconds !== null && seconds <= 0 ? this.delete(key) : this.#store('setMany', key, text, seconds),
+          seconds === EXPIRE_NOW ? this.delete(key) : this.#store('setMany', key, text, seconds),
         ),
       );
     }
@@ -167,11 +166,10 @@ export class MemcachedCache implements CacheInstance {
 
   /** Memcached `add`: stores only if `key` holds nothing and resolves to whether it stored. */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    checkTimeout('add', timeout);
-    const text = this.#encode(key, value);
-    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+    const seconds = writeExpiry('MemcachedCache', 'add', timeout, this.#defaultTimeout);
+    const text = this.#codec.encode(key, value);
     const safeKey = this.#safeKey(key);
-    if (seconds !== null && seconds <= 0) return false;
+    if (seconds === EXPIRE_NOW) return false;
     return this.#run(
       'add',
       key,
@@ -204,7 +202,7 @@ export class MemcachedCache implements CacheInstance {
   }
 
   /** One `set` of encoded text; rejects unless memcached answers STORED. */
-  #store(operation: string, key: string, text: string, seconds: number | null): Promise<void> {
+  #store(operation: string, key: string, text: string, seconds: Exclude<WriteExpiry, typeof EXPIRE_NOW>): Promise<void> {
     const safeKey = this.#safeKey(key);
     return this.#run(
       operation,
@@ -236,85 +234,14 @@ export class MemcachedCache implements CacheInstance {
     return toSafeKey(this.#prefix + key);
   }
 
-  /** `value` as text; whatever the serializer throws becomes a `SerializationError`. */
-  #encode(key: string, value: unknown): string {
-    try {
-      return this.#serializer.encode(value);
-    } catch (error) {
-      if (error instanceof SerializationError) throw error;
-      throw new SerializationError(`MemcachedCache: cannot encode the value for ${shown(key)}`, { cause: error });
-    }
-  }
-
   /** The stored text `raw` as a value; `SerializationError` for anything easy-cache did not write. */
   #decode(key: string, raw: unknown): unknown {
     if (typeof raw !== 'string') {
       // The client turns values stored with flags 2, 4 or 8 (by other clients) into objects, Buffers or numbers.
       throw new SerializationError(
-        `MemcachedCache: the value under ${shown(key)} was not written by easy-cache (the client read it as ${Buffer.isBuffer(raw) ? 'a Buffer' : typeof raw})`,
+        `MemcachedCache: the value under ${shownKey(key)} was not written by easy-cache (the client read it as ${Buffer.isBuffer(raw) ? 'a Buffer' : typeof raw})`,
       );
     }
-    try {
-      return this.#serializer.decode(raw);
-    } catch (error) {
-      throw new SerializationError(`MemcachedCache: cannot decode the value under ${shown(key)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
+    return this.#codec.decode(key, raw);
   }
-}
-
-/** The client's options for a client built from addresses (see docs/backends/memcached.md). */
-function buildClient(addresses: readonly string[], stallMs: number): Memcached {
-  // The connection-pool retry settings are read by the client but missing from its published types.
-  const options: Memcached.options & { minTimeout: number; maxTimeout: number; factor: number } = {
-    // A connection that cannot be had (a burst while the pool is still connecting, a refused connect) is
-    // retried after 10, 20, 40, 80 and 160 ms, instead of the client's 1 s to 60 s back-off.
-    retries: 5,
-    minTimeout: 10,
-    factor: 2,
-    maxTimeout: 160,
-    // Connect timeout; an open connection is closed after `idle` ms without traffic.
-    timeout: stallMs,
-    idle: 5000,
-    // easy-cache makes keys safe itself; the client's md5 compression would count characters, not bytes.
-    keyCompression: false,
-    namespace: '',
-    remove: false,
-  };
-  const client = new Memcached(addresses.length === 1 ? (addresses[0] as string) : [...addresses], options);
-  replaceIssueHandling(client);
-  return client;
-}
-
-function closedError(operation: string, key: string | undefined): BackendError {
-  return new BackendError(`memcached ${operation}: the MemcachedCache is closed`, { operation, key });
-}
-
-/** A failed batch of gets, as the error of one of its callers: it names that caller's key. */
-function readFailure(key: string, error: unknown): BackendError {
-  const cause = error instanceof BackendError ? (error.cause ?? error) : error;
-  const why = error instanceof Error ? error.message : String(error);
-  return new BackendError(why.includes('memcached get') ? why : `memcached get failed: ${why}`, { operation: 'get', key, cause });
-}
-
-/** The result of a client call that answers with a value, after its error is thrown. */
-function answer(error: unknown, result: unknown): unknown {
-  if (error !== undefined && error !== null) throw error;
-  return result;
-}
-
-/** `true` for a STORED answer; anything else (an error, or SERVER_ERROR's `false`) throws. */
-function stored(operation: string, key: string, error: unknown, result: unknown): true {
-  if (error !== undefined && error !== null) throw asBackendError(operation, key, error);
-  if (result !== true) {
-    throw new BackendError(
-      `memcached ${operation}: the server did not store ${shown(key)} (is the value over its item size limit?)`,
-      { operation, key },
-    );
-  }
-  return true;
-}
-
-/** A key for a message, cut after 200 characters. */
-function shown(key: string): string {
-  return JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}…` : key);
 }

@@ -1,7 +1,10 @@
 import type Memcached from 'memcached';
 import { z } from 'zod';
 import { CacheConfigError } from '../../errors';
-import type { Serializer } from '../../serializer/serializer';
+import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
+import { describeValue } from '../../shared/describe-value';
+import { optionError, type KnownOptions } from '../../shared/option-error';
+import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 
 /** Options of `new MemcachedCache(servers, options)`. */
@@ -41,6 +44,9 @@ export interface ResolvedMemcachedOptions {
   readonly backendTimeoutMs: number;
 }
 
+/** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
+export type MemcachedServers = Memcached | string | readonly string[];
+
 /** What `servers` resolved to: a client given by the caller, or addresses to build one from. */
 export type ResolvedServers = { readonly client: Memcached } | { readonly addresses: readonly string[] };
 
@@ -49,14 +55,18 @@ export const MEMCACHED_DEFAULTS = Object.freeze({
   /** Entries never expire unless a timeout says so (memcached evicts the least recently used). */
   defaultTimeout: null,
   /** The bound on one call, in milliseconds. */
-  backendTimeoutMs: 250,
+  backendTimeoutMs: DEFAULT_BACKEND_TIMEOUT_MS,
 });
 
-const ALLOWED: Record<keyof MemcachedCacheOptions, string> = {
-  prefix: 'must be a non-empty string',
-  serializer: 'must be an object with encode(value) and decode(text) methods',
-  defaultTimeout: 'must be a positive finite number of seconds or null',
-  backendTimeoutMs: 'must be a positive finite number of milliseconds',
+/** What each option allows, for error messages. */
+const MEMCACHED_OPTIONS: KnownOptions = {
+  owner: 'MemcachedCache',
+  allowed: {
+    prefix: 'a non-empty string',
+    serializer: SERIALIZER_SHAPE,
+    defaultTimeout: 'a positive finite number of seconds or null',
+    backendTimeoutMs: 'a positive finite number of milliseconds',
+  } satisfies Record<keyof MemcachedCacheOptions, string>,
 };
 
 const optionsSchema = z.strictObject({
@@ -69,7 +79,7 @@ const optionsSchema = z.strictObject({
 /** Validates `options`; a bad one is a `CacheConfigError` naming the option and what is allowed. */
 export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
-  if (!parsed.success) throw toConfigError(parsed.error.issues[0], options);
+  if (!parsed.success) throw optionError('new MemcachedCache()', parsed.error.issues[0], options, MEMCACHED_OPTIONS);
   const { prefix, serializer, defaultTimeout, backendTimeoutMs } = parsed.data;
   return Object.freeze({
     prefix,
@@ -96,39 +106,9 @@ export function resolveServers(servers: unknown): ResolvedServers {
           : undefined;
   if (fault === undefined) return { addresses: list as string[] };
   throw new CacheConfigError(
-    `new MemcachedCache(servers): servers ${fault}; expected a memcached client, a "host:port" string or a list of them; received ${show(servers)}`,
+    `new MemcachedCache(servers): servers ${fault}; expected a memcached client, a "host:port" string or a list of them; received ${describeValue(servers)}`,
     { option: 'servers', received: servers },
   );
-}
-
-/** The first zod issue as a `CacheConfigError`. */
-function toConfigError(issue: z.core.$ZodIssue | undefined, options: unknown): CacheConfigError {
-  if (issue?.code === 'unrecognized_keys') {
-    const option = issue.keys[0] ?? '';
-    const known = Object.keys(ALLOWED).join(', ');
-    return new CacheConfigError(
-      `new MemcachedCache(): "${option}" is not an option of MemcachedCache; known options are ${known}`,
-      { option, received: (options as Record<string, unknown>)[option] },
-    );
-  }
-  const option = issue?.path[0];
-  if (typeof option !== 'string' || !(option in ALLOWED)) {
-    return new CacheConfigError(`new MemcachedCache(): options must be an object; received ${show(options)}`, {
-      option: 'options',
-      received: options,
-    });
-  }
-  const received = (options as Record<string, unknown>)[option];
-  return new CacheConfigError(
-    `new MemcachedCache(): option "${option}" ${ALLOWED[option as keyof MemcachedCacheOptions]}; received ${show(received)}`,
-    { option, received },
-  );
-}
-
-/** Whether `value` has the shape of a `Serializer`. */
-function isSerializer(value: unknown): value is Serializer {
-  const candidate = value as Partial<Serializer> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.encode === 'function' && typeof candidate.decode === 'function';
 }
 
 /** Whether `value` has the methods of a `memcached` client that `MemcachedCache` calls. */
@@ -136,13 +116,4 @@ function isClient(value: unknown): value is Memcached {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const methods = value as Record<string, unknown>;
   return ['get', 'getMulti', 'set', 'add', 'del'].every((name) => typeof methods[name] === 'function');
-}
-
-/** Short text for a received value in a message. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'function') return 'a function';
-  if (value === null || typeof value !== 'object') return String(value);
-  return 'an object';
 }

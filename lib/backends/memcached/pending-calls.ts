@@ -1,13 +1,15 @@
 import { BackendError } from '../../errors';
-import { DeadlineQueue, type Expirable } from '../../shared/deadline-queue';
+import { asBackendError } from './client-replies';
+import { DeadlineQueue, type Expirable } from '../../shared/deadlines';
+import { PendingLimit } from '../shared/pending-limit';
 
 /** A node-style callback as the `memcached` client calls it. */
 export type ClientCallback = (error: unknown, result: unknown) => void;
 
 /** Limits of a `PendingCalls`. */
 export interface PendingCallsOptions {
-  /** Most calls that may wait for an answer at once; more are refused at once. */
-  readonly limit: number;
+  /** Counts the calls waiting for an answer and refuses more than its limit. */
+  readonly limit: PendingLimit;
   /** After this many milliseconds without an answer a call is given up and `onStall` runs. */
   readonly stallMs: number;
   /** Runs when a call is given up (for example to drop the connections that stopped answering). */
@@ -23,7 +25,6 @@ export interface PendingCallsOptions {
 export class PendingCalls {
   readonly #options: PendingCallsOptions;
   readonly #deadlines: DeadlineQueue<PendingCall<unknown>>;
-  #count = 0;
 
   constructor(options: PendingCallsOptions) {
     this.#options = options;
@@ -32,7 +33,7 @@ export class PendingCalls {
 
   /** How many calls are waiting for an answer. */
   get size(): number {
-    return this.#count;
+    return this.#options.limit.size;
   }
 
   /**
@@ -58,7 +59,7 @@ export class PendingCalls {
     }
     return new Promise<T>((resolve, reject) => {
       const call = new PendingCall<T>(this, operation, key, interpret, resolve, reject, weight);
-      // One shared timer for all calls (they share one stall limit), not a setTimeout per call.
+      // Watched by the one deadline sweep (lib/shared/deadlines.ts), not a setTimeout per call.
       this.#deadlines.add(call as PendingCall<unknown>);
       try {
         invoke((error, result) => call.answer(error, result));
@@ -69,16 +70,11 @@ export class PendingCalls {
   }
 
   /**
-   * Counts one more caller waiting, or (when `limit` already wait) returns the error that refuses
+   * Counts one more caller waiting, or (when the limit is reached) returns the error that refuses
    * it. A caller let in must be counted out by the `run` made for it.
    */
   admit(operation: string, key: string | undefined): BackendError | undefined {
-    const { limit } = this.#options;
-    if (this.#count >= limit) {
-      return new BackendError(`memcached ${operation}: ${limit} calls are already waiting for an answer (is a server frozen?)`, { operation, key });
-    }
-    this.#count++;
-    return undefined;
+    return this.#options.limit.admit(operation, key);
   }
 
   /** Rejects every waiting call with `error` (when the backend closes). */
@@ -86,9 +82,10 @@ export class PendingCalls {
     for (const call of [...this.#deadlines.unsettled()]) call.fail(error);
   }
 
-  /** Called by a call that settles: `weight` fewer are waiting. */
-  settled(weight: number): void {
-    this.#count -= weight;
+  /** Called by a call that settles: `weight` fewer are waiting, and its deadline is no longer watched. */
+  settled(call: PendingCall<unknown>, weight: number): void {
+    this.#options.limit.release(weight);
+    this.#deadlines.remove(call);
   }
 
   /** Called by a call that got no answer in time, after it rejected. */
@@ -106,6 +103,8 @@ export class PendingCalls {
 class PendingCall<T> implements Expirable {
   settled = false;
   deadline = 0;
+  previous: Expirable | undefined = undefined;
+  next: Expirable | undefined = undefined;
 
   constructor(
     private readonly calls: PendingCalls,
@@ -139,16 +138,7 @@ class PendingCall<T> implements Expirable {
   #settle(): boolean {
     if (this.settled) return false;
     this.settled = true;
-    this.calls.settled(this.weight);
+    this.calls.settled(this as PendingCall<unknown>, this.weight);
     return true;
   }
-}
-
-/** `thrown` as it is when it is already a `BackendError`, else wrapped in one (with `cause`). */
-export function asBackendError(operation: string, key: string | undefined, thrown: unknown): BackendError {
-  if (thrown instanceof BackendError) return thrown;
-  const messages = (Array.isArray(thrown) ? thrown : [thrown]).map((item) =>
-    item instanceof Error ? item.message : String(item),
-  );
-  return new BackendError(`memcached ${operation} failed: ${messages.join('; ')}`, { operation, key, cause: thrown });
 }

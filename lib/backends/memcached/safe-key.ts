@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashedKey, isMarked, type HashedKeyScheme } from '../shared/hashed-key';
 
 /** Memcached's limit on a key, in bytes. */
 export const MEMCACHED_MAX_KEY_BYTES = 250;
@@ -7,7 +7,10 @@ export const MEMCACHED_MAX_KEY_BYTES = 250;
  * First character of every hashed key. A caller's key that starts with it is hashed too, so a
  * key sent as it is can never equal a hashed one.
  */
-export const HASHED_KEY_MARKER = '#';
+export const MEMCACHED_HASHED_KEY_MARKER = '#';
+
+/** The former name of `MEMCACHED_HASHED_KEY_MARKER`, exported by `easy-cache/memcached`. */
+export const HASHED_KEY_MARKER = MEMCACHED_HASHED_KEY_MARKER;
 
 /** Most characters of the caller's key kept readable in front of the hash. */
 const READABLE_HEAD_CHARS = 160;
@@ -22,6 +25,13 @@ const SENDABLE = /^[\x21-\x23\x25-\x7e]+$/;
 
 /** Characters of a hashed key's readable head that are replaced by `_`. */
 const UNSENDABLE_CHAR = /[^\x21-\x23\x25-\x7e]/g;
+
+/** `#` + readable head + `#` + base64url SHA-256 of the key's UTF-16 code units. */
+const MEMCACHED_HASHED_KEYS: HashedKeyScheme = {
+  marker: MEMCACHED_HASHED_KEY_MARKER,
+  encoding: 'base64url',
+  readableHead: (key) => key.slice(0, READABLE_HEAD_CHARS).replace(UNSENDABLE_CHAR, '_'),
+};
 
 /**
  * The key memcached stores for `key`: `key` itself when the text protocol can carry it unchanged,
@@ -38,19 +48,11 @@ export function toSafeKey(key: string): string {
   if (key.length <= MEMCACHED_MAX_KEY_BYTES && SENDABLE.test(key) && !isSpecialKey(key)) {
     return key;
   }
-  return hashedKey(key);
+  return hashedKey(key, MEMCACHED_HASHED_KEYS);
 }
 
 /** Whether `key` must be hashed even though every character of it could be sent. */
 function isSpecialKey(key: string): boolean {
   // The client collects getMulti answers into a plain object, where `__proto__` is not a key.
-  return key.startsWith(HASHED_KEY_MARKER) || key === '__proto__';
-}
-
-/** `#` + readable head + `#` + base64url SHA-256 of the key's UTF-16 code units. */
-function hashedKey(key: string): string {
-  // UTF-16LE keeps every code unit, so lone surrogates hash apart from U+FFFD (UTF-8 would merge them).
-  const digest = createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('base64url');
-  const head = key.slice(0, READABLE_HEAD_CHARS).replace(UNSENDABLE_CHAR, '_');
-  return `${HASHED_KEY_MARKER}${head}${HASHED_KEY_MARKER}${digest}`;
+  return isMarked(key, MEMCACHED_HASHED_KEYS) || key === '__proto__';
 }

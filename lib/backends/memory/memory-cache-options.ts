@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CacheConfigError } from '../../errors';
-import type { Serializer } from '../../serializer/serializer';
+import { optionError, type KnownOptions } from '../../shared/option-error';
+import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 
 /** Options of `new MemoryCache(options)`. Unknown names are a `CacheConfigError`. */
@@ -74,8 +74,6 @@ export const MEMORY_CACHE_DEFAULTS = Object.freeze({
 });
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
-const isSerializer = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && isFunction((value as Serializer).encode) && isFunction((value as Serializer).decode);
 
 const schema = z.strictObject({
   maxEntries: z.number().int().positive().optional(),
@@ -87,19 +85,22 @@ const schema = z.strictObject({
 });
 
 /** What each option accepts, for error messages. */
-const ALLOWED: Record<keyof MemoryCacheOptions, string> = {
-  maxEntries: 'a positive integer',
-  copy: 'a boolean',
-  serializer: 'an object with encode(value) and decode(text) functions',
-  defaultTimeout: 'a positive finite number of seconds or null',
-  backendTimeoutMs: 'a positive finite number of milliseconds',
-  now: 'a function returning milliseconds',
+const MEMORY_OPTIONS: KnownOptions = {
+  owner: 'MemoryCache',
+  allowed: {
+    maxEntries: 'a positive integer',
+    copy: 'a boolean',
+    serializer: SERIALIZER_SHAPE,
+    defaultTimeout: 'a positive finite number of seconds or null',
+    backendTimeoutMs: 'a positive finite number of milliseconds',
+    now: 'a function returning milliseconds',
+  } satisfies Record<keyof MemoryCacheOptions, string>,
 };
 
 /** Validates `options` and applies the defaults; throws `CacheConfigError` naming the bad option. */
 export function resolveMemoryCacheOptions(options: unknown): ResolvedMemoryCacheOptions {
   const parsed = schema.safeParse(options ?? {});
-  if (!parsed.success) throw toConfigError(parsed.error.issues[0], options);
+  if (!parsed.success) throw optionError('new MemoryCache(options)', parsed.error.issues[0], options, MEMORY_OPTIONS);
   const o = parsed.data;
   return Object.freeze({
     maxEntries: o.maxEntries ?? MEMORY_CACHE_DEFAULTS.maxEntries,
@@ -109,35 +110,4 @@ export function resolveMemoryCacheOptions(options: unknown): ResolvedMemoryCache
     backendTimeoutMs: o.backendTimeoutMs,
     now: o.now ?? Date.now,
   });
-}
-
-function toConfigError(issue: z.core.$ZodIssue | undefined, options: unknown): CacheConfigError {
-  const known = Object.keys(ALLOWED).join(', ');
-  if (issue?.code === 'unrecognized_keys') {
-    const option = issue.keys[0] ?? '';
-    return new CacheConfigError(`new MemoryCache(options): "${option}" is not an option of MemoryCache; known options are ${known}`, {
-      option,
-      received: (options as Record<string, unknown>)[option],
-    });
-  }
-  const option = issue?.path[0];
-  if (typeof option !== 'string' || !(option in ALLOWED)) {
-    return new CacheConfigError(`new MemoryCache(options): options must be an object with any of ${known}; received ${show(options)}`, {
-      received: options,
-    });
-  }
-  const received = (options as Record<string, unknown>)[option];
-  return new CacheConfigError(
-    `new MemoryCache(options): option "${option}" must be ${ALLOWED[option as keyof MemoryCacheOptions]}; received ${show(received)}`,
-    { option, received },
-  );
-}
-
-/** Short, safe text for a received value (never throws, even for symbols and cycles). */
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (value !== null && typeof value === 'object') return 'an object';
-  return String(value);
 }

@@ -1,9 +1,10 @@
-import { BackendError, CacheConfigError } from '../../errors';
+import { BackendError } from '../../errors';
 import { cloneSnapshot, cloneSnapshotUnpooled } from '../../serializer/clone-snapshot';
 import { NOT_PLAIN, clonePlainJson, copyPlainJson } from '../../serializer/plain-json-copy';
-import type { Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
+import { Codec } from '../shared/codec';
+import { EXPIRE_NOW, writeExpiry } from '../shared/expiry';
 import { ClockStore } from './clock-store';
 import { resolveMemoryCacheOptions, type MemoryCacheOptions } from './memory-cache-options';
 
@@ -53,7 +54,7 @@ export class MemoryCache implements CacheInstance {
   readonly inProcess = true;
   readonly #entries: ClockStore;
   readonly #copy: boolean;
-  readonly #serializer: Serializer;
+  readonly #codec: Codec;
   /** Copies are kept as decoded snapshots and cloned on read (the default serializer only). */
   readonly #snapshots: boolean;
   readonly #defaultTimeout: number | null;
@@ -65,7 +66,7 @@ export class MemoryCache implements CacheInstance {
     this.backendTimeoutMs = resolved.backendTimeoutMs;
     this.#entries = new ClockStore(resolved.maxEntries, resolved.now);
     this.#copy = resolved.copy;
-    this.#serializer = resolved.serializer;
+    this.#codec = new Codec('MemoryCache', resolved.serializer);
     this.#snapshots = resolved.serializer === taggedJson;
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#now = resolved.now;
@@ -102,7 +103,7 @@ export class MemoryCache implements CacheInstance {
   /** Stores `value` for `timeout` seconds; 0 or less deletes the entry instead. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
     if (this.#closed) throw closedError('set', key);
-    const expiresAt = this.#expiresAt(timeout);
+    const expiresAt = this.#expiresAt('set', timeout);
     if (expiresAt === DO_NOT_STORE) {
       this.#remove(key);
       return;
@@ -113,20 +114,20 @@ export class MemoryCache implements CacheInstance {
   /** Stores every entry, or (when one value cannot be encoded) none of them. */
   async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
     if (this.#closed) throw closedError('setMany', entries.keys().next().value);
-    const expiresAt = this.#expiresAt(timeout);
+    const expiresAt = this.#expiresAt('setMany', timeout);
     if (expiresAt === DO_NOT_STORE) {
       for (const key of entries.keys()) this.#remove(key);
       return;
     }
     const prepared: Array<[string, Kept]> = [];
-    for (const [key, value] of entries) prepared.push([key, this.#keep(value)]);
+    for (const [key, value] of entries) prepared.push([key, this.#keep(key, value)]);
     for (const [key, kept] of prepared) this.#entries.write(key, kept.stored, kept.form, expiresAt);
   }
 
   /** Stores `value` only if `key` holds nothing live (an expired entry counts as nothing). */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
     if (this.#closed) throw closedError('add', key);
-    const expiresAt = this.#expiresAt(timeout);
+    const expiresAt = this.#expiresAt('add', timeout);
     const slot = this.#entries.slotOf(key);
     if (slot !== -1 && this.#entries.isLive(slot)) return false;
     if (expiresAt === DO_NOT_STORE) return false;
@@ -173,12 +174,12 @@ export class MemoryCache implements CacheInstance {
       case Form.Snapshot:
         return cloneSnapshot(value);
       default:
-        return this.#serializer.decode(value as string);
+        return this.#codec.decode(key, value as string);
     }
   }
 
   #write(key: string, value: unknown, expiresAt: number): void {
-    const kept = this.#keep(value);
+    const kept = this.#keep(key, value);
     this.#entries.write(key, kept.stored, kept.form, expiresAt);
   }
 
@@ -190,14 +191,14 @@ export class MemoryCache implements CacheInstance {
    * kept, so that a read is a clone instead of a `JSON.parse` (several times faster). Any other
    * serializer gets its text back on every read.
    */
-  #keep(value: unknown): Kept {
+  #keep(key: string, value: unknown): Kept {
     const type = typeof value;
     const copied = this.#copy && (type === 'object' ? value !== null : type === 'function' || type === 'symbol');
     if (!copied) return { stored: value, form: Form.AsIs };
-    if (!this.#snapshots) return { stored: this.#serializer.encode(value), form: Form.Text };
+    if (!this.#snapshots) return { stored: this.#codec.encode(key, value), form: Form.Text };
     const plain = copyPlainOrNot(value);
     if (plain !== NOT_PLAIN) return { stored: plain, form: Form.PlainCopy };
-    const text = this.#serializer.encode(value);
+    const text = this.#codec.encode(key, value);
     const snapshot = taggedJson.decode(text);
     return { stored: text.includes(BUFFER_TAG) ? cloneSnapshotUnpooled(snapshot) : snapshot, form: Form.Snapshot };
   }
@@ -208,17 +209,12 @@ export class MemoryCache implements CacheInstance {
   }
 
   /** Milliseconds on this cache's clock when an entry written now expires; 0 = never. */
-  #expiresAt(timeout: BackendTimeout): number {
-    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
+  #expiresAt(method: string, timeout: BackendTimeout): number {
+    const seconds = writeExpiry('MemoryCache', method, timeout, this.#defaultTimeout);
     if (seconds === null) return 0;
-    // Infinity and NaN are refused, as Redis and Memcached refuse them: null means "never expires".
-    if (typeof seconds === 'number' && Number.isFinite(seconds)) {
-      return seconds > 0 ? this.#now() + seconds * 1000 : DO_NOT_STORE;
-    }
-    throw new CacheConfigError(
-      `MemoryCache: timeout must be a finite number of seconds, null or undefined; received ${typeof seconds === 'number' ? String(seconds) : typeof seconds}`,
-      { option: 'timeout', received: seconds },
-    );
+    if (seconds === EXPIRE_NOW) return DO_NOT_STORE;
+    // Fractions are kept as they are: unlike Redis and memcached, nothing here needs whole units.
+    return this.#now() + seconds * 1000;
   }
 }
 

@@ -3,8 +3,9 @@
  */
 import type { Cluster } from 'ioredis';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
-import { BackendError, CacheConfigError, SerializationError } from '../../errors';
-import type { Serializer } from '../../serializer/serializer';
+import { BackendError, CacheConfigError } from '../../errors';
+import { Codec } from '../shared/codec';
+import { EXPIRE_NOW, toWholeMilliseconds, writeExpiry } from '../shared/expiry';
 import {
   closeOwnedClient,
   createOwnedClient,
@@ -13,7 +14,8 @@ import {
   type RedisClient,
   type RedisConnectionOptions,
 } from './redis-client';
-import { ReadBatcher } from '../read-batch';
+import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
+import { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
 import { clearNode, deleteAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
@@ -23,10 +25,7 @@ import { clearNode, deleteAllBySlot, mgetBySlot, setAllBySlot } from './slot-com
  * A frozen server, or a client without `commandTimeout`, would otherwise let commands pile up in
  * ioredis's queues for as long as the outage lasts.
  */
-export const REDIS_MAX_PENDING_CALLS = 1000;
-
-/** A write's expiry as Redis takes it: milliseconds, no expiry, or "delete instead". */
-type Expiry = number | null | 'delete';
+export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
 
 /**
  * A cache on Redis or Redis Cluster through ioredis.
@@ -48,12 +47,12 @@ export class RedisCache implements CacheInstance {
   readonly #client: RedisClient;
   readonly #cluster: Cluster | undefined;
   readonly #ownsClient: boolean;
-  readonly #serializer: Serializer;
+  readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
   readonly #storedKey: (key: string) => string;
   #closing: Promise<void> | undefined;
   #closed = false;
-  #pending = 0;
+  readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
   /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
 
@@ -67,7 +66,7 @@ export class RedisCache implements CacheInstance {
     const resolved = resolveRedisCacheOptions(options);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
     this.prefix = resolved.prefix;
-    this.#serializer = resolved.serializer;
+    this.#codec = new Codec('RedisCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#storedKey = keyBuilder(resolved.prefix);
     this.#ownsClient = !isRedisClient(client);
@@ -98,7 +97,6 @@ export class RedisCache implements CacheInstance {
     // garbage collection with 64 calls in flight); same checks, same errors.
     const refused = this.#refusal('get', key);
     if (refused) return Promise.reject(refused);
-    this.#pending += 1;
     const stored = this.#storedKey(key);
     let reply: Promise<string | null>;
     try {
@@ -113,12 +111,12 @@ export class RedisCache implements CacheInstance {
   }
 
   #answer(text: string | null, key: string): unknown {
-    this.#pending -= 1;
-    return text === null ? NOT_FOUND : this.#decode(text, key);
+    this.#pending.release();
+    return text === null ? NOT_FOUND : this.#codec.decode(key, text);
   }
 
   #failed(error: unknown, key: string): never {
-    this.#pending -= 1;
+    this.#pending.release();
     throw failure('get', key, error);
   }
 
@@ -133,18 +131,18 @@ export class RedisCache implements CacheInstance {
     const texts = await this.#call('getMany', keys[0], () => mgetBySlot(this.#client, stored));
     keys.forEach((key, index) => {
       const text = texts[index];
-      if (text !== null && text !== undefined && !found.has(key)) found.set(key, this.#decode(text, key));
+      if (text !== null && text !== undefined && !found.has(key)) found.set(key, this.#codec.decode(key, text));
     });
     return found;
   }
 
   /** `SET key value PX ms` (no `PX` for `null`); `DEL` for a timeout of 0 or less. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    const text = this.#encode(value, key);
-    const expiry = this.#expiry(timeout);
+    const text = this.#codec.encode(key, value);
+    const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
     await this.#call<unknown>('set', key, () => {
-      if (expiry === 'delete') return this.#client.del(stored);
+      if (expiry === EXPIRE_NOW) return this.#client.del(stored);
       if (expiry === null) return this.#client.set(stored, text);
       return this.#client.set(stored, text, 'PX', expiry);
     });
@@ -158,20 +156,20 @@ export class RedisCache implements CacheInstance {
     const texts: string[] = [];
     for (const [key, value] of entries) {
       keys.push(this.#storedKey(key));
-      texts.push(this.#encode(value, key));
+      texts.push(this.#codec.encode(key, value));
     }
-    const expiry = this.#expiry(timeout);
+    const expiry = this.#expiry('setMany', timeout);
     await this.#call('setMany', entries.keys().next().value, () =>
-      expiry === 'delete' ? deleteAllBySlot(this.#client, keys) : setAllBySlot(this.#client, keys, texts, expiry),
+      expiry === EXPIRE_NOW ? deleteAllBySlot(this.#client, keys) : setAllBySlot(this.#client, keys, texts, expiry),
     );
   }
 
   /** `SET key value PX ms NX`; whether it stored. */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    const text = this.#encode(value, key);
-    const expiry = this.#expiry(timeout);
+    const text = this.#codec.encode(key, value);
+    const expiry = this.#expiry('add', timeout);
     // A value that would expire at once is never stored, so nothing is sent.
-    if (expiry === 'delete') return false;
+    if (expiry === EXPIRE_NOW) return false;
     const stored = this.#storedKey(key);
     const reply = await this.#call('add', key, () =>
       expiry === null ? this.#client.set(stored, text, 'NX') : this.#client.set(stored, text, 'PX', expiry, 'NX'),
@@ -209,68 +207,32 @@ export class RedisCache implements CacheInstance {
     return this.#closing;
   }
 
-  /** The write's expiry from a `timeout` in seconds (milliseconds rounded up, so never 0). */
-  #expiry(timeout: BackendTimeout): Expiry {
-    const seconds = timeout === undefined ? this.#defaultTimeout : timeout;
-    if (seconds === null) return null;
-    if (typeof seconds !== 'number' || Number.isNaN(seconds) || seconds === Infinity) {
-      throw new CacheConfigError(
-        `RedisCache: timeout must be a number of seconds, null or undefined; received ${String(seconds)}`,
-        { option: 'timeout', received: seconds },
-      );
-    }
-    if (seconds <= 0) return 'delete';
-    // Rounding to microseconds first keeps 1.1 s at 1100 ms despite floating point (1100.0000000000002).
-    const ms = Math.max(1, Math.ceil(Math.round(seconds * 1e6) / 1e3));
-    // Past 2^53 ms (285,000 years) the number no longer prints as an integer Redis accepts.
-    return ms > Number.MAX_SAFE_INTEGER ? null : ms;
-  }
-
-  #encode(value: unknown, key: string): string {
-    try {
-      return this.#serializer.encode(value);
-    } catch (error) {
-      if (error instanceof SerializationError) throw error;
-      throw new SerializationError(`RedisCache: cannot encode the value for "${key}": ${(error as Error).message}`, { cause: error });
-    }
-  }
-
-  #decode(text: string, key: string): unknown {
-    try {
-      return this.#serializer.decode(text);
-    } catch (error) {
-      throw new SerializationError(`RedisCache: cannot decode the value stored under "${key}"`, { cause: error });
-    }
+  /** A write's `PX` milliseconds (never 0), `null` for no expiry, or `EXPIRE_NOW` to delete instead. */
+  #expiry(operation: string, timeout: BackendTimeout): number | null | typeof EXPIRE_NOW {
+    const seconds = writeExpiry('RedisCache', operation, timeout, this.#defaultTimeout);
+    return typeof seconds === 'number' ? toWholeMilliseconds(seconds) : seconds;
   }
 
   /** Runs one client call; a client failure becomes a `BackendError` naming the operation and key. */
   async #call<T>(operation: string, key: string | undefined, run: () => Promise<T>): Promise<T> {
     const refused = this.#refusal(operation, key);
     if (refused) throw refused;
-    this.#pending += 1;
     try {
       return await run();
     } catch (error) {
       throw failure(operation, key, error);
     } finally {
-      this.#pending -= 1;
+      this.#pending.release();
     }
   }
 
-  /** Why a call must not be sent now (closed, or too many waiting), or undefined. */
+  /** Why a call must not be sent now (closed, or too many waiting), or undefined; a call let in counts as waiting. */
   #refusal(operation: string, key: string | undefined): BackendError | undefined {
     if (this.#closed) {
       return new BackendError(`RedisCache.${operation} after close(): the backend's own client is closed`, { operation, key });
     }
-    if (this.#pending >= REDIS_MAX_PENDING_CALLS) {
-      return new BackendError(
-        `RedisCache.${operation}: ${REDIS_MAX_PENDING_CALLS} calls are already waiting for an answer (is Redis down or frozen?)`,
-        { operation, key },
-      );
-    }
-    return undefined;
+    return this.#pending.admit(operation, key);
   }
-
 }
 
 /** A client error as a `BackendError` naming the operation and the key, with the error as `cause`. */

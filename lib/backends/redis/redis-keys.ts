@@ -2,13 +2,16 @@
  * The Redis key under which a cache key is stored: `prefix:key`, with keys that ioredis cannot
  * send faithfully replaced by a hash, and the SCAN pattern that matches every key of a prefix.
  */
-import { createHash } from 'node:crypto';
+import { hashedKey, isMarked, type HashedKeyScheme } from '../shared/hashed-key';
 
 /**
  * Starts every replaced key. A key that is sent as it is never starts with it, because such keys
  * are replaced too; so a replaced key cannot be mistaken for a key a caller wrote.
  */
-export const HASHED_KEY_MARKER = '#u16:';
+export const REDIS_HASHED_KEY_MARKER = '#u16:';
+
+/** Marker, then the hex SHA-256 of the key's UTF-16 code units. */
+const REDIS_HASHED_KEYS: HashedKeyScheme = { marker: REDIS_HASHED_KEY_MARKER, encoding: 'hex' };
 
 /** A UTF-16 surrogate that is not part of a pair: text that has no UTF-8 form. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -25,8 +28,8 @@ export function isWellFormed(text: string): boolean {
  * code units.
  */
 export function safeKey(key: string): string {
-  if (isWellFormed(key) && !key.startsWith(HASHED_KEY_MARKER)) return key;
-  return HASHED_KEY_MARKER + createHash('sha256').update(Buffer.from(key, 'utf16le')).digest('hex');
+  if (isWellFormed(key) && !isMarked(key, REDIS_HASHED_KEYS)) return key;
+  return hashedKey(key, REDIS_HASHED_KEYS);
 }
 
 /** Builds stored keys for one prefix (or none). */

@@ -2,9 +2,9 @@
  * The options of `RedisCache`, validated once by the constructor into a frozen object.
  */
 import { z } from 'zod';
-import { CacheConfigError } from '../../errors';
-import { describeValue } from '../../shared/describe-value';
-import type { Serializer } from '../../serializer/serializer';
+import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
+import { notAnObject, optionError, type KnownOptions } from '../../shared/option-error';
+import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import { isWellFormed } from './redis-keys';
 
@@ -45,63 +45,35 @@ export interface ResolvedRedisCacheOptions {
   readonly backendTimeoutMs: number;
 }
 
-/** The default bound on one backend call, in milliseconds. */
-export const DEFAULT_BACKEND_TIMEOUT_MS = 250;
-
-const isSerializer = (value: unknown): value is Serializer =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as Serializer).encode === 'function' &&
-  typeof (value as Serializer).decode === 'function';
-
 const positiveFinite = z.number().refine((n) => Number.isFinite(n) && n > 0);
 
 const schema = z.strictObject({
   prefix: z
     .string()
-    .refine((text) => text.length > 0 && isWellFormed(text), {
-      message: 'a non-empty, well-formed string',
-    })
+    .refine((text) => text.length > 0 && isWellFormed(text))
     .optional(),
-  serializer: z.custom<Serializer>(isSerializer, { message: 'an object with encode(value) and decode(text) methods' }).optional(),
+  serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: positiveFinite.nullable().optional(),
   backendTimeoutMs: positiveFinite.optional(),
 });
 
 /** What each option allows, for error messages (zod's own messages speak of types, not of options). */
-const ALLOWED: Record<keyof RedisCacheOptions, string> = {
-  prefix: 'a non-empty, well-formed string',
-  serializer: 'an object with encode(value) and decode(text) methods',
-  defaultTimeout: 'a positive finite number of seconds or null',
-  backendTimeoutMs: 'a positive finite number of milliseconds',
+const REDIS_OPTIONS: KnownOptions = {
+  owner: 'RedisCache',
+  allowed: {
+    prefix: 'a non-empty, well-formed string',
+    serializer: SERIALIZER_SHAPE,
+    defaultTimeout: 'a positive finite number of seconds or null',
+    backendTimeoutMs: 'a positive finite number of milliseconds',
+  } satisfies Record<keyof RedisCacheOptions, string>,
 };
 
 /** Validates `options` and applies defaults; a bad option is a `CacheConfigError` naming it. */
 export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOptions {
   if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new CacheConfigError(`RedisCache: options must be an object; received ${describeValue(options)}`, {
-      received: options,
-    });
-  }
-  const record = options as Record<string, unknown>;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw notAnObject('RedisCache', options);
   const result = schema.safeParse(options);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    if (issue?.code === 'unrecognized_keys') {
-      const option = issue.keys[0] ?? '?';
-      throw new CacheConfigError(
-        `RedisCache: "${option}" is not an option of RedisCache; known options are ${Object.keys(ALLOWED).join(', ')}`,
-        { option, received: record[option] },
-      );
-    }
-    const option = String(issue?.path[0] ?? '?');
-    const allowed = ALLOWED[option as keyof RedisCacheOptions] ?? issue?.message ?? 'valid';
-    throw new CacheConfigError(
-      `RedisCache: option "${option}" must be ${allowed}; received ${describeValue(record[option])}`,
-      { option, received: record[option] },
-    );
-  }
+  if (!result.success) throw optionError('RedisCache', result.error.issues[0], options, REDIS_OPTIONS);
   const parsed = result.data;
   return Object.freeze({
     prefix: parsed.prefix,

@@ -1,5 +1,5 @@
 import { withBound } from '../../lib/shared/bound';
-import { DeadlineQueue, type Expirable } from '../../lib/shared/deadline-queue';
+import { DeadlineQueue, type Expirable } from '../../lib/shared/deadlines';
 import { MAX_TIMER_MS } from '../../lib/shared/timer-limit';
 
 /** A watched call that records its expiry under `name`. */

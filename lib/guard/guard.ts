@@ -8,7 +8,7 @@ import type { CallSettings } from '../compile/compile-plan';
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
 import { emitEvent, isObserved } from '../observe/events';
 import { reportError } from '../observe/report';
-import { DEFAULT_OPTIONS } from '../options/defaults';
+import { DEFAULT_BACKEND_TIMEOUT_MS } from '../shared/default-bound';
 import { BoundExceeded, withBound } from '../shared/bound';
 
 /** What `readSync` returns when the in-process read threw: the full path reads again and reports it. */
@@ -121,7 +121,7 @@ export class BackendSession {
 
 /** The bound on one call of `backend` for a function: its own, else the backend's, else the default; none in process. */
 function boundOf(backend: CacheInstance, settings: CallSettings): number {
-  return backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? DEFAULT_OPTIONS.backendTimeoutMs);
+  return backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS);
 }
 
 function asBackendError(error: unknown, label: string, operation: string, key: string | undefined, boundMs: number): EasyCacheError {

@@ -4,7 +4,9 @@ export type EasyCacheErrorCode =
   | 'E_CACHE_TEMPLATE'
   | 'E_CACHE_KEY'
   | 'E_CACHE_BACKEND'
-  | 'E_CACHE_SERIALIZE';
+  | 'E_CACHE_SERIALIZE'
+  | 'FUNCTION_TIMEOUT'
+  | 'FUNCTION_ERROR';
 
 /** Base class of every error the library throws or reports. */
 export class EasyCacheError extends Error {
@@ -82,5 +84,37 @@ export class BackendError extends EasyCacheError {
 export class SerializationError extends EasyCacheError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('E_CACHE_SERIALIZE', message, options);
+  }
+}
+
+/**
+ * The cached function did not settle within `hardTimeoutMs` and there was no stale value to
+ * return. The function goes on in the background; its value is stored when it arrives.
+ * @example `cached(getUser): the function did not settle within 200 ms (hardTimeoutMs) for key user:1, and there is no stale value to return`
+ */
+export class FunctionTimeoutError extends EasyCacheError {
+  /** The key of the call. */
+  readonly key: string;
+  /** The bound that passed, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(message: string, details: { key: string; timeoutMs: number }) {
+    super('FUNCTION_TIMEOUT', message);
+    this.key = details.key;
+    this.timeoutMs = details.timeoutMs;
+  }
+}
+
+/**
+ * Reported (never thrown) when the cached function failed and a stale value was returned in its
+ * place (fail-safe); `cause` is the function's own error.
+ */
+export class FunctionError extends EasyCacheError {
+  /** The key of the call. */
+  readonly key: string;
+
+  constructor(message: string, details: { key: string; cause: unknown }) {
+    super('FUNCTION_ERROR', message, { cause: details.cause });
+    this.key = details.key;
   }
 }

@@ -1,4 +1,4 @@
-import { invalidateKeyOf, invalidatePrefixOf, invalidateTagsOf } from './call/invalidation';
+import { changeKeyOf, changePrefixOf, changeTagsOf } from './call/invalidation';
 import { refresh } from './call/run-call';
 import { renderFullKey, type CallPlan } from './compile/compile-plan';
 
@@ -7,6 +7,9 @@ export interface PlanHelpers {
   invalidateCacheByKey(scope: unknown, args: readonly unknown[]): Promise<void>;
   invalidateCacheByTags(tags: string | readonly string[] | undefined, scope: unknown, args: readonly unknown[]): Promise<void>;
   invalidateCacheByPrefix(scope: unknown, args: readonly unknown[]): Promise<void>;
+  expireCacheByKey(scope: unknown, args: readonly unknown[]): Promise<void>;
+  expireCacheByTags(tags: string | readonly string[] | undefined, scope: unknown, args: readonly unknown[]): Promise<void>;
+  expireCacheByPrefix(scope: unknown, args: readonly unknown[]): Promise<void>;
   refreshCache(scope: unknown, args: readonly unknown[]): Promise<unknown>;
   getCacheKey(scope: unknown, args: readonly unknown[]): string;
 }
@@ -14,9 +17,12 @@ export interface PlanHelpers {
 /** The helpers of `plan`. */
 export function helpersOf(plan: CallPlan): PlanHelpers {
   return {
-    invalidateCacheByKey: (scope, args) => invalidateKeyOf(plan, scope, args),
-    invalidateCacheByTags: (tags, scope, args) => invalidateTagsOf(plan, tags, scope, args),
-    invalidateCacheByPrefix: (scope, args) => invalidatePrefixOf(plan, scope, args),
+    invalidateCacheByKey: (scope, args) => changeKeyOf(plan, 'hard', scope, args),
+    invalidateCacheByTags: (tags, scope, args) => changeTagsOf(plan, 'hard', tags, scope, args),
+    invalidateCacheByPrefix: (scope, args) => changePrefixOf(plan, 'hard', scope, args),
+    expireCacheByKey: (scope, args) => changeKeyOf(plan, 'soft', scope, args),
+    expireCacheByTags: (tags, scope, args) => changeTagsOf(plan, 'soft', tags, scope, args),
+    expireCacheByPrefix: (scope, args) => changePrefixOf(plan, 'soft', scope, args),
     refreshCache: (scope, args) => refresh(plan, scope, args),
     getCacheKey: (scope, args) => renderFullKey(plan, args, scope),
   };
@@ -35,6 +41,15 @@ export function attachHelpers(target: object, helpers: PlanHelpers, fixedScope?:
     invalidateCacheByPrefix(this: unknown, ...args: unknown[]) {
       return helpers.invalidateCacheByPrefix(scopeOf(this), args);
     },
+    expireCacheByKey(this: unknown, ...args: unknown[]) {
+      return helpers.expireCacheByKey(scopeOf(this), args);
+    },
+    expireCacheByTags(this: unknown, tags?: string | readonly string[], ...args: unknown[]) {
+      return helpers.expireCacheByTags(tags, scopeOf(this), args);
+    },
+    expireCacheByPrefix(this: unknown, ...args: unknown[]) {
+      return helpers.expireCacheByPrefix(scopeOf(this), args);
+    },
     refreshCache(this: unknown, ...args: unknown[]) {
       return helpers.refreshCache(scopeOf(this), args);
     },
@@ -51,6 +66,9 @@ export function attachScopeFirstHelpers(target: object, helpers: PlanHelpers): v
     invalidateCacheByTags: (tags: string | readonly string[] | undefined, scope: unknown, ...args: unknown[]) =>
       helpers.invalidateCacheByTags(tags, scope, args),
     invalidateCacheByPrefix: (scope: unknown, ...args: unknown[]) => helpers.invalidateCacheByPrefix(scope, args),
+    expireCacheByKey: (scope: unknown, ...args: unknown[]) => helpers.expireCacheByKey(scope, args),
+    expireCacheByTags: (tags: string | readonly string[] | undefined, scope: unknown, ...args: unknown[]) => helpers.expireCacheByTags(tags, scope, args),
+    expireCacheByPrefix: (scope: unknown, ...args: unknown[]) => helpers.expireCacheByPrefix(scope, args),
     refreshCache: (scope: unknown, ...args: unknown[]) => helpers.refreshCache(scope, args),
     getCacheKey: (scope: unknown, ...args: unknown[]) => helpers.getCacheKey(scope, args),
   });

@@ -7,7 +7,7 @@
 export { cached } from './cached';
 export { cachedMethod, cachedProperty } from './methods';
 export { cacheExports } from './exports';
-export { invalidateCacheKey, invalidateCacheTags, invalidateCachePrefix } from './invalidate';
+export { invalidateCacheKey, invalidateCacheTags, invalidateCachePrefix, expireCacheKey, expireCacheTags, expireCachePrefix } from './invalidate';
 export { caches } from './registry';
 export { metaAccepted } from './meta';
 export { createCacheKey, KEY_DELIMITER } from './keys/key-parts';
@@ -16,14 +16,14 @@ export { DEFAULT_TIMEOUT, DEFAULT_OPTIONS } from './options/defaults';
 export { NOT_FOUND } from './backends/backend';
 export { MemoryCache } from './backends/memory/memory-cache';
 export { taggedJson } from './serializer/tagged-json';
-export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError } from './errors';
+export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, FunctionTimeoutError, FunctionError } from './errors';
 
 export type { CacheInstance, BackendTimeout, NotFound } from './backends/backend';
 export type { MemoryCacheOptions } from './backends/memory/memory-cache-options';
 export type { Serializer } from './serializer/serializer';
 export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode } from './errors';
-export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
+export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
 export type { InvalidateOptions } from './invalidate';
 export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions } from './methods';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CacheInstance } from './backends/backend';
 import { CacheConfigError } from './errors';
 import { describeValue } from './shared/describe-value';
-import { bumpTags, deleteKey } from './call/invalidation';
+import { changeKey, changeTags, type Mode } from './call/invalidation';
 import type { CallSettings } from './compile/compile-plan';
 import { optionError, type KnownOptions } from './shared/option-error';
 import { resolveBackend } from './registry';
@@ -23,10 +23,7 @@ export interface InvalidateOptions {
  * @example await invalidateCacheKey(createCacheKey('user', 42), { cacheAlias: 'redis' })
  */
 export async function invalidateCacheKey(key: string, options: InvalidateOptions = {}): Promise<void> {
-  const api = 'invalidateCacheKey';
-  if (typeof key !== 'string' || key.length === 0) throw badText(api, 'key', key);
-  const { backend, settings } = target(api, options);
-  await deleteKey(backend, settings, key);
+  await changeKeyNamed('invalidateCacheKey', key, options, 'hard');
 }
 
 /**
@@ -34,13 +31,7 @@ export async function invalidateCacheKey(key: string, options: InvalidateOptions
  * @example await invalidateCacheTags(['book:42', 'shop:7'])
  */
 export async function invalidateCacheTags(tags: string | readonly string[], options: InvalidateOptions = {}): Promise<void> {
-  const api = 'invalidateCacheTags';
-  const list = typeof tags === 'string' ? [tags] : tags;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((tag) => typeof tag === 'string' && tag.length > 0)) {
-    throw badText(api, 'tags', tags);
-  }
-  const { backend, settings } = target(api, options);
-  await bumpTags(backend, settings, [...new Set(list)].map(tagKeyOf), 'tag');
+  await changeTagsNamed('invalidateCacheTags', tags, options, 'hard');
 }
 
 /**
@@ -48,10 +39,54 @@ export async function invalidateCacheTags(tags: string | readonly string[], opti
  * @example await invalidateCachePrefix('shop:7')
  */
 export async function invalidateCachePrefix(prefix: string, options: InvalidateOptions = {}): Promise<void> {
-  const api = 'invalidateCachePrefix';
+  await changePrefixNamed('invalidateCachePrefix', prefix, options, 'hard');
+}
+
+/**
+ * Makes the entry stored under `key` stale at once: a function with `grace` recomputes it on the
+ * next call and keeps it as a fallback until its grace ends; for others it is simply a miss.
+ * @example await expireCacheKey(createCacheKey('rates', 'EUR'))
+ */
+export async function expireCacheKey(key: string, options: InvalidateOptions = {}): Promise<void> {
+  await changeKeyNamed('expireCacheKey', key, options, 'soft');
+}
+
+/**
+ * Makes every entry carrying one of `tags` stale (soft invalidation): recomputed on the next call,
+ * kept as a fallback until its grace ends.
+ * @example await expireCacheTags('book:42')
+ */
+export async function expireCacheTags(tags: string | readonly string[], options: InvalidateOptions = {}): Promise<void> {
+  await changeTagsNamed('expireCacheTags', tags, options, 'soft');
+}
+
+/**
+ * Makes every entry stored under `prefix` stale (soft invalidation).
+ * @example await expireCachePrefix('shop:7')
+ */
+export async function expireCachePrefix(prefix: string, options: InvalidateOptions = {}): Promise<void> {
+  await changePrefixNamed('expireCachePrefix', prefix, options, 'soft');
+}
+
+async function changeKeyNamed(api: string, key: string, options: InvalidateOptions, mode: Mode): Promise<void> {
+  if (typeof key !== 'string' || key.length === 0) throw badText(api, 'key', key);
+  const { backend, settings } = target(api, options);
+  await changeKey(backend, settings, key, mode);
+}
+
+async function changeTagsNamed(api: string, tags: string | readonly string[], options: InvalidateOptions, mode: Mode): Promise<void> {
+  const list = typeof tags === 'string' ? [tags] : tags;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((tag) => typeof tag === 'string' && tag.length > 0)) {
+    throw badText(api, 'tags', tags);
+  }
+  const { backend, settings } = target(api, options);
+  await changeTags(backend, settings, [...new Set(list)].map(tagKeyOf), 'tag', mode);
+}
+
+async function changePrefixNamed(api: string, prefix: string, options: InvalidateOptions, mode: Mode): Promise<void> {
   if (typeof prefix !== 'string' || prefix.length === 0) throw badText(api, 'prefix', prefix);
   const { backend, settings } = target(api, options);
-  await bumpTags(backend, settings, [tagKeyOf(prefix)], 'prefix');
+  await changeTags(backend, settings, [tagKeyOf(prefix)], 'prefix', mode);
 }
 
 const invalidateOptionsSchema = z.strictObject({

@@ -76,6 +76,39 @@ export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T =
    * @default the backend's `backendTimeoutMs`, else 250
    */
   readonly backendTimeoutMs?: number;
+  /**
+   * Seconds an entry stays after its `timeout` as a stale fallback: a call that finds it runs the
+   * function, and returns the stale value if the function throws or passes `hardTimeoutMs`
+   * (fail-safe). Needs a `timeout` in seconds or a timeout function. See docs/stale-serving.md.
+   * @example cached(getRates, { timeout: 60, grace: 3600 })
+   */
+  readonly grace?: number;
+  /**
+   * Seconds a stale value is served without calling the function again after a fail-safe return.
+   * Needs `grace`.
+   * @default 5
+   */
+  readonly graceBackoff?: number;
+  /**
+   * When a stale entry exists, the longest a caller waits for the function before it gets the stale
+   * value (the function goes on in the background); `0` is stale-while-revalidate. Needs `grace`.
+   */
+  readonly softTimeoutMs?: number;
+  /**
+   * The longest a caller waits for the function: then it gets the stale value if there is one, else
+   * the call rejects with `FunctionTimeoutError`. The function goes on in the background.
+   */
+  readonly hardTimeoutMs?: number;
+  /**
+   * A fraction strictly between 0 and 1: a hit on a fresh entry older than `eagerRefresh × timeout`
+   * returns it and refreshes it in the background. Needs a `timeout` in seconds or a timeout function.
+   */
+  readonly eagerRefresh?: number;
+  /**
+   * Seconds (or a function of the call returning them): each stored entry lives a uniformly random
+   * extra in `[0, jitter]`, so entries written together do not expire together.
+   */
+  readonly jitter?: number | CallFunction<A, R, T, number>;
 }
 
 /** Any function, whatever its `this`, parameters and result (`never` makes every function fit). */
@@ -98,6 +131,12 @@ export interface CacheHelpers<A extends unknown[], R> {
   invalidateCacheByTags(tags?: string | readonly string[], ...args: LeadingArgs<A>): Promise<void>;
   /** Invalidates the prefix rendered for `args`: every entry stored under it, by any function. */
   invalidateCacheByPrefix(...args: LeadingArgs<A>): Promise<void>;
+  /** Makes the entry that a call with `args` would read stale at once (a fallback until its grace ends; a miss without `grace`). */
+  expireCacheByKey(...args: A): Promise<void>;
+  /** Makes the entries carrying the function's tags rendered for `args` stale; with `tags`, only those of them that are among its tags. */
+  expireCacheByTags(tags?: string | readonly string[], ...args: LeadingArgs<A>): Promise<void>;
+  /** Makes every entry under the prefix rendered for `args` stale. */
+  expireCacheByPrefix(...args: LeadingArgs<A>): Promise<void>;
   /** Calls the function now, stores the result and returns it. */
   refreshCache(...args: A): Promise<Awaited<R>>;
   /** The key a call with `args` would use. */
@@ -115,6 +154,12 @@ export interface ScopedCacheHelpers<S, A extends unknown[], R> {
   invalidateCacheByTags(tags: string | readonly string[] | undefined, scope: S, ...args: LeadingArgs<A>): Promise<void>;
   /** Invalidates the prefix rendered for `scope` and `args`. */
   invalidateCacheByPrefix(scope: S, ...args: LeadingArgs<A>): Promise<void>;
+  /** Makes the entry that a call on `scope` with `args` would read stale at once. */
+  expireCacheByKey(scope: S, ...args: A): Promise<void>;
+  /** Makes the entries carrying the function's tags rendered for `scope` and `args` stale; with `tags`, only those of them that are among its tags. */
+  expireCacheByTags(tags: string | readonly string[] | undefined, scope: S, ...args: LeadingArgs<A>): Promise<void>;
+  /** Makes every entry under the prefix rendered for `scope` and `args` stale. */
+  expireCacheByPrefix(scope: S, ...args: LeadingArgs<A>): Promise<void>;
   /** Calls the method on `scope` now, stores the result and returns it. */
   refreshCache(scope: S, ...args: A): Promise<Awaited<R>>;
   /** The key a call on `scope` with `args` would use. */

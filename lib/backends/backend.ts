@@ -43,4 +43,14 @@ export interface CacheInstance {
    * skips the timer it otherwise arms around each call (a timer costs more than a memory hit).
    */
   readonly inProcess?: boolean;
+  /**
+   * The clock this backend judges expiry by, in milliseconds like `Date.now`; the core judges an
+   * entry's freshness by it too. Optional: `Date.now`. `MemoryCache({ now })` sets it for tests.
+   */
+  readonly now?: () => number;
+}
+
+/** The clock of `backend`: its own, else `Date.now`. */
+export function clockOf(backend: CacheInstance): () => number {
+  return backend.now ?? Date.now;
 }

@@ -3,12 +3,12 @@
  * from the tag versions read before the function runs to the write, and the fences that keep a
  * value computed across an invalidation from being stored.
  */
-import type { CacheInstance } from '../backends/backend';
+import { clockOf, type CacheInstance } from '../backends/backend';
 import { DO_NOT_STORE } from '../compile/timeout-plan';
-import { CacheKeyError, EasyCacheError } from '../errors';
+import { CacheConfigError, CacheKeyError, EasyCacheError } from '../errors';
 import { emitEvent, isObserved } from '../observe/events';
 import { makeEntry, type TagVersions } from '../tags/entry';
-import { prefetchTags, readTagVersions, tagKeysBefore, withTagsAfter, type TagRead } from '../tags/tag-protocol';
+import { isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
@@ -18,6 +18,8 @@ export interface Flight {
   readonly tagKeys: readonly string[];
   /** Set by an invalidation that landed while the value was computed: the value must not be stored. */
   fenced: boolean;
+  /** Set by a soft invalidation of its key that landed while the value was computed: the value is stored as stale. */
+  expired: boolean;
   /** The tag versions as read before the function ran (stored data, `undefined` for a missing tag); unset until read. */
   readonly seen: ReadonlyMap<string, unknown> | undefined;
   /** The versions the entry will carry (missing tags created); unset until known. */
@@ -46,13 +48,26 @@ export function fenceKey(backend: CacheInstance, key: string): void {
   flights.delete(key);
 }
 
-/** Fences every flight whose entry would carry one of `tagKeys`. */
-export function fenceTags(backend: CacheInstance, tagKeys: readonly string[]): void {
+/** Marks the flight of `key` expired (soft invalidation): later calls start afresh and its value is stored as stale. */
+export function expireKeyFlight(backend: CacheInstance, key: string): void {
+  const flights = flightsByBackend.get(backend);
+  const flight = flights?.get(key);
+  if (!flights || !flight) return;
+  flight.expired = true;
+  flights.delete(key);
+}
+
+/**
+ * Lets go of every flight whose entry would carry one of `tagKeys`, so that later calls start
+ * afresh: a hard invalidation also fences them (their values are not stored); after a soft one
+ * they are stored, and read as stale since they carry the old soft versions.
+ */
+export function releaseTagFlights(backend: CacheInstance, tagKeys: readonly string[], how: 'hard' | 'soft'): void {
   const flights = flightsByBackend.get(backend);
   if (!flights || flights.size === 0) return;
   for (const [key, flight] of flights) {
     if (flight.tagKeys.some((tagKey) => tagKeys.includes(tagKey))) {
-      flight.fenced = true;
+      if (how === 'hard') flight.fenced = true;
       flights.delete(key);
     }
   }
@@ -74,13 +89,13 @@ export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, 
   return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched);
 }
 
-/** Whether `read` found every tag of `flight` as the flight found it, or as it created it, before its function ran. */
+/** Whether `read` found every tag version of `flight` as the flight found it, or as it created it, before its function ran. */
 function readTheSame(flight: Flight, read: TagRead): boolean {
   const { seen, versions } = flight;
   if (seen === undefined) return false;
-  return flight.tagKeys.every((tagKey) => {
-    const found = read.found.get(tagKey);
-    return read.keys.includes(tagKey) && (found === seen.get(tagKey) || (versions !== undefined && found === versions[tagKey]));
+  return versionKeysOf(flight.tagKeys).every((key) => {
+    const found = read.found.get(key);
+    return read.keys.includes(key) && (found === seen.get(key) || (versions !== undefined && found === versions[key]));
   });
 }
 
@@ -91,7 +106,7 @@ function readTheSame(flight: Flight, read: TagRead): boolean {
  */
 export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead): Promise<unknown> {
   const flights = flightsOf(call.backend);
-  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, seen: prefetched?.found, versions: undefined };
+  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined };
   flights.set(call.key, flight);
   flight.promise = computeAndStore(call, flight, prefetched).finally(() => {
     if (flights.get(call.key) === flight) flights.delete(call.key);
@@ -113,7 +128,7 @@ async function computeAndStore(call: Call, flight: RunningFlight, prefetched: Ta
   const tagged = flight.tagKeys.length > 0;
   const read = tagged ? (prefetched ?? (await prefetchTags(call, flight.tagKeys))) : undefined;
   flight.seen ??= read?.found;
-  const versions = read ? await readTagVersions(call, flight.tagKeys, read) : undefined;
+  const versions = read ? await readTagVersions(call, read) : undefined;
   flight.versions = versions;
   const value = await call.plan.fn.apply(call.scope, call.args as never[]);
   call.afterFunction();
@@ -123,31 +138,39 @@ async function computeAndStore(call: Call, flight: RunningFlight, prefetched: Ta
   return value;
 }
 
-/** Writes the entry, with the versions of its tags, unless the timeout or an invalidation says not to. */
+/** Writes the entry, with the versions of its tags and its times, unless its lifetime or an invalidation says not to. */
 async function store(call: Call, flight: Flight, value: unknown, before: TagVersions | undefined): Promise<void> {
   const { plan, key } = call;
   const versions = await tagsAfter(call, value, before);
   if (versions === null) return;
-  let timeout: ReturnType<typeof plan.timeout>;
+  const now = clockOf(call.backend)();
+  let lifetime: ReturnType<typeof plan.lifetime>;
   try {
-    timeout = plan.timeout(call, value);
+    lifetime = plan.lifetime(call, value, now);
   } catch (error) {
-    // The caller gets its value either way; a throwing timeout function only means "not stored".
-    call.reportProblem(asCacheError(error, plan.label, 'the timeout function failed'), 'timeout', key);
+    // The caller gets its value either way; a throwing timeout or jitter function only means "not stored".
+    call.reportProblem(asCacheError(error, plan.label, 'the timeout or jitter function failed'), 'timeout', key);
     return;
   }
-  if (timeout === DO_NOT_STORE) return;
-  if (typeof timeout === 'object' && timeout !== null) {
-    call.reportProblem(timeout, 'timeout', key);
+  if (lifetime === DO_NOT_STORE) return;
+  if (lifetime instanceof CacheConfigError) {
+    call.reportProblem(lifetime, 'timeout', key);
     return;
   }
   // Checked last, right before the write: an invalidation that landed while we computed wins.
   if (flight.fenced || call.down) return;
-  const entry = makeEntry(value, versions);
+  let { times } = lifetime;
+  if (flight.expired) {
+    // Expired while computing: stored as stale (a fallback), never as fresh; without grace, not at all.
+    if (times?.g === undefined) return;
+    times = { f: now, g: times.g };
+  }
+  const entry = makeEntry(value, versions, times);
+  const { timeout } = lifetime;
   const stored = await call.attempt('set', key, () => call.backend.set(key, entry, timeout).then(() => true), false);
   const { onEvent } = plan.settings;
   if (stored && isObserved(onEvent)) {
-    emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions) : [] }, onEvent);
+    emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions).filter(isHardTagKey) : [] }, onEvent);
   }
 }
 

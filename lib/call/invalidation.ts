@@ -1,79 +1,124 @@
-import type { CacheInstance } from '../backends/backend';
+/**
+ * Invalidation, hard and soft (SPEC 4, 11.2). Hard (`invalidate*`): the entries are never served
+ * again. Soft (`expire*`): they are stale at once, kept as a fallback until their grace ends (a
+ * miss for a function without `grace`). Both fence or release the computations under way here,
+ * and reject with `BackendError` when the backend cannot be reached.
+ */
+import { clockOf, NOT_FOUND, type CacheInstance } from '../backends/backend';
 import type { CallFacts } from '../compile/call-hook';
 import { renderFullKey, type CallPlan, type CallSettings } from '../compile/compile-plan';
-import { CacheConfigError } from '../errors';
+import { CacheConfigError, SerializationError } from '../errors';
 import { BackendSession } from '../guard/guard';
 import { compileTemplate } from '../keys/compile-template';
 import { debugNote } from '../observe/debug';
-import { emitEvent, isObserved, type CacheEvent } from '../observe/events';
+import { emitEvent, isObserved } from '../observe/events';
+import { isEntry, makeEntry } from '../tags/entry';
 import { tagKeyOf, writeNewVersions } from '../tags/tag-protocol';
-import { fenceKey, fenceTags } from './flight';
+import { expireKeyFlight, fenceKey, releaseTagFlights } from './flight';
 
-/** Deletes the entry of a call (and fences its computation, if one is under way in this process). */
-export async function invalidateKeyOf(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<void> {
+/** `hard`: invalidate (gone); `soft`: expire (stale). */
+export type Mode = 'hard' | 'soft';
+
+const HELPER_NAMES = { hard: 'invalidateCacheBy', soft: 'expireCacheBy' } as const;
+
+/** Invalidates or expires the entry of a call (and fences or expires its computation under way in this process). */
+export async function changeKeyOf(plan: CallPlan, mode: Mode, scope: unknown, args: readonly unknown[]): Promise<void> {
   plan.key.assertArgsGiven(args);
   plan.prefix?.assertArgsGiven(args);
   const key = renderFullKey(plan, args, scope);
-  await deleteKey(plan.backend(), plan.settings, key);
+  await changeKey(plan.backend(), plan.settings, key, mode);
 }
 
-/** Invalidates the function's tags rendered for a call; with `only`, those of them that are given. */
-export async function invalidateTagsOf(
+/** Invalidates or expires the function's tags rendered for a call; with `only`, those of them that are given. */
+export async function changeTagsOf(
   plan: CallPlan,
+  mode: Mode,
   only: string | readonly string[] | undefined,
   scope: unknown,
   args: readonly unknown[],
 ): Promise<void> {
+  const helper = `${HELPER_NAMES[mode]}Tags`;
   if (!plan.tags) {
-    debugNote(`${plan.label}: invalidateCacheByTags ignored: the function has no tags`);
+    debugNote(`${plan.label}: ${helper} ignored: the function has no tags`);
     return;
   }
   plan.tags.assertArgsGiven(args);
-  const facts = factsOf(plan, scope, args);
+  const facts: CallFacts = { fn: plan.fn, signature: plan.signature, scope, args };
   const own = plan.tags.before(facts);
   let chosen = own;
   if (only !== undefined) {
     const wanted = (typeof only === 'string' ? [only] : only).map((template) => renderGiven(plan, template, facts));
     chosen = wanted.filter((tag) => own.includes(tag));
     const ignored = wanted.filter((tag) => !own.includes(tag));
-    if (ignored.length) debugNote(`${plan.label}: invalidateCacheByTags ignored tags that are not the function's: ${ignored.join(', ')}`);
+    if (ignored.length) debugNote(`${plan.label}: ${helper} ignored tags that are not the function's: ${ignored.join(', ')}`);
   }
   if (chosen.length === 0) return;
-  await bumpTags(plan.backend(), plan.settings, [...new Set(chosen)].map(tagKeyOf), 'tag');
+  await changeTags(plan.backend(), plan.settings, [...new Set(chosen)].map(tagKeyOf), 'tag', mode);
 }
 
-/** Invalidates the prefix rendered for a call: every entry under it, stored by any function. */
-export async function invalidatePrefixOf(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<void> {
+/** Invalidates or expires the prefix rendered for a call: every entry under it, stored by any function. */
+export async function changePrefixOf(plan: CallPlan, mode: Mode, scope: unknown, args: readonly unknown[]): Promise<void> {
   if (!plan.prefix) {
-    throw new CacheConfigError(`${plan.label}: invalidateCacheByPrefix needs option "prefix", which this function does not have`, { option: 'prefix' });
+    const helper = `${HELPER_NAMES[mode]}Prefix`;
+    throw new CacheConfigError(`${plan.label}: ${helper} needs option "prefix", which this function does not have`, { option: 'prefix' });
   }
   plan.prefix.assertArgsGiven(args);
   const prefix = plan.prefix.render(args, scope);
-  await bumpTags(plan.backend(), plan.settings, [tagKeyOf(prefix)], 'prefix');
+  await changeTags(plan.backend(), plan.settings, [tagKeyOf(prefix)], 'prefix', mode);
 }
 
-/** Deletes `key` on `backend`; rejects with BackendError when the backend cannot be reached. */
-export async function deleteKey(backend: CacheInstance, settings: CallSettings, key: string): Promise<void> {
-  fenceKey(backend, key);
+/**
+ * Hard: deletes `key`. Soft: marks a stale-serving entry stale at once (kept until its grace
+ * ends) and deletes any other. Rejects with BackendError when the backend cannot be reached.
+ */
+export async function changeKey(backend: CacheInstance, settings: CallSettings, key: string, mode: Mode): Promise<void> {
   const session = new BackendSession(backend, settings);
-  await session.mustSucceed('delete', key, () => backend.delete(key));
-  observe(settings.onEvent, { type: 'invalidate', function: settings.label, key, by: 'key' });
+  if (mode === 'hard') {
+    fenceKey(backend, key);
+    await session.mustSucceed('delete', key, () => backend.delete(key));
+  } else {
+    expireKeyFlight(backend, key);
+    await expireEntry(session, key);
+  }
+  observe(settings, { key, by: 'key', mode });
 }
 
-/** Writes a new version to each tag key; rejects with BackendError when the backend cannot be reached. */
-export async function bumpTags(backend: CacheInstance, settings: CallSettings, tagKeys: readonly string[], by: 'tag' | 'prefix'): Promise<void> {
-  fenceTags(backend, tagKeys);
+/** Writes a new hard or soft version to each tag key; rejects with BackendError when the backend cannot be reached. */
+export async function changeTags(backend: CacheInstance, settings: CallSettings, tagKeys: readonly string[], by: 'tag' | 'prefix', mode: Mode): Promise<void> {
+  releaseTagFlights(backend, tagKeys, mode);
   const session = new BackendSession(backend, settings);
-  await writeNewVersions(session, tagKeys);
-  for (const key of tagKeys) observe(settings.onEvent, { type: 'invalidate', function: settings.label, key, by });
+  await writeNewVersions(session, tagKeys, mode);
+  for (const key of tagKeys) observe(settings, { key, by, mode });
 }
 
-function observe(onEvent: CallSettings['onEvent'], event: CacheEvent): void {
-  if (isObserved(onEvent)) emitEvent(event, onEvent);
+// A read, then a write: a value stored in between by another process is overwritten by the
+// older one marked stale, which the next call recomputes; never served as fresh.
+async function expireEntry(session: BackendSession, key: string): Promise<void> {
+  const { backend } = session;
+  // Data that cannot be decoded is nobody's fallback: it is deleted like an entry without grace.
+  const stored = await session.mustSucceed('get', key, () => backend.get(key).catch(unlessUndecodable));
+  if (stored === NOT_FOUND) return;
+  const now = clockOf(backend)();
+  const goneAt = isEntry(stored) && stored.f !== undefined ? stored.g : undefined;
+  if (goneAt === undefined || goneAt <= now || !isEntry(stored)) {
+    await session.mustSucceed('delete', key, () => backend.delete(key));
+    return;
+  }
+  if ((stored.f as number) <= now) return;
+  const stale = makeEntry(stored.v, stored.t, { f: now, g: goneAt });
+  await session.mustSucceed('set', key, () => backend.set(key, stale, (goneAt - now) / 1000));
 }
 
-function factsOf(plan: CallPlan, scope: unknown, args: readonly unknown[]): CallFacts {
-  return { fn: plan.fn, signature: plan.signature, scope, args };
+const UNDECODABLE = Symbol('undecodable');
+
+function unlessUndecodable(error: unknown): typeof UNDECODABLE {
+  if (error instanceof SerializationError) return UNDECODABLE;
+  throw error;
+}
+
+function observe(settings: CallSettings, change: { key: string; by: 'key' | 'tag' | 'prefix'; mode: Mode }): void {
+  const { onEvent, label } = settings;
+  if (isObserved(onEvent)) emitEvent({ type: 'invalidate', function: label, ...change }, onEvent);
 }
 
 // Helper calls are rare: a given tag template is compiled on each call rather than cached.

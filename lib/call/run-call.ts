@@ -1,23 +1,26 @@
 /**
  * One call of a cached function, in the order it happens: render the key; try the hit path;
- * otherwise read the entry with the versions of the call's tags (one round trip), check them,
- * and join or start the key's flight.
+ * otherwise read the entry with the versions of the call's tags (one round trip), judge it
+ * fresh, stale or gone, and return it, serve it stale while the function runs, or join or start
+ * the key's flight.
  */
 import type { CacheInstance } from '../backends/backend';
-import { NOT_FOUND } from '../backends/backend';
+import { clockOf, NOT_FOUND } from '../backends/backend';
 import { renderFullKey, type CallPlan } from '../compile/compile-plan';
 import { SerializationError } from '../errors';
 import { boundedGet, readSync, UNREAD } from '../guard/guard';
 import { emitEvent, isObserved } from '../observe/events';
-import { isEntry } from '../tags/entry';
-import { prefetchTags, tagKeysBefore, tagsStillValid, type TagRead } from '../tags/tag-protocol';
+import { isEntry, type Entry } from '../tags/entry';
+import { prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
 import { fenceKey, joinOrStart, startFlight } from './flight';
+import { inBackground, isBackingOff, serveStale, withHardTimeout } from './stale';
 
 /**
- * Runs a call. The hit of an untagged entry allocates nothing beyond its promise: in process it
- * returns without awaiting anything; remotely it costs one bounded `get` when the function has no
- * tags or prefix. Everything else makes a `Call` and goes through `readThenDecide` or `decide`.
+ * Runs a call. The hit of an untagged fresh entry allocates nothing beyond its promise: in
+ * process it returns without awaiting anything; remotely it costs one bounded `get` when the
+ * function has no tags or prefix. Everything else makes a `Call` and goes through
+ * `readThenDecide` or `decide`.
  */
 export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<unknown> {
   let key: string;
@@ -30,7 +33,7 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   }
   if (backend.getSync !== undefined) {
     const stored = readSync(backend.getSync, backend, key);
-    if (isEntry(stored) && stored.t === undefined) return Promise.resolve(hit(plan, key, stored.v));
+    if (isEntry(stored) && servesAsIs(stored, backend)) return Promise.resolve(hit(plan, key, stored.v));
     const call = new Call(plan, backend, scope, args, key);
     return stored === UNREAD ? readThenDecide(call) : decide(call, stored);
   }
@@ -38,7 +41,15 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   return readThenDecide(new Call(plan, backend, scope, args, key));
 }
 
-/** The common remote case, a function without tags or prefix: one bounded `get`, and a `Call` only on a miss or a failure. */
+/** Whether an entry is a plain hit: no tags to check, and (if it records times) fresh and not due for an eager refresh. */
+function servesAsIs(entry: Entry, backend: CacheInstance): boolean {
+  if (entry.t !== undefined) return false;
+  if (entry.f === undefined && entry.r === undefined) return true;
+  const now = clockOf(backend)();
+  return (entry.f === undefined || now < entry.f) && (entry.r === undefined || now < entry.r);
+}
+
+/** The common remote case, a function without tags or prefix: one bounded `get`, and a `Call` only when it is not a plain hit. */
 async function readUntagged(plan: CallPlan, scope: unknown, args: readonly unknown[], key: string, backend: CacheInstance): Promise<unknown> {
   let stored: unknown;
   try {
@@ -47,7 +58,7 @@ async function readUntagged(plan: CallPlan, scope: unknown, args: readonly unkno
     const call = new Call(plan, backend, scope, args, key);
     return decide(call, call.absorb(error, 'get', key, NOT_FOUND));
   }
-  if (isEntry(stored) && stored.t === undefined) return hit(plan, key, stored.v);
+  if (isEntry(stored) && servesAsIs(stored, backend)) return hit(plan, key, stored.v);
   return decide(new Call(plan, backend, scope, args, key), stored);
 }
 
@@ -69,17 +80,45 @@ async function readThenDecide(call: Call): Promise<unknown> {
   return decide(call, stored, tagKeys, prefetched);
 }
 
-/** A hit if `stored` is an entry whose tags are all current; otherwise a miss that joins or starts the flight. */
+/**
+ * Judges `stored` by the versions it carries and the reader's clock: fresh is a hit (maybe
+ * starting an eager refresh); stale, for a function with `grace`, is served as SPEC 11.1 says
+ * while the function runs; anything else is a miss that joins or starts the key's flight.
+ */
 async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], prefetched?: TagRead): Promise<unknown> {
   const { plan, key } = call;
   if (isEntry(stored)) {
-    if (stored.t === undefined || (await tagsStillValid(call, stored.t, prefetched))) return hit(plan, key, stored.v);
+    const tags = stored.t === undefined ? 'valid' : await tagState(call, stored.t, prefetched);
+    const now = clockOf(call.backend)();
+    const gone = tags === 'gone' || (stored.g !== undefined && now >= stored.g);
+    const stale = !gone && (tags === 'stale' || (stored.f !== undefined && now >= stored.f));
+    if (!gone && !stale) {
+      if (stored.r !== undefined && now >= stored.r) refreshEarly(call, tagKeys, prefetched);
+      return hit(plan, key, stored.v);
+    }
+    if (stale && plan.stale !== undefined) return staleCall(call, stored.v, now, tagKeys, prefetched);
   } else if (stored !== NOT_FOUND) {
     call.reportProblem(new SerializationError(`${plan.label}: the data under key ${key} is not an entry this library wrote; treated as a miss`), 'get', key);
   }
   const { onEvent } = plan.settings;
   if (isObserved(onEvent)) emitEvent({ type: 'miss', function: plan.label, key }, onEvent);
-  return joinOrStart(call, tagKeys, prefetched);
+  const flight = joinOrStart(call, tagKeys, prefetched);
+  return plan.hardTimeoutMs === undefined ? flight : withHardTimeout(call, flight, plan.hardTimeoutMs);
+}
+
+/** A stale entry of a function with `grace`: backing off after a failure, or waiting for the function with the stale value in hand. */
+function staleCall(call: Call, stale: unknown, now: number, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): Promise<unknown> | unknown {
+  if (isBackingOff(call, now)) {
+    const { onEvent, label } = call.plan.settings;
+    if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key: call.key, reason: 'backoff', error: undefined }, onEvent);
+    return stale;
+  }
+  return serveStale(call, joinOrStart(call, tagKeys, prefetched), stale, now);
+}
+
+/** A fresh hit past `eagerRefresh`: the key's flight starts in the background unless one is under way. */
+function refreshEarly(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): void {
+  inBackground(call, joinOrStart(call, tagKeys, prefetched), false);
 }
 
 /** Calls the function now and stores its value; an older computation of the key is fenced off. */

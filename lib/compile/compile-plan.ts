@@ -9,7 +9,7 @@ import type { ErrorHandler } from '../observe/report';
 import type { CachedOptions } from '../types';
 import { compileTagsPlan, type TagsPlan } from './tags-plan';
 import { compileTextPlan, type TextPlan } from './text-plan';
-import { compileTimeout, type TimeoutOf } from './timeout-plan';
+import { checkLifetimeOptions, compileLifetime, compileStalePlan, type LifetimeOf, type StalePlan } from './lifetime-plan';
 
 /** Everything a call needs, compiled once when `cached()` is called; the call path only runs it. */
 export interface CallPlan {
@@ -22,7 +22,12 @@ export interface CallPlan {
   readonly key: TextPlan;
   readonly prefix: TextPlan | undefined;
   readonly tags: TagsPlan | undefined;
-  readonly timeout: TimeoutOf;
+  /** The backend expiry and entry times of a value (timeout, grace, eager refresh, jitter). */
+  readonly lifetime: LifetimeOf;
+  /** Stale serving, for a function with `grace`. */
+  readonly stale: StalePlan | undefined;
+  /** How long a caller waits for the function before a stale value or a FunctionTimeoutError, in ms. */
+  readonly hardTimeoutMs: number | undefined;
 }
 
 /** How one cached function talks to backends: its bound, its strictness and where its errors go. */
@@ -56,6 +61,7 @@ export function compilePlan(fn: unknown, options: unknown, context: PlanContext)
   const o = validateOptions<CachedOptions<never[], unknown, unknown>>(options, provisional);
   const name = o.name ?? context.defaultName ?? target.name;
   const label = `${api}(${name || 'anonymous function'})`;
+  checkLifetimeOptions(o, label);
   const signature = readSignature(target, o.argNames, label);
   const key = compileKey(o, target, name, signature, label);
   return Object.freeze({
@@ -74,7 +80,9 @@ export function compilePlan(fn: unknown, options: unknown, context: PlanContext)
     key,
     prefix: o.prefix === undefined ? undefined : compileTextPlan(o.prefix, target, signature, { label, option: 'prefix' }),
     tags: o.tags === undefined ? undefined : compileTagsPlan(o.tags, signature, label),
-    timeout: compileTimeout(o.timeout, label),
+    lifetime: compileLifetime(o, label),
+    stale: compileStalePlan(o),
+    hardTimeoutMs: o.hardTimeoutMs,
   });
 }
 

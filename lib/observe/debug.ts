@@ -20,8 +20,10 @@ export function formatDebugLine(event: CacheEvent): string {
       return `[easy-cache] MISS ${event.function} ${key}`;
     case 'set':
       return `[easy-cache] SET ${event.function} ${key}${event.tags.length ? ` tags=${event.tags.map(truncate).join(',')}` : ''}`;
+    case 'stale':
+      return `[easy-cache] STALE ${event.function} ${key} (${event.reason})`;
     case 'invalidate':
-      return `[easy-cache] INVALIDATE ${event.function} by ${event.by} ${key}`;
+      return `[easy-cache] ${event.mode === 'soft' ? 'EXPIRE' : 'INVALIDATE'} ${event.function} by ${event.by} ${key}`;
     case 'backend-error':
       return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
   }

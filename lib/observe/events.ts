@@ -34,6 +34,21 @@ export interface InvalidateEvent extends EventBase {
   readonly type: 'invalidate';
   /** What was invalidated: a key, a tag, or a prefix. */
   readonly by: 'key' | 'tag' | 'prefix';
+  /** `hard` (`invalidate*`: never served again) or `soft` (`expire*`: stale, kept as a fallback). */
+  readonly mode: 'hard' | 'soft';
+}
+
+/** Why a stale value was returned: the function failed, passed a timeout, is backing off after a failure, or stale-while-revalidate (`softTimeoutMs: 0`). */
+export type StaleReason = 'error' | 'soft-timeout' | 'hard-timeout' | 'backoff' | 'swr';
+
+/** A call returned a stale value (SPEC 11.1); the function, if it runs, goes on in the background. */
+export interface StaleEvent extends EventBase {
+  /** The kind of event. */
+  readonly type: 'stale';
+  /** Why the stale value was returned. */
+  readonly reason: StaleReason;
+  /** The function's error, for reason `error`. */
+  readonly error: unknown;
 }
 
 /** An error was reported instead of thrown. */
@@ -49,7 +64,7 @@ export interface BackendErrorEvent {
 }
 
 /** What happened, for metrics and logs. Every event names the function and the key involved. */
-export type CacheEvent = HitEvent | MissEvent | SetEvent | InvalidateEvent | BackendErrorEvent;
+export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent;
 
 /** Receives events; see `caches.onEvent` and the `onEvent` option. */
 export type CacheEventListener = (event: CacheEvent) => void;

@@ -32,6 +32,12 @@ const RULES = {
   onEvent: [isFunction, 'a function (event) => void'],
   strict: [(v) => typeof v === 'boolean', 'true or false'],
   backendTimeoutMs: [(v) => typeof v === 'number' && Number.isFinite(v) && v > 0, 'milliseconds (a positive finite number)'],
+  grace: [isSeconds, 'seconds (a positive finite number) an entry stays as a stale fallback after its timeout'],
+  graceBackoff: [isSeconds, 'seconds (a positive finite number)'],
+  softTimeoutMs: [(v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'milliseconds (a finite number >= 0; 0 serves a stale value at once)'],
+  hardTimeoutMs: [(v) => typeof v === 'number' && Number.isFinite(v) && v > 0, 'milliseconds (a positive finite number)'],
+  eagerRefresh: [(v) => typeof v === 'number' && v > 0 && v < 1, 'a fraction of the timeout strictly between 0 and 1'],
+  jitter: [(v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0) || isFunction(v), 'seconds (a finite number >= 0) or a function of the call'],
 } satisfies Record<string, readonly [(value: unknown) => boolean, string]>;
 
 type OptionName = keyof typeof RULES;

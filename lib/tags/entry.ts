@@ -1,33 +1,62 @@
 /**
- * The stored form of a cached value: `{ m: ENTRY_MARK, v: value }`, or, when it has tags,
- * `{ m: ENTRY_MARK, v: value, t: versions }` where `versions` maps each tag key to the version
- * read before the value was computed. The mark keeps a user value shaped like an entry from ever
- * being taken for one. An object of two or three fields costs 40 to 48 bytes in memory, a
- * two-element array 64 (it has a separate backing store).
+ * The stored form of a cached value: `{ m: ENTRY_MARK, v: value }`, plus, when they apply:
+ * - `t`: the versions of its tags (hard and soft), as read before the value was computed;
+ * - `f`: when it stops being fresh (ms since the epoch, the writer's clock), for a function with `grace`;
+ * - `g`: when it is gone (`f` + grace), after which it is never served, even as a fallback;
+ * - `r`: when a hit starts an eager refresh (`eagerRefresh`).
+ * The mark keeps a user value shaped like an entry from ever being taken for one. An object of
+ * two or three fields costs 40 to 48 bytes in memory, a two-element array 64 (it has a separate
+ * backing store).
  */
-export const ENTRY_MARK = 'easy-cache:2';
+import type { EntryTimes } from '../compile/lifetime-plan';
+
+export const ENTRY_MARK = 'easy-cache:3';
+
+/**
+ * The mark of the format before stale serving: such entries have no `f`, `g` or `r` and are read
+ * as they always were (fresh until the backend expires them). A process still on that format
+ * reads today's entries as unknown data, a miss, and never serves a stale entry as fresh.
+ */
+const PREVIOUS_MARK = 'easy-cache:2';
 
 export type TagVersions = Readonly<Record<string, string>>;
 
 /** An entry this library wrote. */
 export interface Entry {
-  readonly m: typeof ENTRY_MARK;
+  readonly m: typeof ENTRY_MARK | typeof PREVIOUS_MARK;
   /** The cached value. */
   readonly v: unknown;
   /** The versions of the entry's tags, when it has tags. */
   readonly t?: TagVersions;
+  /** Fresh until (ms since the epoch); absent: fresh until the backend expires it. */
+  readonly f?: number;
+  /** Gone at (ms since the epoch); absent with `f` absent. */
+  readonly g?: number;
+  /** Refresh after (ms since the epoch), for `eagerRefresh`. */
+  readonly r?: number;
 }
 
-/** Wraps a value (and its tag versions, when it has tags) for storage. */
-export function makeEntry(value: unknown, versions: TagVersions | undefined): Entry {
-  return versions ? { m: ENTRY_MARK, v: value, t: versions } : { m: ENTRY_MARK, v: value };
+/** Wraps a value (and its tag versions and times, when it has them) for storage. */
+export function makeEntry(value: unknown, versions: TagVersions | undefined, times?: EntryTimes): Entry {
+  if (times === undefined) return versions ? { m: ENTRY_MARK, v: value, t: versions } : { m: ENTRY_MARK, v: value };
+  return { m: ENTRY_MARK, v: value, ...(versions ? { t: versions } : {}), ...times };
 }
 
 /** Whether stored data is an entry this library wrote; anything else is a miss. */
 export function isEntry(data: unknown): data is Entry {
-  if (typeof data !== 'object' || data === null || (data as Entry).m !== ENTRY_MARK) return false;
-  const versions = (data as Entry).t;
-  return versions === undefined || isVersionRecord(versions);
+  if (typeof data !== 'object' || data === null) return false;
+  const entry = data as Entry;
+  if (entry.m !== ENTRY_MARK && entry.m !== PREVIOUS_MARK) return false;
+  return (entry.t === undefined || isVersionRecord(entry.t)) && isTime(entry.f) && isTime(entry.g) && isTime(entry.r);
+}
+
+/** Whether `entry` needs a clock to be judged (it can go stale, or asks for an eager refresh). */
+export function isTimed(entry: Entry): boolean {
+  return entry.f !== undefined || entry.r !== undefined;
+}
+
+function isTime(value: unknown): boolean {
+  return value === undefined || (typeof value === 'number' && Number.isFinite(value));
 }
 
 function isVersionRecord(value: unknown): value is TagVersions {

@@ -1,8 +1,10 @@
 /**
  * The tag protocol, whole: how a tag is stored, how its versions are read with an entry, checked
  * on a hit, created before a miss runs, and replaced by an invalidation. A tag (or a prefix, which
- * is a tag) has one version under its stored key; an entry carries the versions read before its
- * value was computed, and is valid while every one of them is still current.
+ * is a tag) has two versions, both random: a hard one under its tag key and a soft one under its
+ * soft key. An entry carries the versions read before its value was computed: while all are
+ * current it is valid; a changed soft version makes it stale (SPEC 11.2); a changed hard version
+ * makes it gone.
  */
 import { randomUUID } from 'node:crypto';
 import { NOT_FOUND } from '../backends/backend';
@@ -15,9 +17,27 @@ import type { TagVersions } from './entry';
 /** Starts the stored key of every tag (and prefix), so tags never collide with entry keys. */
 export const TAG_KEY_PREFIX = 'tag:';
 
+/** Starts the stored key of every tag's soft version. */
+const SOFT_TAG_KEY_PREFIX = 'tag-soft:';
+
 /** The stored key of a rendered tag: `tag:` + the tag, as written. */
 export function tagKeyOf(tag: string): string {
   return TAG_KEY_PREFIX + tag;
+}
+
+/** The stored key of the soft version of the tag whose key is `tagKey`. */
+function softKeyOf(tagKey: string): string {
+  return SOFT_TAG_KEY_PREFIX + tagKey.slice(TAG_KEY_PREFIX.length);
+}
+
+/** Whether `key` holds a tag's hard version (the tag key itself), rather than its soft one. */
+export function isHardTagKey(key: string): boolean {
+  return key.startsWith(TAG_KEY_PREFIX);
+}
+
+/** The keys of every version of `tagKeys`: the hard ones, then the soft ones. */
+export function versionKeysOf(tagKeys: readonly string[]): string[] {
+  return [...tagKeys, ...tagKeys.map(softKeyOf)];
 }
 
 /**
@@ -43,48 +63,49 @@ export interface TagRead {
   readonly found: ReadonlyMap<string, unknown>;
 }
 
-/** Reads the versions of `keys` (sent with the entry's read); `undefined` when the backend failed. */
-export async function prefetchTags(session: BackendSession, keys: readonly string[]): Promise<TagRead | undefined> {
+/** Reads both versions of each of `tagKeys` in one round trip (sent with the entry's read); `undefined` when the backend failed. */
+export async function prefetchTags(session: BackendSession, tagKeys: readonly string[]): Promise<TagRead | undefined> {
+  const keys = versionKeysOf(tagKeys);
   const found = await session.attempt('getMany', keys[0], () => session.backend.getMany(keys), undefined);
   return found ? { keys, found } : undefined;
 }
 
+/** What the versions an entry carries say of it: all current, a soft one changed, or a hard one changed (or unreadable). */
+export type TagState = 'valid' | 'stale' | 'gone';
+
 /**
- * Phase two of a hit: the entry is valid only if every tag it carries still has the version it
- * was stored with. A failed or partial lookup makes it a miss, never a hit.
+ * Phase two of a hit: compares the versions the entry carries with the current ones, reading in
+ * one round trip those not read with the entry. A failed or partial lookup makes it gone, never a hit.
  */
-export async function tagsStillValid(session: BackendSession, versions: TagVersions, prefetched?: TagRead): Promise<boolean> {
-  const tagKeys = Object.keys(versions);
-  // Tags read together with the entry need no second round trip; only the others are read now.
-  const rest = prefetched ? tagKeys.filter((tagKey) => !prefetched.keys.includes(tagKey)) : tagKeys;
+export async function tagState(session: BackendSession, versions: TagVersions, prefetched?: TagRead): Promise<TagState> {
+  const keys = Object.keys(versions);
+  // Versions read together with the entry need no second round trip; only the others are read now.
+  const rest = prefetched ? keys.filter((key) => !prefetched.keys.includes(key)) : keys;
   const current = rest.length === 0 ? undefined : await session.attempt('getMany', rest[0], () => session.backend.getMany(rest), undefined);
-  if (rest.length > 0 && !current) return false;
-  for (const tagKey of tagKeys) {
-    const version = current?.has(tagKey) ? current.get(tagKey) : prefetched?.found.get(tagKey);
-    if (version !== versions[tagKey]) return false;
+  if (rest.length > 0 && !current) return 'gone';
+  let state: TagState = 'valid';
+  for (const key of keys) {
+    const version = current?.has(key) ? current.get(key) : prefetched?.found.get(key);
+    if (version === versions[key]) continue;
+    if (!key.startsWith(SOFT_TAG_KEY_PREFIX)) return 'gone';
+    state = 'stale';
   }
-  return true;
+  return state;
 }
 
 /**
- * Reads the current version of each tag, creating missing tags with set-if-absent; the versions
- * returned are the ones stored, so an invalidation after this read makes the entry stale.
- * Resolves to `undefined` when the backend failed (the value must then not be stored).
+ * The current versions of `read` (both versions of each tag), creating missing ones with
+ * set-if-absent; the versions returned are the ones stored, so an invalidation after the read
+ * makes the entry stale or gone. Resolves to `undefined` when the backend failed (the value must
+ * then not be stored).
  */
-export async function readTagVersions(
-  session: BackendSession,
-  tagKeys: readonly string[],
-  prefetched?: TagRead,
-): Promise<TagVersions | undefined> {
-  const { backend } = session;
-  const found = prefetched ? prefetched.found : await session.attempt('getMany', tagKeys[0], () => backend.getMany(tagKeys), undefined);
-  if (!found) return undefined;
+export async function readTagVersions(session: BackendSession, read: TagRead): Promise<TagVersions | undefined> {
   const versions: Record<string, string> = Object.create(null) as Record<string, string>;
   const missing: string[] = [];
-  for (const tagKey of tagKeys) {
-    const version = found.get(tagKey);
-    if (typeof version === 'string') versions[tagKey] = version;
-    else missing.push(tagKey);
+  for (const key of read.keys) {
+    const version = read.found.get(key);
+    if (typeof version === 'string') versions[key] = version;
+    else missing.push(key);
   }
   if (missing.length === 0) return versions;
   const created = await Promise.all(missing.map((tagKey) => createTag(session, tagKey)));
@@ -107,20 +128,25 @@ export async function withTagsAfter(
 ): Promise<TagVersions | undefined | null> {
   const fresh = [...new Set(tags.map(tagKeyOf))].filter((tagKey) => !before || !(tagKey in before));
   if (fresh.length === 0) return before;
-  const more = await readTagVersions(session, fresh);
+  const read = await prefetchTags(session, fresh);
+  const more = read ? await readTagVersions(session, read) : undefined;
   return more ? { ...before, ...more } : null;
 }
 
-/** Invalidates tags by writing a new version to each: one write per tag, one round trip. */
-export async function writeNewVersions(session: BackendSession, tagKeys: readonly string[]): Promise<void> {
+/**
+ * Invalidates tags by writing a new version to each: the hard version (entries carrying the tag
+ * are gone) or the soft one (they are stale). One write per tag, one round trip.
+ */
+export async function writeNewVersions(session: BackendSession, tagKeys: readonly string[], how: 'hard' | 'soft'): Promise<void> {
   const { backend } = session;
-  if (tagKeys.length === 1) {
-    const tagKey = tagKeys[0] as string;
-    await session.mustSucceed('set', tagKey, () => backend.set(tagKey, newTagVersion(), null));
+  const keys = how === 'hard' ? tagKeys : tagKeys.map(softKeyOf);
+  if (keys.length === 1) {
+    const key = keys[0] as string;
+    await session.mustSucceed('set', key, () => backend.set(key, newTagVersion(), null));
     return;
   }
-  const entries = new Map(tagKeys.map((tagKey) => [tagKey, newTagVersion()] as const));
-  await session.mustSucceed('setMany', tagKeys[0], () => backend.setMany(entries, null));
+  const entries = new Map(keys.map((key) => [key, newTagVersion()] as const));
+  await session.mustSucceed('setMany', keys[0], () => backend.setMany(entries, null));
 }
 
 async function createTag(session: BackendSession, tagKey: string): Promise<string | undefined> {

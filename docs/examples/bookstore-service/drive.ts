@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const run = (baseUrl: string) => runWorkload(baseUrl, phases, options.concurrency);
   const plain = await measure({ queryDelayMs: options.queryDelayMs }, run);
 
-  const counts = { hit: 0, miss: 0, invalidate: 0, 'backend-error': 0 };
+  const counts = { hit: 0, miss: 0, stale: 0, invalidate: 0, 'backend-error': 0 };
   const unsubscribe = caches.onEvent((event: CacheEvent) => {
     if (event.type !== 'set') counts[event.type]++;
   });

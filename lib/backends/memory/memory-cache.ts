@@ -58,7 +58,8 @@ export class MemoryCache implements CacheInstance {
   /** Copies are kept as decoded snapshots and cloned on read (the default serializer only). */
   readonly #snapshots: boolean;
   readonly #defaultTimeout: number | null;
-  readonly #now: () => number;
+  /** The clock entries expire by (the `now` option, else `Date.now`); the core judges freshness by it too. */
+  readonly now: () => number;
   #closed = false;
 
   constructor(options: MemoryCacheOptions = {}) {
@@ -69,7 +70,7 @@ export class MemoryCache implements CacheInstance {
     this.#codec = new Codec('MemoryCache', resolved.serializer);
     this.#snapshots = resolved.serializer === taggedJson;
     this.#defaultTimeout = resolved.defaultTimeout;
-    this.#now = resolved.now;
+    this.now = resolved.now;
   }
 
   /** How many entries are held, expired ones not yet reclaimed included. */
@@ -214,7 +215,7 @@ export class MemoryCache implements CacheInstance {
     if (seconds === null) return 0;
     if (seconds === EXPIRE_NOW) return DO_NOT_STORE;
     // Fractions are kept as they are: unlike Redis and memcached, nothing here needs whole units.
-    return this.#now() + seconds * 1000;
+    return this.now() + seconds * 1000;
   }
 }
 

@@ -1,0 +1,135 @@
+/**
+ * Waiting for the function with a stale value in hand (SPEC 11.1): the caller gets the function's
+ * value, or the stale one when the function fails (fail-safe), passes `softTimeoutMs` or
+ * `hardTimeoutMs`, or is backing off after a recent failure; and a miss without a stale value
+ * that passes `hardTimeoutMs` rejects with `FunctionTimeoutError`. The function is never stopped:
+ * its flight goes on, its value is stored when it arrives (unless fenced) and its error is reported.
+ */
+import { clockOf, type CacheInstance } from '../backends/backend';
+import { FunctionError, FunctionTimeoutError } from '../errors';
+import { emitEvent, isObserved, type StaleReason } from '../observe/events';
+import { reportError } from '../observe/report';
+import type { Call } from './call';
+
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+type Settled = { readonly value: unknown } | { readonly error: unknown } | typeof TIMED_OUT;
+
+// Per backend, the keys whose function failed with a stale value in hand, and until when (ms)
+// their stale value is served without calling it again.
+const backoffsByBackend = new WeakMap<CacheInstance, Map<string, number>>();
+
+/** Whether `call`'s key backs off after a recent failure: its stale value is then served without calling the function. */
+export function isBackingOff(call: Call, now: number): boolean {
+  const backoffs = backoffsByBackend.get(call.backend);
+  const until = backoffs?.get(call.key);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  backoffs?.delete(call.key);
+  return false;
+}
+
+/** The caller's share of `flight` when a stale value exists: the fresh value, or `stale` as soon as SPEC 11.1 says so. */
+export async function serveStale(call: Call, flight: Promise<unknown>, stale: unknown, now: number): Promise<unknown> {
+  const plan = call.plan;
+  const softMs = plan.stale?.softTimeoutMs;
+  const hardMs = plan.hardTimeoutMs;
+  const waitMs = Math.min(softMs ?? Infinity, hardMs ?? Infinity);
+  if (waitMs === 0) return served(call, flight, stale, 'swr');
+  const settled = await within(flight, waitMs);
+  if (settled === TIMED_OUT) {
+    const soft = softMs !== undefined && softMs === waitMs;
+    if (!soft) backOff(call, now);
+    return served(call, flight, stale, soft ? 'soft-timeout' : 'hard-timeout');
+  }
+  if ('value' in settled) return settled.value;
+  failedWithStale(call, settled.error);
+  published(call, 'error', settled.error);
+  return stale;
+}
+
+/** A miss without a stale value: the flight's result, or `FunctionTimeoutError` once `hardTimeoutMs` passes. */
+export async function withHardTimeout(call: Call, flight: Promise<unknown>, hardMs: number): Promise<unknown> {
+  const settled = await within(flight, hardMs);
+  if (settled === TIMED_OUT) {
+    inBackground(call, flight, false);
+    const { label } = call.plan;
+    throw new FunctionTimeoutError(
+      `${label}: the function did not settle within ${hardMs} ms (hardTimeoutMs) for key ${call.key}, and there is no stale value to return; it goes on in the background`,
+      { key: call.key, timeoutMs: hardMs },
+    );
+  }
+  if ('value' in settled) return settled.value;
+  throw settled.error;
+}
+
+/** Lets `flight` finish in the background: its errors are reported, never thrown (and start a backoff when a stale value was served). */
+export function inBackground(call: Call, flight: Promise<unknown>, staleServed: boolean): void {
+  flight.then(undefined, (error: unknown) => {
+    if (staleServed) failedWithStale(call, error);
+    else report(call, error);
+  });
+}
+
+function served(call: Call, flight: Promise<unknown>, stale: unknown, reason: StaleReason): unknown {
+  inBackground(call, flight, true);
+  published(call, reason, undefined);
+  return stale;
+}
+
+/** The function failed and a stale value stands in for it: reported once, and the key backs off. */
+function failedWithStale(call: Call, error: unknown): void {
+  backOff(call, clockOf(call.backend)());
+  report(call, error);
+}
+
+function backOff(call: Call, now: number): void {
+  const backoffMs = call.plan.stale?.graceBackoffMs;
+  if (backoffMs === undefined) return;
+  let backoffs = backoffsByBackend.get(call.backend);
+  if (!backoffs) {
+    backoffs = new Map();
+    backoffsByBackend.set(call.backend, backoffs);
+  }
+  // Keys that failed once and were never read again would stay; past this size they are let go.
+  if (backoffs.size >= MAX_BACKOFFS) backoffs.clear();
+  backoffs.set(call.key, now + backoffMs);
+}
+
+const MAX_BACKOFFS = 10_000;
+
+// Callers that share one flight see its one error: it is reported once.
+const reported = new WeakSet<object>();
+
+function report(call: Call, error: unknown): void {
+  if (typeof error === 'object' && error !== null) {
+    if (reported.has(error)) return;
+    reported.add(error);
+  }
+  const { label, onError } = call.plan.settings;
+  const message = error instanceof Error ? error.message : String(error);
+  const failure = new FunctionError(`${label}: the function failed for key ${call.key}: ${message}`, { key: call.key, cause: error });
+  reportError(failure, { operation: 'function', key: call.key, function: label }, onError, call.backend);
+}
+
+function published(call: Call, reason: StaleReason, error: unknown): void {
+  const { onEvent, label } = call.plan.settings;
+  if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key: call.key, reason, error }, onEvent);
+}
+
+/** `promise` settled, or TIMED_OUT after `ms`; never rejects. */
+function within(promise: Promise<unknown>, ms: number): Promise<Settled> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ value });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ error });
+      },
+    );
+  });
+}

@@ -3,9 +3,10 @@
  * in-flight map of the backend is empty and no timer is left running; two scopes that render
  * different keys never share a flight. Run on memory (and a hanging backend), Redis and Memcached.
  */
-import { MemoryCache, cached, type CacheInstance } from '../../lib';
+import { MemoryCache, cached } from '../../lib';
 import { flightsOf } from '../../lib/runtime/flights';
 import { deferred } from '../helpers/deferred';
+import { CountingBackend } from '../helpers/counting-backend';
 import { FaultyBackend } from '../helpers/faulty-backend';
 import { eventually, liveTimers, sleep, watchUnhandledRejections } from './fault-kit';
 import { availableBackends, makeBackend, type BackendUnderTest } from './three-backends';
@@ -26,16 +27,26 @@ describe.each(availableBackends())('single flight on %s stays clean', (name) => 
   it('runs the function once for 50 concurrent misses, then empties the in-flight map', async () => {
     const gate = deferred();
     let runs = 0;
+    let misses = 0;
     const get = cached(
       async (id: number) => {
         runs += 1;
         await gate.promise;
         return { id };
       },
-      { cacheKey: `sf-ok:${Math.random()}:{id}`, tags: ['sf'], cacheInstance: under.backend },
+      {
+        cacheKey: `sf-ok:${Math.random()}:{id}`,
+        tags: ['sf'],
+        cacheInstance: under.backend,
+        // A call joins (or starts) the flight in the same turn as it reports its miss.
+        onEvent: (event) => {
+          if (event.type === 'miss') misses += 1;
+        },
+      },
     );
     const calls = Array.from({ length: 50 }, () => get(1));
-    await eventually('the flight has started', () => runs === 1);
+    // The gate opens only once every caller has joined: on a remote backend the reads answer at different times.
+    await eventually('all 50 calls have missed and joined the flight, which has started', () => misses === 50 && runs === 1);
     expect(flightsOf(under.backend).size).toBe(1);
     gate.resolve();
     expect(await Promise.all(calls)).toEqual(Array.from({ length: 50 }, () => ({ id: 1 })));
@@ -44,16 +55,27 @@ describe.each(availableBackends())('single flight on %s stays clean', (name) => 
   });
 
   it('gives a rejection to every waiter, caches nothing, and empties the in-flight map', async () => {
+    const gate = deferred();
     let runs = 0;
+    let misses = 0;
     const get = cached(
       async () => {
         runs += 1;
-        await sleep(5);
+        await gate.promise;
         throw new Error(`failure ${runs}`);
       },
-      { cacheKey: `sf-fail:${Math.random()}`, cacheInstance: under.backend },
+      {
+        cacheKey: `sf-fail:${Math.random()}`,
+        cacheInstance: under.backend,
+        onEvent: (event) => {
+          if (event.type === 'miss') misses += 1;
+        },
+      },
     );
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => get()));
+    const settled = Promise.allSettled(Array.from({ length: 20 }, () => get()));
+    await eventually('all 20 calls have missed and joined the flight, which has started', () => misses === 20 && runs === 1);
+    gate.resolve();
+    const results = await settled;
     expect(results.every((result) => result.status === 'rejected' && (result.reason as Error).message === 'failure 1')).toBe(true);
     expect(flightsOf(under.backend).size).toBe(0);
     await expect(get()).rejects.toThrow('failure 2');
@@ -83,8 +105,8 @@ describe.each(availableBackends())('single flight on %s stays clean', (name) => 
 });
 
 describe('single flight against a backend that hangs (every call times out)', () => {
-  it('settles every waiter, empties the in-flight map and clears every bound timer', async () => {
-    const backend: CacheInstance = new FaultyBackend(new MemoryCache(), { backendTimeoutMs: 30 }).hang();
+  it('settles every waiter after one bound (no backend call after its reads), empties the in-flight map and clears every bound timer', async () => {
+    const backend = new CountingBackend(new FaultyBackend(new MemoryCache(), { backendTimeoutMs: 30 }).hang());
     const before = liveTimers();
     let runs = 0;
     const get = cached(
@@ -95,11 +117,11 @@ describe('single flight against a backend that hangs (every call times out)', ()
       },
       { cacheKey: 'hang:{id}', tags: ['hang'], cacheInstance: backend, onError: () => undefined },
     );
-    const started = Date.now();
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => get(i % 3)));
     expect(results).toEqual(Array.from({ length: 30 }, (_, i) => i % 3));
-    // Each call waits for its own read bound, then the function runs without the backend.
-    expect(Date.now() - started).toBeLessThan(500);
+    // Each call waits for its own read bound, then the function runs without the backend: every
+    // call sends its reads (entry and tag versions) in one round and nothing after they time out.
+    expect(backend.counts()).toEqual({ get: 30, getMany: 30 });
     expect(runs).toBeGreaterThanOrEqual(3);
     expect(flightsOf(backend).size).toBe(0);
     await eventually('no bound timer is left', () => liveTimers() <= before, 1000);

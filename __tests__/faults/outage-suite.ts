@@ -4,12 +4,13 @@
  * outage cycles. Each file that runs it starts servers of its own (never the shared ones).
  */
 import { BackendError, cached, type CacheInstance, type EasyCacheError } from '../../lib';
+import { remoteBackend, type RemoteBackend } from '../helpers/backends-under-test';
 import { CountingBackend } from '../helpers/counting-backend';
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { freePort } from '../setup/servers';
-import { eventually, forceGc, liveTimers, remoteBackend, sleep, timed, watchUnhandledRejections, type RemoteBackend, type RemoteKind } from './fault-kit';
+import { eventually, forceGc, liveTimers, sleep, timed, watchUnhandledRejections, type RemoteKind } from './fault-kit';
 
 /** The bound given to every backend of these tests, in ms. */
 export const BOUND_MS = 100;

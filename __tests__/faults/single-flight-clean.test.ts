@@ -5,24 +5,21 @@
  */
 import { MemoryCache, cached } from '../../lib';
 import { flightsOf } from '../../lib/runtime/flights';
-import { deferred } from '../helpers/deferred';
+import { describeOnBackends } from '../helpers/backends-under-test';
 import { CountingBackend } from '../helpers/counting-backend';
+import { deferred } from '../helpers/deferred';
 import { FaultyBackend } from '../helpers/faulty-backend';
-import { eventually, liveTimers, sleep, watchUnhandledRejections } from './fault-kit';
-import { availableBackends, makeBackend, type BackendUnderTest } from './three-backends';
+import { eventually, FAULT_BACKEND_SETTINGS, FAULT_BACKENDS, liveTimers, sleep, watchUnhandledRejections } from './fault-kit';
 
 const unhandled = watchUnhandledRejections();
 afterAll(() => unhandled.stop());
 afterEach(() => expect(unhandled.seen).toEqual([]));
 
-describe.each(availableBackends())('single flight on %s stays clean', (name) => {
-  let under: BackendUnderTest;
+describeOnBackends('single flight on %s stays clean', FAULT_BACKENDS, FAULT_BACKEND_SETTINGS, (under) => {
   let timersBefore: number;
   beforeAll(() => {
-    under = makeBackend(name);
     timersBefore = liveTimers();
   });
-  afterAll(() => under.close());
 
   it('runs the function once for 50 concurrent misses, then empties the in-flight map', async () => {
     const gate = deferred();
@@ -37,7 +34,7 @@ describe.each(availableBackends())('single flight on %s stays clean', (name) => 
       {
         cacheKey: `sf-ok:${Math.random()}:{id}`,
         tags: ['sf'],
-        cacheInstance: under.backend,
+        cacheInstance: under().backend,
         // A call joins (or starts) the flight in the same turn as it reports its miss.
         onEvent: (event) => {
           if (event.type === 'miss') misses += 1;
@@ -47,11 +44,11 @@ describe.each(availableBackends())('single flight on %s stays clean', (name) => 
     const calls = Array.from({ length: 50 }, () => get(1));
     // The gate opens only once every caller has joined: on a remote backend the reads answer at different times.
     await eventually('all 50 calls have missed and joined the flight, which has started', () => misses === 50 && runs === 1);
-    expect(flightsOf(under.backend).size).toBe(1);
+    expect(flightsOf(under().backend).size).toBe(1);
     gate.resolve();
     expect(await Promise.all(calls)).toEqual(Array.from({ length: 50 }, () => ({ id: 1 })));
     expect(runs).toBe(1);
-    expect(flightsOf(under.backend).size).toBe(0);
+    expect(flightsOf(under().backend).size).toBe(0);
   });
 
   it('gives a rejection to every waiter, caches nothing, and empties the in-flight map', async () => {
@@ -66,7 +63,7 @@ describe.each(availableBackends())('single flight on %s stays clean', (name) => 
       },
       {
         cacheKey: `sf-fail:${Math.random()}`,
-        cacheInstance: under.backend,
+        cacheInstance: under().backend,
         onEvent: (event) => {
           if (event.type === 'miss') misses += 1;
         },
@@ -77,9 +74,9 @@ describe.each(availableBackends())('single flight on %s stays clean', (name) => 
     gate.resolve();
     const results = await settled;
     expect(results.every((result) => result.status === 'rejected' && (result.reason as Error).message === 'failure 1')).toBe(true);
-    expect(flightsOf(under.backend).size).toBe(0);
+    expect(flightsOf(under().backend).size).toBe(0);
     await expect(get()).rejects.toThrow('failure 2');
-    expect(flightsOf(under.backend).size).toBe(0);
+    expect(flightsOf(under().backend).size).toBe(0);
   });
 
   it('never lets two scopes that render different keys share a flight', async () => {
@@ -89,14 +86,14 @@ describe.each(availableBackends())('single flight on %s stays clean', (name) => 
         await gate.promise;
         return this.id;
       },
-      { cacheKey: `sf-scope:${Math.random()}:{this.id}`, cacheInstance: under.backend },
+      { cacheKey: `sf-scope:${Math.random()}:{this.id}`, cacheInstance: under().backend },
     );
     const first = get.call({ id: 1 });
     const second = get.call({ id: 2 });
-    await eventually('both flights have started', () => flightsOf(under.backend).size === 2);
+    await eventually('both flights have started', () => flightsOf(under().backend).size === 2);
     gate.resolve();
     expect(await Promise.all([first, second])).toEqual([1, 2]);
-    expect(flightsOf(under.backend).size).toBe(0);
+    expect(flightsOf(under().backend).size).toBe(0);
   });
 
   it('leaves no timer running once the calls are done', async () => {

@@ -147,37 +147,29 @@ function memoryUnderTest(): BackendUnderTest {
 }
 
 function redisUnderTest(address: string, options: { prefix: string; backendTimeoutMs?: number }, passClient: boolean): BackendUnderTest {
+  // Without passClient the backend builds its own client; this one then serves raw writes only.
   const raw = new Redis({ ...hostAndPort(address), lazyConnect: !passClient });
-  const backend = new RedisCache(passClient ? raw : hostAndPort(address), options);
-  return {
-    name: 'redis',
-    backend,
-    writeRaw: async (key, text) => {
-      await raw.set(`${options.prefix}:${key}`, text);
-    },
-    passTime: sleep,
-    close: async () => {
-      await backend.clear();
-      await backend.close();
-      raw.disconnect();
-    },
-  };
+  return overRedis('redis', raw, new RedisCache(passClient ? raw : hostAndPort(address), options), options.prefix);
 }
 
 function clusterUnderTest(addresses: string[], options: { prefix: string; backendTimeoutMs?: number }): BackendUnderTest {
   const cluster = new Cluster(addresses.map(hostAndPort));
-  const backend = new RedisCache(cluster, options);
+  return overRedis('redis-cluster', cluster, new RedisCache(cluster, options), options.prefix);
+}
+
+/** A Redis backend with `client` for raw writes; closing clears the prefix and ends both. */
+function overRedis(name: 'redis' | 'redis-cluster', client: Redis | Cluster, backend: RedisCache, prefix: string): BackendUnderTest {
   return {
-    name: 'redis-cluster',
+    name,
     backend,
     writeRaw: async (key, text) => {
-      await cluster.set(`${options.prefix}:${key}`, text);
+      await client.set(`${prefix}:${key}`, text);
     },
     passTime: sleep,
     close: async () => {
       await backend.clear();
       await backend.close();
-      cluster.disconnect();
+      client.disconnect();
     },
   };
 }

@@ -1,14 +1,5 @@
-import { MemcachedCache } from '../../lib/backends/memcached';
-import { describeWithMemcached, uniquePrefix } from '../helpers/server-suites';
-import { describeCoreBehaviour } from './suites/all';
+import { describeOnBackends } from '../helpers/backends-under-test';
+import { BEHAVIOUR_SETTINGS, describeCoreBehaviour } from './suites/all';
 
-describeWithMemcached('behaviour on MemcachedCache over two servers', (addresses) => {
-  let backend: MemcachedCache;
-  beforeAll(() => {
-    backend = new MemcachedCache(addresses, { prefix: uniquePrefix('behaviour-memcached') });
-  });
-  afterAll(async () => {
-    await backend.close();
-  });
-  describeCoreBehaviour(() => backend);
-});
+// Over both memcached servers, so that keys spread between them.
+describeOnBackends('behaviour on %s', ['memcached'], BEHAVIOUR_SETTINGS, describeCoreBehaviour);

@@ -1,7 +1,4 @@
-import { MemoryCache } from '../../lib';
-import { describeCoreBehaviour } from './suites/all';
+import { describeOnBackends } from '../helpers/backends-under-test';
+import { BEHAVIOUR_SETTINGS, describeCoreBehaviour } from './suites/all';
 
-describe('behaviour on MemoryCache', () => {
-  const backend = new MemoryCache();
-  describeCoreBehaviour(() => backend);
-});
+describeOnBackends('behaviour on %s', ['memory'], BEHAVIOUR_SETTINGS, describeCoreBehaviour);

@@ -2,12 +2,9 @@
 // LiveMemcachedTest, LivePyLibMCTest, LivePyMemcachedTest; tests_cache_clients.py
 // RedisCacheInstanceTest): they re-run ClassCachedDecoratorTest on real servers. Here a
 // representative set of those scenarios runs on RedisCache and on MemcachedCache (two servers).
-import Redis from 'ioredis';
 import { cached, cachedMethod, cachedProperty, caches, createCacheKey, invalidateCacheKey, invalidateCachePrefix } from '../../lib';
 import type { CacheInstance, CachedMember } from '../../lib';
-import { MemcachedCache } from '../../lib/backends/memcached';
-import { RedisCache } from '../../lib/backends/redis';
-import { describeWithMemcached, describeWithRedis, uniquePrefix } from '../helpers/server-suites';
+import { describeOnBackends } from '../helpers/backends-under-test';
 import {
   checkBase,
   checkCacheKey,
@@ -146,34 +143,10 @@ function describePythonSuiteOn(inner: () => CacheInstance): void {
   });
 }
 
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host, port] = address.split(':');
-  return { host: host ?? '127.0.0.1', port: Number(port) };
-}
-
-// LiveRedisTest and RedisCacheInstanceTest
-describeWithRedis('Python ClassCachedDecoratorTest on RedisCache', ([address]) => {
-  let client: Redis;
-  let redis: RedisCache;
-  beforeAll(() => {
-    client = new Redis(hostAndPort(address ?? ''));
-    redis = new RedisCache(client, { prefix: uniquePrefix('python-port') });
-  });
-  afterAll(async () => {
-    await redis.clear();
-    client.disconnect();
-  });
-  describePythonSuiteOn(() => redis);
-});
-
-// LiveMemcachedTest, LivePyLibMCTest and LivePyMemcachedTest
-describeWithMemcached('Python ClassCachedDecoratorTest on MemcachedCache', (addresses) => {
-  let memcached: MemcachedCache;
-  beforeAll(() => {
-    memcached = new MemcachedCache(addresses, { prefix: uniquePrefix('python-port') });
-  });
-  afterAll(async () => {
-    await memcached.close();
-  });
-  describePythonSuiteOn(() => memcached);
-});
+// LiveRedisTest and RedisCacheInstanceTest; LiveMemcachedTest, LivePyLibMCTest and LivePyMemcachedTest
+describeOnBackends(
+  'Python ClassCachedDecoratorTest on %s',
+  ['redis', 'memcached'],
+  { label: 'python-port', passClient: true, memcachedServers: 'all' },
+  (under) => describePythonSuiteOn(() => under().backend),
+);

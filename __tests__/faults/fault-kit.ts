@@ -1,24 +1,16 @@
 /**
- * Shared pieces of the fault tests: building a remote backend on an address, timing calls,
+ * Shared pieces of the fault tests: the backends of the table-driven suites, timing calls,
  * watching for unhandled rejections, counting live timers and forcing garbage collection.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { CacheInstance } from '../../lib';
-import { MemcachedCache } from '../../lib/backends/memcached';
-import { RedisCache } from '../../lib/backends/redis';
+import type { BackendName, BackendSettings } from '../helpers/backends-under-test';
 
 export type RemoteKind = 'redis' | 'memcached';
 
-/** A backend that owns its client, so that `close()` ends every socket and timer it made. */
-export type RemoteBackend = CacheInstance & { close(): Promise<void> };
-
-/** A backend of `kind` on `address` that builds its own client (with the library's safe defaults). */
-export function remoteBackend(kind: RemoteKind, address: string, options: { prefix: string; backendTimeoutMs: number }): RemoteBackend {
-  if (kind === 'memcached') return new MemcachedCache(address, options);
-  const [host, port] = address.split(':');
-  return new RedisCache({ host, port: Number(port) }, options);
-}
+/** The backends the table-driven fault suites run on, and how they are built (one memcached server, so raw writes find the key). */
+export const FAULT_BACKENDS: readonly BackendName[] = ['memory', 'redis', 'memcached'];
+export const FAULT_BACKEND_SETTINGS: BackendSettings = { label: 'faults', backendTimeoutMs: 1000, memcachedServers: 'first' };
 
 /** Resolves to the value and the milliseconds the promise took to settle (rejections are returned, not thrown). */
 export async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {

@@ -14,8 +14,8 @@ import {
   type EasyCacheError,
 } from '../../lib';
 import { ENTRY_MARK, makeEntry } from '../../lib/tags/entry';
-import { availableBackends, makeBackend, type BackendUnderTest } from './three-backends';
-import { eventually } from './fault-kit';
+import { describeOnBackends } from '../helpers/backends-under-test';
+import { eventually, FAULT_BACKEND_SETTINGS, FAULT_BACKENDS } from './fault-kit';
 
 /** Strings that have broken caches: protocol injection, delimiters, escapes, surrogates, size. */
 const HOSTILE_STRINGS: [string, string][] = [
@@ -34,15 +34,7 @@ const HOSTILE_STRINGS: [string, string][] = [
   ['an emoji', 'caf\u00e9 \u{1F600}'],
 ];
 
-const names = availableBackends();
-
-describe.each(names)('hostile input on %s', (name) => {
-  let under: BackendUnderTest;
-  beforeAll(() => {
-    under = makeBackend(name);
-  });
-  afterAll(() => under.close());
-
+describeOnBackends('hostile input on %s', FAULT_BACKENDS, FAULT_BACKEND_SETTINGS, (under) => {
   let made = 0;
   /** A cached echo with a key template over two parameters (its own key space each time); counts runs, collects reports. */
   const echo = () => {
@@ -53,7 +45,7 @@ describe.each(names)('hostile input on %s', (name) => {
         state.runs += 1;
         return { a, b, run: state.runs };
       },
-      { cacheKey: `echo${made}:{a}:{b}`, tags: [`echo${made}:{a}`], cacheInstance: under.backend, onError: (error) => state.reported.push(error) },
+      { cacheKey: `echo${made}:{a}:{b}`, tags: [`echo${made}:{a}`], cacheInstance: under().backend, onError: (error) => state.reported.push(error) },
     );
     return { get, state };
   };
@@ -150,7 +142,7 @@ describe.each(names)('hostile input on %s', (name) => {
     /** Writes `text` where `get(1)` reads, then calls `get(1)` once. */
     const poisoned = async (text: string) => {
       const { get, state } = echo();
-      await under.writeRaw(get.getCacheKey(1), text);
+      await under().writeRaw(get.getCacheKey(1), text);
       const value = await get(1);
       return { value, state };
     };
@@ -192,7 +184,7 @@ describe.each(names)('hostile input on %s', (name) => {
       await get(1);
       const stored = taggedJson.encode({ m: ENTRY_MARK, v: { a: 1, b: 'd', run: 99 }, t: JSON.parse('{"__proto__": "v"}') });
       expect(stored).toContain('"__proto__"');
-      await under.writeRaw(get.getCacheKey(1), stored);
+      await under().writeRaw(get.getCacheKey(1), stored);
       const value = await get(1);
       expect(value.run).not.toBe(99);
       expect(({} as Record<string, unknown>).v).toBeUndefined();
@@ -206,7 +198,7 @@ describe.each(names)('hostile input on %s', (name) => {
       const get = cached(async () => ++state.runs, {
         cacheKey: `ttl:${String(timeout)}:${Math.random()}`,
         timeout: timeout as never,
-        cacheInstance: under.backend,
+        cacheInstance: under().backend,
         onError: (error) => state.reported.push(error),
       });
       return { get, state };
@@ -253,7 +245,7 @@ describe.each(names)('hostile input on %s', (name) => {
       const get = cached(async () => ++state.runs, {
         cacheKey: `ttl-fn:${Math.random()}`,
         timeout: () => result as number,
-        cacheInstance: under.backend,
+        cacheInstance: under().backend,
         onError: (error) => state.reported.push(error),
       });
       expect(await get()).toBe(1);
@@ -267,18 +259,18 @@ describe.each(names)('hostile input on %s', (name) => {
       ['a negative number', -1],
     ])('backend.set with timeout %s stores nothing and deletes what was there', async (_label, timeout) => {
       const key = `raw-ttl:${Math.random()}`;
-      await under.backend.set(key, 'v', null);
-      await under.backend.set(key, 'w', timeout);
-      expect(await under.backend.get(key)).toBe(NOT_FOUND);
+      await under().backend.set(key, 'v', null);
+      await under().backend.set(key, 'w', timeout);
+      expect(await under().backend.get(key)).toBe(NOT_FOUND);
     });
 
     it('backend.set with NaN rejects with CacheConfigError', async () => {
-      await expect(under.backend.set(`raw-nan:${Math.random()}`, 'v', NaN)).rejects.toBeInstanceOf(CacheConfigError);
+      await expect(under().backend.set(`raw-nan:${Math.random()}`, 'v', NaN)).rejects.toBeInstanceOf(CacheConfigError);
     });
 
     // MemoryCache stores with Infinity (never expires) where Redis and Memcached refuse it.
     it('backend.set with Infinity rejects with CacheConfigError', async () => {
-      await expect(under.backend.set(`raw-inf:${Math.random()}`, 'v', Infinity)).rejects.toBeInstanceOf(CacheConfigError);
+      await expect(under().backend.set(`raw-inf:${Math.random()}`, 'v', Infinity)).rejects.toBeInstanceOf(CacheConfigError);
     });
   });
 

@@ -3,17 +3,23 @@
  * mid-call, restarted with data loss, slow with jitter under 200 concurrent callers, and 20
  * outage cycles. Each file that runs it starts servers of its own (never the shared ones).
  */
-import { BackendError, cached, type EasyCacheError } from '../../lib';
+import { BackendError, cached, type CacheInstance, type EasyCacheError } from '../../lib';
+import { remoteBackend, type RemoteBackend } from '../helpers/backends-under-test';
+import { CountingBackend } from '../helpers/counting-backend';
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { freePort } from '../setup/servers';
-import { eventually, forceGc, liveTimers, remoteBackend, sleep, timed, watchUnhandledRejections, type RemoteBackend, type RemoteKind } from './fault-kit';
+import { eventually, forceGc, liveTimers, sleep, timed, watchUnhandledRejections, type RemoteKind } from './fault-kit';
 
 /** The bound given to every backend of these tests, in ms. */
 export const BOUND_MS = 100;
-/** What a call may take at most: the bound a few times over (one per round trip) plus the function. */
-export const CALL_LIMIT_MS = 400;
+/**
+ * A limit that only a call stuck on the server (instead of on its bound) can pass: 20 bounds, far
+ * beyond what a loaded machine's scheduling adds. That a call waits for one bound and no second
+ * one is proven by counting the backend calls it made, not by timing it.
+ */
+export const STUCK_LIMIT_MS = 2000;
 
 /** Describes the outage tests for `kind`; skipped with a banner when the server binary is missing. */
 export function describeOutages(kind: RemoteKind): void {
@@ -38,7 +44,7 @@ export function describeOutages(kind: RemoteKind): void {
     };
 
     /** A cached function with tags whose value names its id and its run. */
-    const cachedOn = (backend: RemoteBackend, reported: EasyCacheError[], beforeReturn: () => void = () => undefined) => {
+    const cachedOn = (backend: CacheInstance, reported: EasyCacheError[], beforeReturn: () => void = () => undefined) => {
       const state = { runs: 0 };
       const get = cached(
         async (id: number) => {
@@ -50,6 +56,22 @@ export function describeOutages(kind: RemoteKind): void {
         { cacheKey: 'item:{id}', tags: ['items', 'item:{id}'], cacheInstance: backend, onError: (error) => reported.push(error) },
       );
       return { get, state };
+    };
+
+    /**
+     * Waits until `id` is served from the cache (two calls in a row, one run), and resolves to that
+     * cached value: on a loaded machine one write may miss the bound, so this waits for the state
+     * instead of assuming it after one call.
+     */
+    const servedFromCache = async (what: string, { get, state }: ReturnType<typeof cachedOn>, id: number) => {
+      let value: { id: number; run: number } | undefined;
+      await eventually(what, async () => {
+        await get(id);
+        const runs = state.runs;
+        value = await get(id);
+        return state.runs === runs;
+      });
+      return value as { id: number; run: number };
     };
 
     beforeAll(async () => {
@@ -72,18 +94,21 @@ export function describeOutages(kind: RemoteKind): void {
     it('serves every call from the function when the server is down at start, and rejects invalidations', async () => {
       const port = await freePort();
       const reported: EasyCacheError[] = [];
-      const { get } = cachedOn(backendOn(`127.0.0.1:${port}`), reported);
+      const counting = new CountingBackend(backendOn(`127.0.0.1:${port}`));
+      const { get } = cachedOn(counting, reported);
       const calls = await Promise.all(Array.from({ length: 50 }, (_, i) => timed(() => get(i % 10))));
       calls.forEach((call, i) => {
         expect(call.error).toBeUndefined();
         expect(call.value?.id).toBe(i % 10);
-        expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+        expect(call.ms).toBeLessThan(STUCK_LIMIT_MS);
       });
+      // One round of reads per call (entry and tag versions together), and nothing once they failed.
+      expect(counting.counts()).toEqual({ get: 50, getMany: 50 });
       for (const invalidation of [() => get.invalidateCacheByKey(1), () => get.invalidateCacheByTags(undefined, 1)]) {
         const result = await timed(invalidation);
         expect(result.error).toBeInstanceOf(BackendError);
         expect((result.error as BackendError).cause).toBeDefined();
-        expect(result.ms).toBeLessThan(CALL_LIMIT_MS);
+        expect(result.ms).toBeLessThan(STUCK_LIMIT_MS);
       }
       expect(reported.length).toBeGreaterThan(0);
       expect(reported.every((error) => error instanceof BackendError)).toBe(true);
@@ -92,61 +117,67 @@ export function describeOutages(kind: RemoteKind): void {
     it('settles a call whose server freezes (SIGSTOP) mid-call, and every call while it stays frozen', async () => {
       const reported: EasyCacheError[] = [];
       let freezeNow = false;
-      const { get, state } = cachedOn(backendOn(server.address), reported, () => {
-        if (freezeNow) server.freeze();
+      const counting = new CountingBackend(backendOn(server.address));
+      const item = cachedOn(counting, reported, () => {
+        if (!freezeNow) return;
+        server.freeze();
+        // From here on the counts are of calls made to the frozen server.
+        counting.reset();
       });
-      await get(1);
-      expect(await get(1)).toEqual({ id: 1, run: 1 });
+      const { get, state } = item;
+      expect((await servedFromCache('the server serves hits before the freeze', item, 1)).id).toBe(1);
+      const runsBefore = state.runs;
+      const reportsBefore = reported.length;
       freezeNow = true;
       try {
+        // Every call below settles while the server stays frozen: through its bound, never an answer.
         const midCall = await timed(() => get(2));
         freezeNow = false;
-        expect(midCall.value).toEqual({ id: 2, run: 2 });
-        expect(midCall.ms).toBeLessThan(CALL_LIMIT_MS);
+        expect(midCall.value).toEqual({ id: 2, run: runsBefore + 1 });
+        expect(midCall.ms).toBeLessThan(STUCK_LIMIT_MS);
+        // The reads were made before the freeze; after it only the write, given up at its own bound
+        // (no write at all if a read already missed its bound, which a loaded machine can cause).
+        const readFailed = reported
+          .slice(reportsBefore)
+          .some((error) => error instanceof BackendError && (error.operation === 'get' || error.operation === 'getMany'));
+        expect(counting.counts()).toEqual(readFailed ? {} : { set: 1 });
+        counting.reset();
         const frozen = await Promise.all(Array.from({ length: 40 }, (_, i) => timed(() => get(i % 4))));
         for (const call of frozen) {
           expect(call.error).toBeUndefined();
-          expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+          expect(call.ms).toBeLessThan(STUCK_LIMIT_MS);
         }
         expect(frozen.map((call) => call.value?.id)).toEqual(Array.from({ length: 40 }, (_, i) => i % 4));
+        // One round of reads per call and no write after they timed out: one bound per call.
+        expect(counting.counts()).toEqual({ get: 40, getMany: 40 });
         const invalidation = await timed(() => get.invalidateCacheByTags(['items'], 1));
         expect(invalidation.error).toBeInstanceOf(BackendError);
-        expect(invalidation.ms).toBeLessThan(CALL_LIMIT_MS);
+        expect(invalidation.ms).toBeLessThan(STUCK_LIMIT_MS);
       } finally {
         freezeNow = false;
         server.thaw();
       }
       expect(reported.some((error) => error instanceof BackendError && /no answer within/.test(error.message))).toBe(true);
       // Back to normal: a value is stored again and then served.
-      await eventually('the thawed server serves hits again', async () => {
-        await get(7);
-        const runs = state.runs;
-        await get(7);
-        return state.runs === runs;
-      });
+      await servedFromCache('the thawed server serves hits again', item, 7);
     });
 
     it('misses (never serves stale data) after a restart that lost the data, then caches again', async () => {
       const reported: EasyCacheError[] = [];
-      const { get, state } = cachedOn(backendOn(server.address), reported);
-      await get(1);
-      expect(await get(1)).toEqual({ id: 1, run: 1 });
+      const item = cachedOn(backendOn(server.address), reported);
+      const { get } = item;
+      const before = await servedFromCache('the server serves hits before the restart', item, 1);
       await server.restart();
       for (let i = 0; i < 5; i++) {
         const call = await timed(() => get(1));
         expect(call.error).toBeUndefined();
         expect(call.value?.id).toBe(1);
-        expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+        expect(call.ms).toBeLessThan(STUCK_LIMIT_MS);
       }
-      await eventually('the restarted server serves hits again', async () => {
-        await get(8);
-        const runs = state.runs;
-        await get(8);
-        return state.runs === runs;
-      });
-      // The entry written before the restart is gone: the next read of key 1 is not the old run 1.
+      await servedFromCache('the restarted server serves hits again', item, 8);
+      // The entry written before the restart is gone: the next read of key 1 is not the old run.
       const afterwards = await get(1);
-      expect(afterwards.run).not.toBe(1);
+      expect(afterwards.run).not.toBe(before.run);
     });
 
     it('bounds every call of 200 concurrent callers through a slow link with jitter', async () => {
@@ -163,21 +194,17 @@ export function describeOutages(kind: RemoteKind): void {
         }
         return calls;
       };
-      const started = performance.now();
       const all = (await Promise.all(Array.from({ length: 200 }, (_, index) => caller(index)))).flat();
-      const total = performance.now() - started;
       expect(all).toHaveLength(800);
       for (const { id, call } of all) {
         expect(call.error).toBeUndefined();
         expect(call.value?.id).toBe(id);
-        expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+        expect(call.ms).toBeLessThan(STUCK_LIMIT_MS);
       }
       for (const invalidation of invalidations) {
         if (invalidation.error !== undefined) expect(invalidation.error).toBeInstanceOf(BackendError);
-        expect(invalidation.ms).toBeLessThan(CALL_LIMIT_MS);
+        expect(invalidation.ms).toBeLessThan(STUCK_LIMIT_MS);
       }
-      // Four calls per caller, each within the limit: the batch as a whole is bounded too.
-      expect(total).toBeLessThan(4 * CALL_LIMIT_MS + 1000);
       expect(reported.filter((error) => !(error instanceof BackendError)).map((error) => `${error.name}: ${error.message}`)).toEqual([]);
     });
 
@@ -189,7 +216,7 @@ export function describeOutages(kind: RemoteKind): void {
         const calls = await Promise.all(Array.from({ length: 30 }, (_, i) => timed(() => get(i % 6))));
         for (const call of calls) {
           if (call.error !== undefined) throw new Error(`${label}: a call rejected: ${String(call.error)}`);
-          expect(call.ms).toBeLessThan(CALL_LIMIT_MS);
+          expect(call.ms).toBeLessThan(STUCK_LIMIT_MS);
         }
       };
       const cycle = async () => {

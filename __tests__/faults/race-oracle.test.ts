@@ -5,10 +5,8 @@
  * completed before the call started, not newer than the data when the call ended.
  */
 import { MemoryCache, cached, type CacheInstance } from '../../lib';
-import { MemcachedCache } from '../../lib/backends/memcached';
-import { RedisCache } from '../../lib/backends/redis';
-import { describeWithMemcached, describeWithRedis, uniquePrefix } from '../helpers/server-suites';
-import { sleep } from './fault-kit';
+import { describeOnBackends } from '../helpers/backends-under-test';
+import { FAULT_BACKEND_SETTINGS, FAULT_BACKENDS, sleep } from './fault-kit';
 
 const READERS = 100;
 const RUN_MS = 2500;
@@ -116,27 +114,10 @@ describe('race oracle', () => {
     const outcome = await runOracle(droppingInvalidations(new MemoryCache()), 500);
     expect(outcome.stale.length).toBeGreaterThan(0);
   });
-
-  it('memory: no reader ever gets a value that was not current during its call', async () => {
-    expectNoStaleRead(await runOracle(new MemoryCache()));
-  }, 20_000);
 });
 
-describeWithRedis('race oracle on Redis', (addresses) => {
-  const [host, port] = (addresses[0] as string).split(':');
-  const backend = new RedisCache({ host, port: Number(port) }, { prefix: uniquePrefix('oracle'), backendTimeoutMs: 1000 });
-  afterAll(() => backend.close());
-
-  it('redis: no reader ever gets a value that was not current during its call', async () => {
-    expectNoStaleRead(await runOracle(backend));
-  }, 20_000);
-});
-
-describeWithMemcached('race oracle on Memcached', (addresses) => {
-  const backend = new MemcachedCache(addresses[0] as string, { prefix: uniquePrefix('oracle'), backendTimeoutMs: 1000 });
-  afterAll(() => backend.close());
-
-  it('memcached: no reader ever gets a value that was not current during its call', async () => {
-    expectNoStaleRead(await runOracle(backend));
+describeOnBackends('race oracle on %s', FAULT_BACKENDS, FAULT_BACKEND_SETTINGS, (under, name) => {
+  it(`${name}: no reader ever gets a value that was not current during its call`, async () => {
+    expectNoStaleRead(await runOracle(under().backend));
   }, 20_000);
 });

@@ -47,7 +47,8 @@ describeIfRedis('RedisCache keeps the client queues bounded', () => {
         const calls = await Promise.all(Array.from({ length: 1000 }, (_, i) => timed(() => get(batch * 1000 + i + 1))));
         calls.forEach((call, i) => {
           expect(call.value).toBe((batch * 1000 + i + 1) * 2);
-          expect(call.ms).toBeLessThan(1000);
+          // Settled while the server is frozen, so through its 50 ms bound; 2 s only catches a stuck call.
+          expect(call.ms).toBeLessThan(2000);
         });
       }
       expect(queuedCommands(client)).toBeLessThanOrEqual(REDIS_MAX_PENDING_CALLS);

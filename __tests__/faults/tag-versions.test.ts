@@ -5,8 +5,9 @@
  */
 import { cached, invalidateCacheTags, type BackendTimeout, type CacheInstance } from '../../lib';
 import { isEntry } from '../../lib/tags/entry';
+import { describeOnBackends } from '../helpers/backends-under-test';
 import { deferred } from '../helpers/deferred';
-import { availableBackends, makeBackend, type BackendUnderTest } from './three-backends';
+import { FAULT_BACKENDS, FAULT_BACKEND_SETTINGS } from './fault-kit';
 
 /** `inner` with a hook that runs before each `add` and a record of every tag version written by `set`/`setMany`. */
 function hooked(inner: CacheInstance, beforeAdd: (key: string) => Promise<void> = async () => undefined) {
@@ -55,13 +56,7 @@ function pausedOnce(backend: CacheInstance, tag: string) {
   return { get, computing, release };
 }
 
-describe.each(availableBackends())('tag versions on %s', (name) => {
-  let under: BackendUnderTest;
-  beforeAll(() => {
-    under = makeBackend(name);
-  });
-  afterAll(() => under.close());
-
+describeOnBackends('tag versions on %s', FAULT_BACKENDS, FAULT_BACKEND_SETTINGS, (under) => {
   const counter = (backend: CacheInstance, tag: string, key = `k-${tag}`) => {
     const state = { runs: 0 };
     const get = cached(async () => ++state.runs, { cacheKey: key, tags: [tag], cacheInstance: backend, onError: () => undefined });
@@ -70,7 +65,7 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
 
   it('gives two invalidations in the same millisecond different versions, and the second one still counts', async () => {
     const tag = freshTag();
-    const { backend, written } = hooked(under.backend);
+    const { backend, written } = hooked(under().backend);
     const { get, state } = counter(backend, tag);
     await get();
     const now = jest.spyOn(Date, 'now').mockReturnValue(Date.now());
@@ -89,11 +84,11 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
 
   it('makes every entry carrying a tag miss once the tag key is evicted (deleted), then caches again', async () => {
     const tag = freshTag();
-    const first = counter(under.backend, tag, `a-${tag}`);
-    const second = counter(under.backend, tag, `b-${tag}`);
+    const first = counter(under().backend, tag, `a-${tag}`);
+    const second = counter(under().backend, tag, `b-${tag}`);
     await first.get();
     await second.get();
-    expect(await under.backend.delete(`tag:${tag}`)).toBe(true);
+    expect(await under().backend.delete(`tag:${tag}`)).toBe(true);
     expect(await first.get()).toBe(2);
     expect(await second.get()).toBe(2);
     expect(await first.get()).toBe(2);
@@ -104,7 +99,7 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
     const tag = freshTag();
     const gate = deferred();
     let adds = 0;
-    const { backend } = hooked(under.backend, async (key) => {
+    const { backend } = hooked(under().backend, async (key) => {
       if (key !== `tag:${tag}`) return;
       adds += 1;
       // Both writers found the tag missing; both try to create it at the same moment.
@@ -115,9 +110,9 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
     const second = counter(backend, tag, `b-${tag}`);
     await Promise.all([first.get(), second.get()]);
     expect(adds).toBe(2);
-    const stored = await under.backend.get(`tag:${tag}`);
+    const stored = await under().backend.get(`tag:${tag}`);
     for (const key of [`a-${tag}`, `b-${tag}`]) {
-      const entry = await under.backend.get(key);
+      const entry = await under().backend.get(key);
       expect(isEntry(entry) && entry.t?.[`tag:${tag}`]).toBe(stored);
     }
     expect(await first.get()).toBe(1);
@@ -126,8 +121,8 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
 
   it('uses the version another process wrote between "tag missing" and "add": the value computed after it is valid', async () => {
     const tag = freshTag();
-    const { backend } = hooked(under.backend, async (key) => {
-      if (key === `tag:${tag}`) await under.backend.set(key, 'version-of-another-process', null);
+    const { backend } = hooked(under().backend, async (key) => {
+      if (key === `tag:${tag}`) await under().backend.set(key, 'version-of-another-process', null);
     });
     const { get, state } = counter(backend, tag);
     expect(await get()).toBe(1);
@@ -137,11 +132,11 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
 
   it('hides no invalidation by another process that lands after the tag is created, while the value is computed', async () => {
     const tag = freshTag();
-    const { get, computing, release } = pausedOnce(under.backend, tag);
+    const { get, computing, release } = pausedOnce(under().backend, tag);
     const call = get();
     await computing.promise;
     // Another process invalidates: a new version, written straight to the store (no fence here sees it).
-    await under.backend.set(`tag:${tag}`, 'new-version-from-elsewhere', null);
+    await under().backend.set(`tag:${tag}`, 'new-version-from-elsewhere', null);
     release.resolve();
     expect(await call).toBe(1);
     expect(await get()).toBe(2);
@@ -150,7 +145,7 @@ describe.each(availableBackends())('tag versions on %s', (name) => {
 
   it('does not store a value computed while this process invalidated the tag (the flight is fenced)', async () => {
     const tag = freshTag();
-    const { get, computing, release } = pausedOnce(under.backend, tag);
+    const { get, computing, release } = pausedOnce(under().backend, tag);
     const call = get();
     await computing.promise;
     await get.invalidateCacheByTags();

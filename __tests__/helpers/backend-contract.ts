@@ -3,9 +3,9 @@
  * two). A backend test file calls `describeBackendContract(...)` and then adds its own specifics.
  *
  * Every case writes keys of its own (a random run id plus the case name), so the suite can share a
- * server with other files. Expiry cases write in a `beforeAll`, wait once (about 2.1 s) and then
- * check, so the whole suite pays for one wait. Timeouts of 1 s are used because Memcached rounds
- * up to whole seconds.
+ * server with other files. Expiry cases write in a `beforeAll`, wait once (about 2.1 s, or move an
+ * injected clock by as much) and then check, so the whole suite pays for one wait. Timeouts of
+ * 1 s are used because Memcached rounds up to whole seconds.
  */
 import { randomBytes } from 'node:crypto';
 import { NOT_FOUND, type CacheInstance } from '../../lib/backends/backend';
@@ -18,9 +18,12 @@ export interface BackendContractOptions<B extends CacheInstance> {
   supportsClear?: boolean;
   /** Called once after the suite (after the `close()` case), e.g. to quit a client the test file owns. */
   afterAll?: (backend: B) => Promise<void>;
+  /** Lets `ms` pass for the expiry cases, e.g. by moving a memory backend's injected clock. @default a real wait */
+  passTime?: (ms: number) => Promise<void>;
 }
 
 const EXPIRY_WAIT_MS = 2100;
+const realWait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const EXPIRY_TEST_TIMEOUT_MS = 10_000;
 
 /** A class whose instances must come back as plain objects. */
@@ -215,7 +218,7 @@ export function describeBackendContract<B extends CacheInstance>(
         ]);
         // Overwriting with a longer timeout must replace the earlier expiry.
         await backend.set(k('refresh'), 'new', 60);
-        await new Promise((resolve) => setTimeout(resolve, EXPIRY_WAIT_MS));
+        await (options.passTime ?? realWait)(EXPIRY_WAIT_MS);
         const names = [...reads.keys()];
         const found = await backend.getMany(names.map(k));
         for (const name of names) reads.set(name, found.has(k(name)) ? found.get(k(name)) : NOT_FOUND);

@@ -19,16 +19,18 @@ export function serverAddresses(kind: ServerKind): string[] {
   return value ? value.split(',').filter(Boolean) : [];
 }
 
+/** The skipped block that stands for the suite `name` when this run has no `kind` server. */
+export function describeSkippedWithout(kind: ServerKind, name: string): void {
+  describe.skip(`${name} (skipped: no ${kind} server, see the global set-up banner)`, () => {
+    it('needs a server', () => undefined);
+  });
+}
+
 function describeWith(kind: ServerKind) {
   return (name: string, body: (addresses: string[]) => void): void => {
     const addresses = serverAddresses(kind);
-    if (addresses.length === 0) {
-      describe.skip(`${name} (skipped: no ${kind} server, see the global set-up banner)`, () => {
-        it('needs a server', () => undefined);
-      });
-      return;
-    }
-    describe(name, () => body(addresses));
+    if (addresses.length === 0) describeSkippedWithout(kind, name);
+    else describe(name, () => body(addresses));
   };
 }
 

@@ -9,6 +9,7 @@ import { clockOf, type CacheInstance } from '../backends/backend';
 import { FunctionError, FunctionTimeoutError } from '../errors';
 import { emitEvent, isObserved, type StaleReason } from '../observe/events';
 import { reportError } from '../observe/report';
+import { timerDelay } from '../shared/timer-limit';
 import type { Call } from './call';
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
@@ -117,10 +118,10 @@ function published(call: Call, reason: StaleReason, error: unknown): void {
   if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key: call.key, reason, error }, onEvent);
 }
 
-/** `promise` settled, or TIMED_OUT after `ms`; never rejects. */
+/** `promise` settled, or TIMED_OUT after `ms` (never, for an infinite `ms`); never rejects. */
 function within(promise: Promise<unknown>, ms: number): Promise<Settled> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    const timer = Number.isFinite(ms) ? setTimeout(() => resolve(TIMED_OUT), timerDelay(ms)) : undefined;
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -23,7 +23,7 @@ import PeerRedis from 'ioredis';
 let made = 0;
 
 /** A key namespace of its own for each library object built, so that no two share entries. */
-function namespace(env, library) {
+export function namespace(env, library) {
   made += 1;
   return `${env.prefix}${library}${made}`;
 }
@@ -131,7 +131,7 @@ export function cacheManager(env, backend, loader, options = {}) {
 }
 
 /** The lru-cache adapter that cachified's README writes out. */
-function cachifiedLru(max) {
+export function cachifiedLru(max) {
   const lruInstance = new LRUCache({ max });
   return {
     set(key, value) {

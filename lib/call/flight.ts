@@ -39,21 +39,16 @@ export function flightsOf(backend: CacheInstance): Map<string, Flight> {
   return flights;
 }
 
-/** Fences the flight of `key`: later calls start afresh and its value is not stored. */
-export function fenceKey(backend: CacheInstance, key: string): void {
+/**
+ * Lets go of the flight of `key`, so that later calls start afresh: a hard invalidation (or a
+ * refresh) also fences it (its value is not stored); after a soft one its value is stored as stale.
+ */
+export function releaseKeyFlight(backend: CacheInstance, key: string, how: 'hard' | 'soft'): void {
   const flights = flightsByBackend.get(backend);
   const flight = flights?.get(key);
   if (!flights || !flight) return;
-  flight.fenced = true;
-  flights.delete(key);
-}
-
-/** Marks the flight of `key` expired (soft invalidation): later calls start afresh and its value is stored as stale. */
-export function expireKeyFlight(backend: CacheInstance, key: string): void {
-  const flights = flightsByBackend.get(backend);
-  const flight = flights?.get(key);
-  if (!flights || !flight) return;
-  flight.expired = true;
+  if (how === 'hard') flight.fenced = true;
+  else flight.expired = true;
   flights.delete(key);
 }
 

@@ -14,7 +14,7 @@ import { debugNote } from '../observe/debug';
 import { emitEvent, isObserved } from '../observe/events';
 import { isEntry, makeEntry } from '../tags/entry';
 import { tagKeyOf, writeNewVersions } from '../tags/tag-protocol';
-import { expireKeyFlight, fenceKey, releaseTagFlights } from './flight';
+import { releaseKeyFlight, releaseTagFlights } from './flight';
 
 /** `hard`: invalidate (gone); `soft`: expire (stale). */
 export type Mode = 'hard' | 'soft';
@@ -72,14 +72,10 @@ export async function changePrefixOf(plan: CallPlan, mode: Mode, scope: unknown,
  * ends) and deletes any other. Rejects with BackendError when the backend cannot be reached.
  */
 export async function changeKey(backend: CacheInstance, settings: CallSettings, key: string, mode: Mode): Promise<void> {
+  releaseKeyFlight(backend, key, mode);
   const session = new BackendSession(backend, settings);
-  if (mode === 'hard') {
-    fenceKey(backend, key);
-    await session.mustSucceed('delete', key, () => backend.delete(key));
-  } else {
-    expireKeyFlight(backend, key);
-    await expireEntry(session, key);
-  }
+  if (mode === 'hard') await session.mustSucceed('delete', key, () => backend.delete(key));
+  else await expireEntry(session, key);
   observe(settings, { key, by: 'key', mode });
 }
 

@@ -13,7 +13,7 @@ import { emitEvent, isObserved } from '../observe/events';
 import { isEntry, type Entry } from '../tags/entry';
 import { prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
-import { fenceKey, joinOrStart, startFlight } from './flight';
+import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
 import { inBackground, isBackingOff, serveStale, withHardTimeout } from './stale';
 
 /**
@@ -125,6 +125,6 @@ function refreshEarly(call: Call, tagKeys: readonly string[] | undefined, prefet
 export async function refresh(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<unknown> {
   const key = renderFullKey(plan, args, scope);
   const call = new Call(plan, plan.backend(), scope, args, key);
-  fenceKey(call.backend, key);
+  releaseKeyFlight(call.backend, key, 'hard');
   return startFlight(call, tagKeysBefore(plan, call));
 }

@@ -30,9 +30,11 @@ import { evaluateTargets } from './lib/targets.js';
 /** Scenario files, in the order they run and print. */
 const SCENARIOS = [
   'memory-hit',
+  'memory-stale-hit',
   'memory-miss',
   'redis-hit-sequential',
   'redis-hit-in-flight',
+  'redis-stale-hit',
   'redis-miss-sequential',
   'redis-miss-in-flight',
   'redis-hit-tags-1',
@@ -162,7 +164,7 @@ function freshEnv(env, overrides = {}) {
 /** Prepares, times and counts every contender of `scenario`; resolves to its rows. */
 async function runScenario(scenario, env, plan) {
   const contenders = await scenario.contenders(freshEnv(env));
-  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, twinOf: contender.twinOf, na: contender.na, isOneGet: contender.isOneGet }]));
+  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, twinOf: contender.twinOf, na: contender.na, isOneGet: contender.isOneGet, state: contender.state }]));
   const live = [];
   for (const contender of contenders) {
     if (contender.na) continue;
@@ -184,6 +186,7 @@ async function runScenario(scenario, env, plan) {
   for (const contender of live) {
     const row = rows.get(contender);
     const ran = (contender.loader?.calls ?? 0) - callsBefore.get(contender);
+    if (contender.loader) row.functionRuns = ran;
     if (scenario.expectHits && ran > 0) row.note = `function ran ${ran} times during the hits`;
     if (contender.stale) row.note = `${contender.stale} invalidations were not followed by a recomputation`;
   }

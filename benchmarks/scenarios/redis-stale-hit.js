@@ -1,0 +1,13 @@
+/** Redis stale hit: an entry past its timeout, served stale without waiting for the function, against a fresh hit and a raw GET. */
+import { staleContenders } from '../lib/stale-kit.js';
+
+export default {
+  id: 'redis-stale-hit',
+  title: 'Redis stale hit, sequential',
+  measures:
+    "A call whose result is in Redis but stale (soft-expired, within its grace; 64 users cycled), served the stale value at once, awaited one at a time: each library in its stale-serving steady state, either with the key's refresh already in flight (the function is held pending until the end of the scenario) or backing off after a failed refresh. The function never completes during timing, so it is not what is measured.",
+  backend: 'redis',
+  inFlight: 1,
+  expectHits: true,
+  contenders: (env) => staleContenders(env, 'redis'),
+};

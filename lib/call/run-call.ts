@@ -14,7 +14,7 @@ import { isEntry, type Entry } from '../tags/entry';
 import { prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
 import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
-import { inBackground, isBackingOff, serveStale, withHardTimeout } from './stale';
+import { inBackground, isBackingOff, servedAtOnce, serveStale, withHardTimeout } from './stale';
 
 /**
  * Runs a call. The hit of an untagged fresh entry allocates nothing beyond its promise: in
@@ -33,7 +33,10 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   }
   if (backend.getSync !== undefined) {
     const stored = readSync(backend.getSync, backend, key);
-    if (isEntry(stored) && servesAsIs(stored, backend)) return Promise.resolve(hit(plan, key, stored.v));
+    if (isEntry(stored) && stored.t === undefined) {
+      if (servesAsIs(stored, backend)) return Promise.resolve(hit(plan, key, stored.v));
+      if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored)) return Promise.resolve(stored.v);
+    }
     const call = new Call(plan, backend, scope, args, key);
     return stored === UNREAD ? readThenDecide(call) : decide(call, stored);
   }
@@ -41,9 +44,8 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   return readThenDecide(new Call(plan, backend, scope, args, key));
 }
 
-/** Whether an entry is a plain hit: no tags to check, and (if it records times) fresh and not due for an eager refresh. */
+/** Whether an untagged entry is a plain hit: (if it records times) fresh and not due for an eager refresh. */
 function servesAsIs(entry: Entry, backend: CacheInstance): boolean {
-  if (entry.t !== undefined) return false;
   if (entry.f === undefined && entry.r === undefined) return true;
   const now = clockOf(backend)();
   return (entry.f === undefined || now < entry.f) && (entry.r === undefined || now < entry.r);
@@ -58,7 +60,10 @@ async function readUntagged(plan: CallPlan, scope: unknown, args: readonly unkno
     const call = new Call(plan, backend, scope, args, key);
     return decide(call, call.absorb(error, 'get', key, NOT_FOUND));
   }
-  if (isEntry(stored) && servesAsIs(stored, backend)) return hit(plan, key, stored.v);
+  if (isEntry(stored) && stored.t === undefined) {
+    if (servesAsIs(stored, backend)) return hit(plan, key, stored.v);
+    if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored)) return stored.v;
+  }
   return decide(new Call(plan, backend, scope, args, key), stored);
 }
 
@@ -108,7 +113,7 @@ async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], 
 
 /** A stale entry of a function with `grace`: backing off after a failure, or waiting for the function with the stale value in hand. */
 function staleCall(call: Call, stale: unknown, now: number, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): Promise<unknown> | unknown {
-  if (isBackingOff(call, now)) {
+  if (isBackingOff(call.backend, call.key, now)) {
     const { onEvent, label } = call.plan.settings;
     if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key: call.key, reason: 'backoff', error: undefined }, onEvent);
     return stale;

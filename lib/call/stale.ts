@@ -10,7 +10,10 @@ import { FunctionError, FunctionTimeoutError } from '../errors';
 import { emitEvent, isObserved, type StaleReason } from '../observe/events';
 import { reportError } from '../observe/report';
 import { timerDelay } from '../shared/timer-limit';
+import type { CallPlan } from '../compile/compile-plan';
+import type { Entry } from '../tags/entry';
 import type { Call } from './call';
+import { flightsOf } from './flight';
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
 
@@ -20,14 +23,31 @@ type Settled = { readonly value: unknown } | { readonly error: unknown } | typeo
 // their stale value is served without calling it again.
 const backoffsByBackend = new WeakMap<CacheInstance, Map<string, number>>();
 
-/** Whether `call`'s key backs off after a recent failure: its stale value is then served without calling the function. */
-export function isBackingOff(call: Call, now: number): boolean {
-  const backoffs = backoffsByBackend.get(call.backend);
-  const until = backoffs?.get(call.key);
+/** Whether `key` backs off after a recent failure: its stale value is then served without calling the function. */
+export function isBackingOff(backend: CacheInstance, key: string, now: number): boolean {
+  const backoffs = backoffsByBackend.get(backend);
+  const until = backoffs?.get(key);
   if (until === undefined) return false;
   if (until > now) return true;
-  backoffs?.delete(call.key);
+  backoffs?.delete(key);
   return false;
+}
+
+/**
+ * The hot path of stale serving: whether a stale entry is returned at once with nothing to start,
+ * because its key backs off, or because it is stale-while-revalidate and its refresh already runs.
+ * Publishes the `stale` event when it is. No `Call` is made for it.
+ */
+export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string, entry: Entry): boolean {
+  const now = clockOf(backend)();
+  if (entry.f === undefined || now < entry.f || (entry.g !== undefined && now >= entry.g)) return false;
+  let reason: StaleReason;
+  if (isBackingOff(backend, key, now)) reason = 'backoff';
+  else if (plan.stale?.softTimeoutMs === 0 && flightsOf(backend).has(key)) reason = 'swr';
+  else return false;
+  const { onEvent, label } = plan.settings;
+  if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key, reason, error: undefined }, onEvent);
+  return true;
 }
 
 /** The caller's share of `flight` when a stale value exists: the fresh value, or `stale` as soon as SPEC 11.1 says so. */
@@ -64,10 +84,22 @@ export async function withHardTimeout(call: Call, flight: Promise<unknown>, hard
   throw settled.error;
 }
 
+// The flights already watched in the background, and whether a stale value was served while they
+// ran: one handler per flight, however many callers were served while it runs (a handler per
+// call kept each caller's objects alive until the flight settled).
+const watched = new WeakMap<Promise<unknown>, { staleServed: boolean }>();
+
 /** Lets `flight` finish in the background: its errors are reported, never thrown (and start a backoff when a stale value was served). */
 export function inBackground(call: Call, flight: Promise<unknown>, staleServed: boolean): void {
+  const watch = watched.get(flight);
+  if (watch) {
+    watch.staleServed ||= staleServed;
+    return;
+  }
+  const state = { staleServed };
+  watched.set(flight, state);
   flight.then(undefined, (error: unknown) => {
-    if (staleServed) failedWithStale(call, error);
+    if (state.staleServed) failedWithStale(call, error);
     else report(call, error);
   });
 }

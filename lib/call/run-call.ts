@@ -8,7 +8,7 @@ import type { CacheInstance } from '../backends/backend';
 import { clockOf, NOT_FOUND } from '../backends/backend';
 import { renderFullKey, type CallPlan } from '../compile/compile-plan';
 import { SerializationError } from '../errors';
-import { boundedGet, readSync, UNREAD } from '../guard/guard';
+import { boundedGet, readSync, UNREAD, type SyncReadable } from '../guard/guard';
 import { emitEvent, isObserved } from '../observe/events';
 import { isEntry, type Entry } from '../tags/entry';
 import { prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
@@ -32,7 +32,7 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
     return Promise.reject(error);
   }
   if (backend.getSync !== undefined) {
-    const stored = readSync(backend.getSync, backend, key);
+    const stored = readSync(backend as SyncReadable, key);
     if (isEntry(stored) && stored.t === undefined) {
       if (servesAsIs(stored, backend)) return Promise.resolve(hit(plan, key, stored.v));
       if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored)) return Promise.resolve(stored.v);

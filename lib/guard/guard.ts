@@ -11,13 +11,16 @@ import { reportError } from '../observe/report';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../shared/default-bound';
 import { BoundExceeded, withBound } from '../shared/bound';
 
+/** A backend that answers from this process's memory, with `getSync`. */
+export type SyncReadable = CacheInstance & { getSync(key: string): unknown };
+
 /** What `readSync` returns when the in-process read threw: the full path reads again and reports it. */
 export const UNREAD: unique symbol = Symbol('unread');
 
 /** The hot path's read of an in-process backend: the stored data, or `UNREAD` when the read threw. */
-export function readSync(getSync: (key: string) => unknown, backend: CacheInstance, key: string): unknown {
+export function readSync(backend: SyncReadable, key: string): unknown {
   try {
-    return getSync.call(backend, key);
+    return backend.getSync(key);
   } catch {
     return UNREAD;
   }

@@ -3,9 +3,16 @@
  * shared tag) in a loop while 100 readers call the cached function. Every value a reader gets
  * must have been current at some instant during its call: not older than the last invalidation
  * completed before the call started, not newer than the data when the call ended.
+ *
+ * The mixed oracle adds soft invalidations and a function with `grace` that sometimes throws: a
+ * stale value may then be served, but never one older than the last hard invalidation completed
+ * before the call started; and a call that starts after a soft invalidation resolved and returns
+ * a value as fresh (a hit, or the function's own value: no `stale` event) never returns one
+ * computed before that invalidation.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { MemoryCache, cached, type CacheInstance } from '../../lib';
-import { describeOnBackends } from '../helpers/backends-under-test';
+import { ALL_BACKENDS, describeOnBackends } from '../helpers/backends-under-test';
 import { FAULT_BACKEND_SETTINGS, FAULT_BACKENDS, sleep } from './fault-kit';
 
 const READERS = 100;
@@ -119,5 +126,154 @@ describe('race oracle', () => {
 describeOnBackends('race oracle on %s', FAULT_BACKENDS, FAULT_BACKEND_SETTINGS, (under, name) => {
   it(`${name}: no reader ever gets a value that was not current during its call`, async () => {
     expectNoStaleRead(await runOracle(under().backend));
+  }, 20_000);
+});
+
+interface MixedOutcome {
+  calls: number;
+  hits: number;
+  staleServed: number;
+  errors: number;
+  hard: number;
+  soft: number;
+  violations: string[];
+}
+
+/** What one reader's call saw, gathered from the events raised in its own async context. */
+interface CallRecord {
+  hit: boolean;
+  stale: boolean;
+}
+
+/**
+ * The writer changes an item, then invalidates it, alternating hard and soft, by key and by tag;
+ * readers call a function with grace that throws one time in five.
+ */
+async function runMixedOracle(backend: CacheInstance, runMs = RUN_MS): Promise<MixedOutcome> {
+  const current = new Array<number>(IDS).fill(0);
+  // The version whose hard (resp. any) invalidation has completed: the floor of stale (resp. fresh) values.
+  const hardFloor = new Array<number>(IDS).fill(0);
+  const freshFloor = new Array<number>(IDS).fill(0);
+  const outcome: MixedOutcome = { calls: 0, hits: 0, staleServed: 0, errors: 0, hard: 0, soft: 0, violations: [] };
+  const context = new AsyncLocalStorage<CallRecord>();
+  const get = cached(
+    async (id: number) => {
+      const version = current[id] as number;
+      await sleep(Math.random() * 3);
+      if (Math.random() < 0.2) throw new Error('source down');
+      return { id, version };
+    },
+    {
+      cacheKey: 'mixed:{id}',
+      tags: ['mixed-items', 'mixed:{id}'],
+      timeout: 60,
+      grace: 60,
+      graceBackoff: 0.05,
+      cacheInstance: backend,
+      onError: () => undefined,
+      onEvent: (event) => {
+        const record = context.getStore();
+        if (!record) return;
+        if (event.type === 'hit') record.hit = true;
+        if (event.type === 'stale') record.stale = true;
+      },
+    },
+  );
+  const deadline = Date.now() + runMs;
+  const ways = [
+    (id: number) => get.invalidateCacheByKey(id),
+    (id: number) => get.expireCacheByKey(id),
+    (id: number) => get.invalidateCacheByTags(['mixed:{id}'], id),
+    (id: number) => get.expireCacheByTags(['mixed:{id}'], id),
+    (id: number) => get.expireCacheByTags(['mixed-items'], id),
+  ];
+
+  const writer = async () => {
+    for (let round = 0; Date.now() < deadline; round++) {
+      const id = round % IDS;
+      current[id] = (current[id] as number) + 1;
+      const written = current[id] as number;
+      const way = round % ways.length;
+      try {
+        await (ways[way] as (id: number) => Promise<void>)(id);
+      } catch {
+        continue;
+      }
+      const hard = way === 0 || way === 2;
+      if (hard) hardFloor[id] = Math.max(hardFloor[id] as number, written);
+      freshFloor[id] = Math.max(freshFloor[id] as number, written);
+      if (hard) outcome.hard += 1;
+      else outcome.soft += 1;
+      await sleep(Math.random() * 4);
+    }
+  };
+
+  const reader = async (index: number) => {
+    for (let round = 0; Date.now() < deadline; round++) {
+      const id = (index + round) % IDS;
+      const floors = { hard: hardFloor[id] as number, fresh: freshFloor[id] as number };
+      const record: CallRecord = { hit: false, stale: false };
+      let value: { id: number; version: number };
+      try {
+        value = await context.run(record, () => get(id));
+      } catch {
+        // No stale value to fall back on (a miss, or a hard invalidation): the error is the caller's.
+        outcome.errors += 1;
+        continue;
+      } finally {
+        outcome.calls += 1;
+      }
+      const ceiling = current[id] as number;
+      if (record.hit) outcome.hits += 1;
+      if (record.stale) outcome.staleServed += 1;
+      const floor = record.stale ? floors.hard : floors.fresh;
+      const how = record.stale ? 'stale' : record.hit ? 'a hit' : 'the function';
+      if (value.id !== id || value.version < floor || value.version > ceiling) {
+        outcome.violations.push(`item ${id}: got version ${value.version} as ${how}; allowed ${floor}..${ceiling}`);
+      }
+      if (round % 8 === 7) await sleep(1);
+    }
+  };
+
+  await Promise.all([writer(), ...Array.from({ length: READERS }, (_, index) => reader(index))]);
+  return outcome;
+}
+
+describe('mixed race oracle', () => {
+  it('catches a cache whose soft invalidations do nothing (the oracle is not blind)', async () => {
+    const outcome = await runMixedOracle(ignoringSoftInvalidations(new MemoryCache()), 500);
+    expect(outcome.violations.length).toBeGreaterThan(0);
+  });
+});
+
+/** A cache that drops writes of soft tag versions and stale rewrites of entries: soft invalidations never land. */
+function ignoringSoftInvalidations(inner: CacheInstance): CacheInstance {
+  return {
+    inProcess: true,
+    get: (key) => inner.get(key),
+    getMany: (keys) => inner.getMany(keys),
+    add: (key, value, timeout) => inner.add(key, value, timeout),
+    setMany: (entries, timeout) => inner.setMany(entries, timeout),
+    set: (key, value, timeout) => (key.startsWith('tag-soft:') || isStaleRewrite(value) ? Promise.resolve() : inner.set(key, value, timeout)),
+    delete: (key) => inner.delete(key),
+  };
+}
+
+// An expire rewrites an entry whose `f` is now (or past); a fresh write puts `f` a minute ahead.
+function isStaleRewrite(value: unknown): boolean {
+  const f = (value as { f?: unknown } | null)?.f;
+  return typeof f === 'number' && f <= Date.now() + 1000;
+}
+
+describeOnBackends('mixed race oracle on %s', ALL_BACKENDS, FAULT_BACKEND_SETTINGS, (under, name) => {
+  it(`${name}: hard invalidations are never crossed, soft ones never leave an older value fresh`, async () => {
+    const outcome = await runMixedOracle(under().backend);
+    expect(outcome.violations.slice(0, 5)).toEqual([]);
+    // The run exercised every path: hits, stale values served, errors, both kinds of invalidation.
+    expect(outcome.calls).toBeGreaterThan(1000);
+    expect(outcome.hits).toBeGreaterThan(50);
+    expect(outcome.staleServed).toBeGreaterThan(10);
+    expect(outcome.hard).toBeGreaterThan(10);
+    expect(outcome.soft).toBeGreaterThan(10);
   }, 20_000);
 });

@@ -29,6 +29,28 @@ export interface Flight {
 // Owned per backend (never module-global per key space): two backends never share flights.
 const flightsByBackend = new WeakMap<CacheInstance, Map<string, Flight>>();
 
+// Flights a soft invalidation let go of while they still run: no call joins them any more, but a
+// later hard invalidation must still fence them (their values are stored when they end).
+const releasedByBackend = new WeakMap<CacheInstance, Map<Flight, string>>();
+
+/** Takes `flight` out of the map (no later call joins it) and keeps it where hard invalidations still find it. */
+function letGo(backend: CacheInstance, flights: Map<string, Flight>, key: string, flight: Flight): void {
+  flights.delete(key);
+  let released = releasedByBackend.get(backend);
+  if (!released) {
+    released = new Map();
+    releasedByBackend.set(backend, released);
+  }
+  released.set(flight, key);
+}
+
+/** Fences the released flights of `backend` that `concerned` picks. */
+function fenceReleased(backend: CacheInstance, concerned: (flight: Flight, key: string) => boolean): void {
+  const released = releasedByBackend.get(backend);
+  if (!released) return;
+  for (const [flight, key] of released) if (concerned(flight, key)) flight.fenced = true;
+}
+
 /** The in-flight computations of `backend`, by key. */
 export function flightsOf(backend: CacheInstance): Map<string, Flight> {
   let flights = flightsByBackend.get(backend);
@@ -41,15 +63,21 @@ export function flightsOf(backend: CacheInstance): Map<string, Flight> {
 
 /**
  * Lets go of the flight of `key`, so that later calls start afresh: a hard invalidation (or a
- * refresh) also fences it (its value is not stored); after a soft one its value is stored as stale.
+ * refresh) also fences it (its value is not stored); after a soft one its value is stored as
+ * stale, and a later hard invalidation still fences it.
  */
 export function releaseKeyFlight(backend: CacheInstance, key: string, how: 'hard' | 'soft'): void {
+  if (how === 'hard') fenceReleased(backend, (_, releasedKey) => releasedKey === key);
   const flights = flightsByBackend.get(backend);
   const flight = flights?.get(key);
   if (!flights || !flight) return;
-  if (how === 'hard') flight.fenced = true;
-  else flight.expired = true;
-  flights.delete(key);
+  if (how === 'hard') {
+    flight.fenced = true;
+    flights.delete(key);
+  } else {
+    flight.expired = true;
+    letGo(backend, flights, key, flight);
+  }
 }
 
 /**
@@ -58,12 +86,16 @@ export function releaseKeyFlight(backend: CacheInstance, key: string, how: 'hard
  * they are stored, and read as stale since they carry the old soft versions.
  */
 export function releaseTagFlights(backend: CacheInstance, tagKeys: readonly string[], how: 'hard' | 'soft'): void {
+  const concerned = (flight: Flight): boolean => flight.tagKeys.some((tagKey) => tagKeys.includes(tagKey));
+  if (how === 'hard') fenceReleased(backend, concerned);
   const flights = flightsByBackend.get(backend);
   if (!flights || flights.size === 0) return;
   for (const [key, flight] of flights) {
-    if (flight.tagKeys.some((tagKey) => tagKeys.includes(tagKey))) {
-      if (how === 'hard') flight.fenced = true;
-      flights.delete(key);
+    if (concerned(flight)) {
+      if (how === 'hard') {
+        flight.fenced = true;
+        flights.delete(key);
+      } else letGo(backend, flights, key, flight);
     }
   }
 }
@@ -105,6 +137,7 @@ export function startFlight(call: Call, tagKeys: readonly string[], prefetched?:
   flights.set(call.key, flight);
   flight.promise = computeAndStore(call, flight, prefetched).finally(() => {
     if (flights.get(call.key) === flight) flights.delete(call.key);
+    releasedByBackend.get(call.backend)?.delete(flight);
   });
   return flight.promise;
 }

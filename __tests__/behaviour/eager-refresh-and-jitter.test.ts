@@ -13,7 +13,10 @@ import { freshNamespace } from './suites/backend-factory';
 import { observe, STALE_SETTINGS } from './stale/stale-support';
 
 describeOnBackends('eager refresh and jitter on %s', ALL_BACKENDS, STALE_SETTINGS, (under) => {
-  it('eagerRefresh: a hit past the fraction returns the cached value and starts one background refresh; the entry then has the new value', async () => {
+  it.each([
+    ['untagged', false],
+    ['tagged', true],
+  ])('eagerRefresh (%s): a hit past the fraction returns the cached value and starts one background refresh; the entry then has the new value', async (_label, tagged) => {
     const ns = freshNamespace();
     const observer = observe();
     let runs = 0;
@@ -26,16 +29,19 @@ describeOnBackends('eager refresh and jitter on %s', ALL_BACKENDS, STALE_SETTING
         await gate.promise;
         return `v${run}:${id}`;
       },
-      { cacheKey: `${ns}:eager:{id}`, timeout: () => ttl, eagerRefresh: 0.5, cacheInstance: under().backend, ...observer.hooks },
+      { cacheKey: `${ns}:eager:{id}`, ...(tagged ? { tags: [`${ns}:t:{id}`] } : {}), timeout: () => ttl, eagerRefresh: 0.5, cacheInstance: under().backend, ...observer.hooks },
     );
     expect(await get(1)).toBe('v1:1');
     // Younger than 0.5 × 4 s: plain hits.
     expect(await Promise.all([get(1), get(1), get(1)])).toEqual(['v1:1', 'v1:1', 'v1:1']);
+    await settle(10);
     expect(runs).toBe(1);
     await under().passTime(2200);
     ttl = 60;
     gate = deferred();
     expect(await Promise.all(Array.from({ length: 10 }, () => get(1)))).toEqual(Array(10).fill('v1:1'));
+    // A tagged refresh reads its tag versions before the function runs.
+    await waitFor(() => runs >= 2);
     expect(runs).toBe(2);
     gate.resolve();
     await waitFor(() => observer.sets() === 2);
@@ -76,10 +82,14 @@ describeOnBackends('eager refresh and jitter on %s', ALL_BACKENDS, STALE_SETTING
   it('jitter (seconds): each stored timeout is in [timeout, timeout + jitter], plus grace when set', async () => {
     const ns = freshNamespace();
     const counting = new CountingBackend(under().backend);
-    const plain = cached(async (id: number) => id, { cacheKey: `${ns}:jit:{id}`, timeout: 10, jitter: 5, cacheInstance: counting });
-    const graced = cached(async (id: number) => id, { cacheKey: `${ns}:jit-grace:{id}`, timeout: 10, jitter: 5, grace: 3, cacheInstance: counting });
+    let runs = 0;
+    const plain = cached(async (id: number) => ++runs && id, { cacheKey: `${ns}:jit:{id}`, timeout: 10, jitter: 5, cacheInstance: counting });
+    const graced = cached(async (id: number) => ++runs && id, { cacheKey: `${ns}:jit-grace:{id}`, timeout: 10, jitter: 5, grace: 3, cacheInstance: counting });
     const ids = Array.from({ length: 20 }, (_, i) => i);
     await Promise.all(ids.flatMap((id) => [plain(id), graced(id)]));
+    // Stored with fractional expiries, and found again.
+    expect(await Promise.all(ids.flatMap((id) => [plain(id), graced(id)]))).toEqual(ids.flatMap((id) => [id, id]));
+    expect(runs).toBe(40);
     const plainTimeouts = ids.flatMap((id) => counting.timeoutsOf(plain.getCacheKey(id))) as number[];
     const gracedTimeouts = ids.flatMap((id) => counting.timeoutsOf(graced.getCacheKey(id))) as number[];
     expect(plainTimeouts).toHaveLength(20);

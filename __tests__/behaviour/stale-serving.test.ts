@@ -202,3 +202,29 @@ describe('freshness follows the reading process\'s clock (memory `now`)', () => 
     expect(await get(1)).toBe('run2:1');
   });
 });
+
+describe('EASY_CACHE_DEBUG=yes and stale returns', () => {
+  it('logs STALE with the function, the key and the reason', async () => {
+    process.env.EASY_CACHE_DEBUG = 'yes';
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      let clock = 0;
+      const get = cached(
+        async (id: number) => {
+          if (clock > 0) throw new Error(`down ${id}`);
+          return id;
+        },
+        { name: 'getRate', cacheKey: 'rate:{id}', timeout: 1, grace: 60, cacheInstance: new MemoryCache({ now: () => clock }), onError: () => undefined },
+      );
+      await get(1);
+      clock = 1000;
+      expect(await get(1)).toBe(1);
+      expect(await get(1)).toBe(1);
+      const lines = log.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('STALE'));
+      expect(lines).toEqual(['[easy-cache] STALE cached(getRate) rate:1 (error)', '[easy-cache] STALE cached(getRate) rate:1 (backoff)']);
+    } finally {
+      log.mockRestore();
+      delete process.env.EASY_CACHE_DEBUG;
+    }
+  });
+});

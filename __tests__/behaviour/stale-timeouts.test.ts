@@ -23,6 +23,14 @@ function gated() {
   return { state, fn };
 }
 
+/** Opens the gate with `value`, waits for the background write, then finds it with a hit (no second run). */
+async function expectStoredWhenReleased(state: ReturnType<typeof gated>['state'], observer: ReturnType<typeof observe>, get: (id: number) => Promise<string>, value: string): Promise<void> {
+  state.gate.resolve(value);
+  await waitFor(() => observer.sets() === 1);
+  expect(await get(1)).toBe(`${value}1:1`);
+  expect(state.runs).toBe(1);
+}
+
 describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, STALE_SETTINGS, (under) => {
   it('hardTimeoutMs with a stale value: returns it, backs off, and stores the function\'s value when it arrives', async () => {
     const ns = freshNamespace();
@@ -34,10 +42,7 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     expect(await get(1)).toBe('old');
     expect(state.runs).toBe(1);
     expect(observer.staleReasons()).toEqual(['hard-timeout', 'backoff']);
-    state.gate.resolve('new');
-    await waitFor(() => observer.sets() === 1);
-    expect(await get(1)).toBe('new1:1');
-    expect(state.runs).toBe(1);
+    await expectStoredWhenReleased(state, observer, get, 'new');
     expect(observer.errors).toEqual([]);
   });
 
@@ -50,10 +55,7 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     expect(rejected).toBeInstanceOf(FunctionTimeoutError);
     expect(rejected).toMatchObject({ code: 'FUNCTION_TIMEOUT', key: get.getCacheKey(1), timeoutMs: 100 });
     expect((rejected as Error).message).toMatch(/^cached\(slow\): the function did not settle within 100 ms \(hardTimeoutMs\)/);
-    state.gate.resolve('late');
-    await waitFor(() => observer.sets() === 1);
-    expect(await get(1)).toBe('late1:1');
-    expect(state.runs).toBe(1);
+    await expectStoredWhenReleased(state, observer, get, 'late');
   });
 
   it('softTimeoutMs: returns the stale value after the soft wait and stores the function\'s value later; a quick function is waited for', async () => {
@@ -64,10 +66,7 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     await writeEntry(under(), get.getCacheKey(1), 'old');
     expect(await get(1)).toBe('old');
     expect(observer.staleReasons()).toEqual(['soft-timeout']);
-    state.gate.resolve('new');
-    await waitFor(() => observer.sets() === 1);
-    expect(await get(1)).toBe('new1:1');
-    expect(state.runs).toBe(1);
+    await expectStoredWhenReleased(state, observer, get, 'new');
     // The gate is open now: a function that settles within the soft wait gives its own value.
     const patient = cached(fn, { cacheKey: `${ns}:soft:{id}`, timeout: 60, grace: 60, softTimeoutMs: 60_000, cacheInstance: under().backend });
     await writeEntry(under(), get.getCacheKey(2), 'old');
@@ -83,10 +82,7 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     expect(await Promise.all(Array.from({ length: 10 }, () => get(1)))).toEqual(Array(10).fill('old'));
     expect(state.runs).toBe(1);
     expect(observer.staleReasons()).toEqual(Array(10).fill('swr'));
-    state.gate.resolve('new');
-    await waitFor(() => observer.sets() === 1);
-    expect(await get(1)).toBe('new1:1');
-    expect(state.runs).toBe(1);
+    await expectStoredWhenReleased(state, observer, get, 'new');
   });
 
   it('background work never throws to anyone and reports its errors', async () => {

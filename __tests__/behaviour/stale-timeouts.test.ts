@@ -73,6 +73,16 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     expect(await patient(2)).toBe('new2:2');
   });
 
+  it('softTimeoutMs applies only with a stale value: a miss waits for the function', async () => {
+    const ns = freshNamespace();
+    const { state, fn } = gated();
+    const get = cached(fn, { cacheKey: `${ns}:soft-miss:{id}`, timeout: 60, grace: 60, softTimeoutMs: 0, cacheInstance: under().backend });
+    const call = get(1);
+    await waitFor(() => state.runs === 1);
+    state.gate.resolve('first');
+    expect(await call).toBe('first1:1');
+  });
+
   it('softTimeoutMs: 0 is stale-while-revalidate: every caller gets the stale value at once, one background refresh stores the new one', async () => {
     const ns = freshNamespace();
     const { state, fn } = gated();

@@ -4,17 +4,20 @@ export type Operation = 'get' | 'getMany' | 'set' | 'setMany' | 'add' | 'delete'
 
 /** Wraps a real backend and records each call, so tests can assert how many round trips a call costs. */
 export class CountingBackend implements CacheInstance {
-  /** Each call with the number of earlier calls still pending when it was made (1+ means sent in the same round trip). */
-  readonly calls: { op: Operation; keys: string[]; pendingAtCall: number }[] = [];
+  /** Each call with the number of earlier calls still pending when it was made (1+ means sent in the same round trip), and the expiry a write asked for. */
+  readonly calls: { op: Operation; keys: string[]; pendingAtCall: number; timeout?: BackendTimeout }[] = [];
   #pending = 0;
   readonly inner: CacheInstance;
   readonly inProcess: boolean | undefined;
   readonly backendTimeoutMs: number | undefined;
+  /** The inner backend's clock, so that freshness is judged as it would be without the wrapper. */
+  readonly now: (() => number) | undefined;
 
   constructor(inner: CacheInstance) {
     this.inner = inner;
     this.inProcess = inner.inProcess;
     this.backendTimeoutMs = inner.backendTimeoutMs;
+    this.now = inner.now;
   }
 
   /** How many calls of each operation were made (only non-zero counts). */
@@ -28,8 +31,13 @@ export class CountingBackend implements CacheInstance {
     this.calls.length = 0;
   }
 
-  #track<T>(op: Operation, keys: string[], run: () => Promise<T>): Promise<T> {
-    this.calls.push({ op, keys, pendingAtCall: this.#pending });
+  /** The expiries (seconds, as given to the backend) of the writes of `key`, in order. */
+  timeoutsOf(key: string): BackendTimeout[] {
+    return this.calls.filter((call) => (call.op === 'set' || call.op === 'setMany') && call.keys.includes(key)).map((call) => call.timeout);
+  }
+
+  #track<T>(op: Operation, keys: string[], run: () => Promise<T>, timeout?: BackendTimeout): Promise<T> {
+    this.calls.push(timeout === undefined ? { op, keys, pendingAtCall: this.#pending } : { op, keys, pendingAtCall: this.#pending, timeout });
     this.#pending++;
     return run().finally(() => {
       this.#pending--;
@@ -43,10 +51,10 @@ export class CountingBackend implements CacheInstance {
     return this.#track('getMany', [...keys], () => this.inner.getMany(keys));
   }
   set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    return this.#track('set', [key], () => this.inner.set(key, value, timeout));
+    return this.#track('set', [key], () => this.inner.set(key, value, timeout), timeout);
   }
   setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
-    return this.#track('setMany', [...entries.keys()], () => this.inner.setMany(entries, timeout));
+    return this.#track('setMany', [...entries.keys()], () => this.inner.setMany(entries, timeout), timeout);
   }
   add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
     return this.#track('add', [key], () => this.inner.add(key, value, timeout));

@@ -1,4 +1,4 @@
-import { CacheConfigError, CacheTemplateError, MemoryCache, cached, cachedMethod, cacheExports, caches, invalidateCacheKey, invalidateCacheTags } from '../../lib';
+import { CacheConfigError, CacheTemplateError, DEFAULT_TIMEOUT, MemoryCache, cached, cachedMethod, cacheExports, caches, invalidateCacheKey, invalidateCacheTags } from '../../lib';
 
 async function getUser(id: number, tenant = 'main') {
   return { id, tenant };
@@ -25,6 +25,24 @@ const rows: [string, unknown, string, RegExp][] = [
   ['an onError that is no function', { onError: true }, 'onError', /a function/],
   ['a strict that is no boolean', { strict: 'yes' }, 'strict', /true or false/],
   ['a negative backendTimeoutMs', { backendTimeoutMs: -5 }, 'backendTimeoutMs', /positive finite number/],
+  ['a grace in words', { timeout: 60, grace: '5' }, 'grace', /option "grace" must be seconds \(a positive finite number\) an entry stays as a stale fallback/],
+  ['a zero grace', { timeout: 60, grace: 0 }, 'grace', /received 0/],
+  ['an infinite grace', { timeout: 60, grace: Infinity }, 'grace', /positive finite number/],
+  ['a negative graceBackoff', { timeout: 60, grace: 5, graceBackoff: -1 }, 'graceBackoff', /seconds \(a positive finite number\); received -1/],
+  ['a negative softTimeoutMs', { timeout: 60, grace: 5, softTimeoutMs: -1 }, 'softTimeoutMs', /finite number >= 0; 0 serves a stale value at once/],
+  ['a NaN softTimeoutMs', { timeout: 60, grace: 5, softTimeoutMs: NaN }, 'softTimeoutMs', /softTimeoutMs/],
+  ['a zero hardTimeoutMs', { timeout: 60, hardTimeoutMs: 0 }, 'hardTimeoutMs', /milliseconds \(a positive finite number\); received 0/],
+  ['a hardTimeoutMs in words', { timeout: 60, hardTimeoutMs: '1s' }, 'hardTimeoutMs', /received "1s"/],
+  ['an eagerRefresh of 1', { timeout: 60, eagerRefresh: 1 }, 'eagerRefresh', /strictly between 0 and 1; received 1/],
+  ['an eagerRefresh of 0', { timeout: 60, eagerRefresh: 0 }, 'eagerRefresh', /strictly between 0 and 1/],
+  ['a negative jitter', { timeout: 60, jitter: -2 }, 'jitter', /seconds \(a finite number >= 0\) or a function of the call; received -2/],
+  ['an infinite jitter', { timeout: 60, jitter: Infinity }, 'jitter', /jitter/],
+  ['grace without a timeout', { grace: 5 }, 'grace', /option "grace" needs a "timeout" in seconds or a timeout function/],
+  ['grace with timeout null', { timeout: null, grace: 5 }, 'grace', /needs a "timeout" .*received timeout null/],
+  ['eagerRefresh with DEFAULT_TIMEOUT', { timeout: DEFAULT_TIMEOUT, eagerRefresh: 0.5 }, 'eagerRefresh', /option "eagerRefresh" needs a "timeout"/],
+  ['jitter without a timeout', { jitter: 1 }, 'jitter', /option "jitter" needs a "timeout"/],
+  ['graceBackoff without grace', { timeout: 60, graceBackoff: 1 }, 'graceBackoff', /option "graceBackoff" applies only to stale values and needs option "grace"/],
+  ['softTimeoutMs without grace', { timeout: 60, softTimeoutMs: 0 }, 'softTimeoutMs', /option "softTimeoutMs" applies only to stale values and needs option "grace"/],
   ['an unknown placeholder', { cacheKey: 'user:{usr}' }, 'cacheKey', /unknown placeholder "\{usr\}" .*parameters are id, tenant/],
   ['a lone brace', { cacheKey: 'user:{id' }, 'cacheKey', /user:\{id/],
   ['a forbidden path segment', { cacheKey: 'user:{id.__proto__}' }, 'cacheKey', /__proto__/],
@@ -44,6 +62,13 @@ describe('cached() refuses bad options with a CacheConfigError naming the option
     expect(thrown).toMatchObject({ option, code: expect.stringMatching(/^E_CACHE_(CONFIG|TEMPLATE)$/) });
     expect((thrown as Error).message).toMatch(/^cached\(getUser\)/);
     expect((thrown as Error).message).toMatch(message);
+  });
+
+  it('accepts the stale-serving options with a timeout in seconds or a timeout function', () => {
+    const all = { grace: 5, graceBackoff: 1, softTimeoutMs: 0, hardTimeoutMs: 10, eagerRefresh: 0.5, jitter: () => 1 };
+    expect(() => cached(getUser, { timeout: 60, ...all })).not.toThrow();
+    expect(() => cached(getUser, { timeout: () => 60, ...all })).not.toThrow();
+    expect(() => cached(getUser, { hardTimeoutMs: 10 })).not.toThrow();
   });
 
   it('gives template errors the template and the index', () => {

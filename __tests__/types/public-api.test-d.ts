@@ -10,8 +10,14 @@ import {
   MemoryCache,
   metaAccepted,
   NOT_FOUND,
+  EasyCacheError,
+  FunctionError,
+  FunctionTimeoutError,
+  type CacheEvent,
   type CacheInstance,
   type CachedFunction,
+  type StaleEvent,
+  type StaleReason,
 } from '../../lib';
 import { expectType, type Equal } from './type-assert';
 
@@ -66,6 +72,32 @@ cached(getUser, { timout: 5 });
 cached(getUser, { tags: (id: string) => [id] });
 // @ts-expect-error a key function that returns no string
 cached(getUser, { cacheKey: (id: number) => id });
+
+// Stale serving (SPEC 11.1, 11.3): the options, typed after the function where they take a call.
+cached(getUser, { timeout: 60, grace: 3600, graceBackoff: 5, softTimeoutMs: 0, hardTimeoutMs: 2000, eagerRefresh: 0.8, jitter: 10 });
+cached(getUser, { timeout: (id: number) => id, grace: 60, jitter: (id: number, tenant?: string) => (tenant ? id : 0) });
+cached(getUser, { timeout: 60, jitter: metaAccepted((meta) => meta.args[0]) });
+// @ts-expect-error grace in words
+cached(getUser, { timeout: 60, grace: '5' });
+// @ts-expect-error softTimeoutMs in words
+cached(getUser, { timeout: 60, grace: 5, softTimeoutMs: '100ms' });
+// @ts-expect-error a jitter function with the wrong parameter type
+cached(getUser, { timeout: 60, jitter: (id: string) => id.length });
+// @ts-expect-error a jitter function that returns no number
+cached(getUser, { timeout: 60, jitter: () => 'soon' });
+// @ts-expect-error eagerRefresh is a fraction, not a flag
+cached(getUser, { timeout: 60, eagerRefresh: true });
+// The new errors are EasyCacheErrors with their facts.
+const timedOut = new FunctionTimeoutError('slow', { key: 'k', timeoutMs: 5 });
+expectType<Equal<typeof timedOut.key, string>>(true);
+expectType<Equal<typeof timedOut.timeoutMs, number>>(true);
+const failed: EasyCacheError = new FunctionError('failed', { key: 'k', cause: new Error('x') });
+void failed;
+// The stale event is one of the events, with its reason.
+expectType<Equal<Extract<CacheEvent, { type: 'stale' }>, StaleEvent>>(true);
+expectType<Equal<StaleEvent['reason'], StaleReason>>(true);
+expectType<Equal<StaleReason, 'error' | 'soft-timeout' | 'hard-timeout' | 'backoff' | 'swr'>>(true);
+cached(getUser, { onEvent: (event) => (event.type === 'stale' ? event.reason : event.type) });
 
 // Methods: only members that return a Promise can be cached in place.
 class User {

@@ -118,7 +118,7 @@ function staleCall(call: Call, stale: unknown, now: number, tagKeys: readonly st
     if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key: call.key, reason: 'backoff', error: undefined }, onEvent);
     return stale;
   }
-  return serveStale(call, joinOrStart(call, tagKeys, prefetched), stale, now);
+  return serveStale(call, joinOrStart(call, tagKeys, prefetched), stale);
 }
 
 /** A fresh hit past `eagerRefresh`: the key's flight starts in the background unless one is under way. */

@@ -51,7 +51,7 @@ export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string
 }
 
 /** The caller's share of `flight` when a stale value exists: the fresh value, or `stale` as soon as SPEC 11.1 says so. */
-export async function serveStale(call: Call, flight: Promise<unknown>, stale: unknown, now: number): Promise<unknown> {
+export async function serveStale(call: Call, flight: Promise<unknown>, stale: unknown): Promise<unknown> {
   const plan = call.plan;
   const softMs = plan.stale?.softTimeoutMs;
   const hardMs = plan.hardTimeoutMs;
@@ -60,7 +60,7 @@ export async function serveStale(call: Call, flight: Promise<unknown>, stale: un
   const settled = await within(flight, waitMs);
   if (settled === TIMED_OUT) {
     const soft = softMs !== undefined && softMs === waitMs;
-    if (!soft) backOff(call, now);
+    if (!soft) backOff(call, clockOf(call.backend)());
     return served(call, flight, stale, soft ? 'soft-timeout' : 'hard-timeout');
   }
   if ('value' in settled) return settled.value;

@@ -10,7 +10,7 @@ import { renderFullKey, type CallPlan } from '../compile/compile-plan';
 import { SerializationError } from '../errors';
 import { boundedGet, readSync, UNREAD, type SyncReadable } from '../guard/guard';
 import { emitEvent, isObserved } from '../observe/events';
-import { isEntry, type Entry } from '../tags/entry';
+import { isEntry, isTimed, type Entry } from '../tags/entry';
 import { prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
 import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
@@ -34,8 +34,9 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   if (backend.getSync !== undefined) {
     const stored = readSync(backend as SyncReadable, key);
     if (isEntry(stored) && stored.t === undefined) {
-      if (servesAsIs(stored, backend)) return Promise.resolve(hit(plan, key, stored.v));
-      if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored)) return Promise.resolve(stored.v);
+      const now = isTimed(stored) ? clockOf(backend)() : 0;
+      if (servesAsIs(stored, now)) return Promise.resolve(hit(plan, key, stored.v));
+      if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return Promise.resolve(stored.v);
     }
     const call = new Call(plan, backend, scope, args, key);
     return stored === UNREAD ? readThenDecide(call) : decide(call, stored);
@@ -44,10 +45,8 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   return readThenDecide(new Call(plan, backend, scope, args, key));
 }
 
-/** Whether an untagged entry is a plain hit: (if it records times) fresh and not due for an eager refresh. */
-function servesAsIs(entry: Entry, backend: CacheInstance): boolean {
-  if (entry.f === undefined && entry.r === undefined) return true;
-  const now = clockOf(backend)();
+/** Whether an untagged entry is a plain hit at `now`: (if it records times) fresh and not due for an eager refresh. */
+function servesAsIs(entry: Entry, now: number): boolean {
   return (entry.f === undefined || now < entry.f) && (entry.r === undefined || now < entry.r);
 }
 
@@ -61,8 +60,9 @@ async function readUntagged(plan: CallPlan, scope: unknown, args: readonly unkno
     return decide(call, call.absorb(error, 'get', key, NOT_FOUND));
   }
   if (isEntry(stored) && stored.t === undefined) {
-    if (servesAsIs(stored, backend)) return hit(plan, key, stored.v);
-    if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored)) return stored.v;
+    const now = isTimed(stored) ? clockOf(backend)() : 0;
+    if (servesAsIs(stored, now)) return hit(plan, key, stored.v);
+    if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return stored.v;
   }
   return decide(new Call(plan, backend, scope, args, key), stored);
 }

@@ -38,8 +38,7 @@ export function isBackingOff(backend: CacheInstance, key: string, now: number): 
  * because its key backs off, or because it is stale-while-revalidate and its refresh already runs.
  * Publishes the `stale` event when it is. No `Call` is made for it.
  */
-export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string, entry: Entry): boolean {
-  const now = clockOf(backend)();
+export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string, entry: Entry, now: number): boolean {
   if (entry.f === undefined || now < entry.f || (entry.g !== undefined && now >= entry.g)) return false;
   let reason: StaleReason;
   if (isBackingOff(backend, key, now)) reason = 'backoff';

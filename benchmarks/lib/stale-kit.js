@@ -58,17 +58,16 @@ export function makeHeldLoader() {
 
 /**
  * easy-cache with stale serving: `cached(load, { cacheKey: 'user:{id}', timeout, grace,
- * softTimeoutMs: 0, graceBackoff })`. In memory, entries are made stale by the injected clock of
- * `new MemoryCache({ now })` (moved past their timeout); on Redis, by `expireCacheByKey(id)` (soft
- * invalidation, which rewrites the entry as stale).
+ * softTimeoutMs: 0, graceBackoff })`. Entries are made stale by `expireCacheByKey(id)` (soft
+ * invalidation, which rewrites the entry as stale) on both backends, so that the memory backend
+ * reads the real clock as users' do (an injected clock is read on every hit and costs a closure).
  */
 export function easyCacheStale(env, backend, loader) {
   const { core, redis: redisEntry } = env.lib;
-  let skewMs = 0;
   let client;
   let instance;
   if (backend === 'memory') {
-    instance = new core.MemoryCache({ now: () => Date.now() + skewMs });
+    instance = new core.MemoryCache();
   } else {
     client = new env.clients.Redis({ host: '127.0.0.1', port: env.redisPort });
     instance = new redisEntry.RedisCache(client, { prefix: namespace(env, 'ec') });
@@ -84,8 +83,7 @@ export function easyCacheStale(env, backend, loader) {
   return {
     get,
     makeStale: async (ids) => {
-      if (backend === 'memory') skewMs += (TTL_SECONDS + 1) * 1000;
-      else await Promise.all(ids.map((id) => get.expireCacheByKey(id)));
+      await Promise.all(ids.map((id) => get.expireCacheByKey(id)));
     },
     close: async () => {
       await instance.close?.();

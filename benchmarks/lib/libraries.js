@@ -131,7 +131,7 @@ export function cacheManager(env, backend, loader, options = {}) {
 }
 
 /** The lru-cache adapter that cachified's README writes out. */
-export function cachifiedLru(max) {
+function cachifiedLru(max) {
   const lruInstance = new LRUCache({ max });
   return {
     set(key, value) {
@@ -147,15 +147,7 @@ export function cachifiedLru(max) {
 export async function cachifiedLib(env, backend, loader, options = {}) {
   if (backend === 'memcached') return { na: 'no memcached adapter' };
   if ((options.tags ?? 0) > 0) return { na: 'no tags' };
-  let cache;
-  let client;
-  if (backend === 'memory') {
-    cache = cachifiedLru(options.capacity ?? 10_000);
-  } else {
-    client = createNodeRedisClient({ url: `redis://127.0.0.1:${env.redisPort}` });
-    await client.connect();
-    cache = redisCacheAdapter(client);
-  }
+  const { cache, client } = await cachifiedCache(env, backend, options.capacity ?? 10_000);
   const keyPrefix = namespace(env, 'cf') + ':user-';
   return {
     get: (id) => cachified({ key: keyPrefix + id, cache, getFreshValue: () => loader.load(id), ttl: TTL_SECONDS * 1000 }),
@@ -190,4 +182,15 @@ export function asyncCacheDedupe(env, backend, loader, options = {}) {
       if (client) await client.quit();
     },
   };
+}
+
+/**
+ * cachified's cache on `backend`: its README's lru-cache adapter in memory, or
+ * `cachified-redis-adapter` over node-redis (connected; `client` is for the caller to quit).
+ */
+export async function cachifiedCache(env, backend, capacity) {
+  if (backend === 'memory') return { cache: cachifiedLru(capacity), client: undefined };
+  const client = createNodeRedisClient({ url: `redis://127.0.0.1:${env.redisPort}` });
+  await client.connect();
+  return { cache: redisCacheAdapter(client), client };
 }

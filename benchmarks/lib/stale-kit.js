@@ -14,11 +14,9 @@ import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisDriver } from 'bentocache/drivers/redis';
 import { cachified } from '@epic-web/cachified';
-import { redisCacheAdapter } from 'cachified-redis-adapter';
-import { createClient as createNodeRedisClient } from 'redis';
 import { HIT_IDS, contender, easyLabel } from './kit.js';
 import { baselineEnv, baselineLabel } from './baseline.js';
-import { cachifiedLru, easyCache, makeLoader, makeUser, namespace, TTL_SECONDS } from './libraries.js';
+import { cachifiedCache, easyCache, makeLoader, makeUser, namespace, TTL_SECONDS } from './libraries.js';
 import { rawMap, rawRedis } from './raw-clients.js';
 
 /** Seconds an entry stays as a stale fallback after its timeout, in every library. */
@@ -125,15 +123,7 @@ export function bentocacheStale(env, backend, loader, { swr }) {
  * with a `createdTime` moved one timeout into the past (its own entry format, through its adapter).
  */
 export async function cachifiedStale(env, backend, loader) {
-  let cache;
-  let client;
-  if (backend === 'memory') {
-    cache = cachifiedLru(10_000);
-  } else {
-    client = createNodeRedisClient({ url: `redis://127.0.0.1:${env.redisPort}` });
-    await client.connect();
-    cache = redisCacheAdapter(client);
-  }
+  const { cache, client } = await cachifiedCache(env, backend, 10_000);
   const keyPrefix = namespace(env, 'cf') + ':user-';
   return {
     get: (id) =>

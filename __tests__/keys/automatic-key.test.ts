@@ -117,6 +117,9 @@ describe('renderArgument', () => {
     [1, '#1'],
     [null, '#null'],
     [[1, '#'], '#[1,"#"]'],
+    [10n, '#10n'],
+    [new Number(10), '#Number(10)'],
+    [new String('x'), '#String("x")'],
   ])('%p → %p', (value, expected) => {
     expect(renderArgument(value, 'p')).toBe(expected);
   });

@@ -110,6 +110,7 @@ describe('renderValue: determinism', () => {
     const values: unknown[] = [
       1, '1', [1], ['1'], { a: 1 }, { a: '1' }, { a: undefined }, {}, [undefined], [null], [], null, undefined, 'null',
       [1n], [NaN], new Map([[1, 1]]), new Set([1]), [new Date(0)], ['1970-01-01T00:00:00.000Z'], { a: [1, 2] }, { a: [2, 1] },
+      new Number(1), new String('1'), new Boolean(true), Object(1n), [new Number(1)],
     ];
     const rendered = values.map((value) => renderValue(value, 'p'));
     // Top-level 1 and '1', null and 'null' share a template rendering by design; automatic keys tag types.
@@ -135,6 +136,7 @@ describe('renderValue: values that cannot be part of a key', () => {
     ['a symbol under a quoted key', { 'a b': Symbol('x') }, 'filter["a b"] is a symbol'],
     ['a function in a Map', new Map([['k', () => 1]]), 'filter<Map entry> is a function'],
     ['a symbol in a Set', new Set([Symbol('x')]), 'filter<Set element> is a symbol'],
+    ['a boxed symbol', Object(Symbol('x')), 'filter is a symbol'],
     ['a class instance holding a function', new (class { cb = () => 1; })(), 'filter.cb is a function'],
   ])('refuses %s, naming the parameter and the place', (_title, value, message) => {
     const error = errorOf(value);
@@ -178,6 +180,14 @@ describe('distinct automatic keys', () => {
     ['f([1]) and f("[1]")', [[1]], ['[1]']],
     ['f({}) and f("{}")', [{}], ['{}']],
     ['f(1n) and f("1")', [1n], ['1']],
+    ['f(10n) and f(10)', [10n], [10]],
+    ['f([10n]) and f([10])', [[10n]], [[10]]],
+    ['f(new Number(10)) and f(10)', [new Number(10)], [10]],
+    ['f(new Number(10)) and f({})', [new Number(10)], [{}]],
+    ['f(new Number(1)) and f(new Number(2))', [new Number(1)], [new Number(2)]],
+    ['f(new String("a")) and f("a")', [new String('a')], ['a']],
+    ['f(new Boolean(false)) and f(new Boolean(true))', [new Boolean(false)], [new Boolean(true)]],
+    ['f(Object(10n)) and f(new Number(10))', [Object(10n)], [new Number(10)]],
     ['f(date) and f(its ISO text)', [new Date(0)], ['1970-01-01T00:00:00.000Z']],
     ['f("") and f()', [''], []],
     ['f("a%3Ab") and f("a:b")', ['a%3Ab'], ['a:b']],
@@ -189,7 +199,8 @@ describe('distinct automatic keys', () => {
 
   it('gives every value of a large mixed set its own key', () => {
     const values: unknown[] = ['', ' ', '#', '%', ':', '#1', '1', 1, -1, 1.5, '1.5', 0, NaN, Infinity, 'Infinity', null, undefined, true, false,
-      'true', [], {}, [[]], [{}], { a: 1 }, { a: '1' }, new Map(), new Set(), 'Map[]', new Date(1), 2n, '2', [undefined], [null]];
+      'true', [], {}, [[]], [{}], { a: 1 }, { a: '1' }, new Map(), new Set(), 'Map[]', new Date(1), 2n, '2', [undefined], [null],
+      2, '2n', new Number(2), new String('2'), new Boolean(true), Object(2n), { a: new Number(1) }];
     const keys = values.map((value) => render(value));
     expect(new Set(keys).size).toBe(values.length);
     const pairs = values.flatMap((a) => values.map((b) => render(a, b)));

@@ -53,10 +53,12 @@ export function compileAutomaticKey(name: string, signature: FunctionSignature):
 }
 
 /**
- * One argument, type-tagged: strings as they are (escaped, a leading `#` too), anything else as
- * `#` + its escaped template rendering.
+ * One argument, type-tagged: strings as they are (escaped, a leading `#` too), a bigint as `#10n`,
+ * anything else as `#` + its escaped template rendering.
  */
 export function renderArgument(value: unknown, parameter: string): string {
+  // A bigint keeps its `n`, as inside objects, so that `f(10n)` and `f(10)` are two keys.
+  if (typeof value === 'bigint') return `#${value}n`;
   if (typeof value !== 'string') return `#${renderValueAt(value, parameter, parameter)}`;
   return value.charCodeAt(0) === 35 /* # */ ? `%23${escapeKeyPart(value.slice(1))}` : escapeKeyPart(value);
 }

@@ -86,8 +86,25 @@ function renderNested(value: unknown, context: NestedContext, path: string, dept
       if (value === null) return 'null';
       if (types.isDate(value)) return `Date(${dateText(value)})`;
       if (types.isRegExp(value)) return String(value);
+      if (types.isBoxedPrimitive(value)) return renderBoxed(value, context, path, depth);
       return renderObject(value as object, context, path, depth);
   }
+}
+
+/**
+ * A boxed primitive (`new Number(10)`, `Object(10n)`) as its kind and value, `Number(10)`: it has
+ * no own properties, so as an object it would render `{}` like every other one. The value is read
+ * with the prototype's own `valueOf`, never one the caller's object supplies.
+ */
+function renderBoxed(value: object, context: NestedContext, path: string, depth: number): string {
+  let inner: unknown;
+  if (types.isNumberObject(value)) inner = Number.prototype.valueOf.call(value);
+  else if (types.isStringObject(value)) inner = String.prototype.valueOf.call(value);
+  else if (types.isBooleanObject(value)) inner = Boolean.prototype.valueOf.call(value);
+  else if (types.isBigIntObject(value)) inner = BigInt.prototype.valueOf.call(value);
+  else throw unrenderable(context, path, 'is a symbol');
+  const kind = typeof inner === 'bigint' ? 'BigInt' : typeof inner === 'number' ? 'Number' : typeof inner === 'string' ? 'String' : 'Boolean';
+  return `${kind}(${renderNested(inner, context, path, depth + 1)})`;
 }
 
 /** Arrays, typed arrays, Maps, Sets and other objects, with cycle and depth checks. */

@@ -1,3 +1,4 @@
+import { cached } from '../../lib';
 import { NOT_FOUND } from '../../lib/backends/backend';
 import { MemoryCache } from '../../lib/backends/memory/memory-cache';
 import { MEMORY_CACHE_DEFAULTS } from '../../lib/backends/memory/memory-cache-options';
@@ -588,5 +589,77 @@ describe('MemoryCache: options', () => {
     const make = () => new MemoryCache(5 as unknown as ConstructorParameters<typeof MemoryCache>[0]);
     expect(make).toThrow(CacheConfigError);
     expect(make).toThrow(/options must be an object/);
+  });
+});
+
+describe('MemoryCache: backendTimeoutMs and subclasses (issue 16 item 2)', () => {
+  /** A subclass whose `get` answers only when released, counting its calls. */
+  class SlowMemoryCache extends MemoryCache {
+    gets = 0;
+    release: () => void = () => undefined;
+    override async get(key: string): Promise<unknown> {
+      this.gets += 1;
+      await new Promise<void>((resolve) => {
+        this.release = resolve;
+      });
+      return super.get(key);
+    }
+  }
+
+  it('is a plain in-process backend without the option or an override', () => {
+    const cache = new MemoryCache();
+    expect(cache.inProcess).toBe(true);
+    expect(typeof cache.getSync).toBe('function');
+  });
+
+  it('is bounded like a remote backend when backendTimeoutMs is given', () => {
+    const cache = new MemoryCache({ backendTimeoutMs: 50 });
+    expect(cache.inProcess).toBe(false);
+    expect(cache.backendTimeoutMs).toBe(50);
+  });
+
+  it('reads through an overridden get: the hit path does not skip it', async () => {
+    class CountingMemoryCache extends MemoryCache {
+      gets = 0;
+      override async get(key: string): Promise<unknown> {
+        this.gets += 1;
+        return super.get(key);
+      }
+    }
+    const cache = new CountingMemoryCache();
+    expect(cache.getSync).toBeUndefined();
+    const getUser = cached(async (id: number) => ({ id }), { cacheKey: 'u:{id}', cacheInstance: cache });
+    await getUser(1);
+    await getUser(1);
+    expect(cache.gets).toBe(2);
+  });
+
+  it('bounds a slow overridden get with its backendTimeoutMs: the call runs the function and the timeout is reported', async () => {
+    const cache = new SlowMemoryCache({ backendTimeoutMs: 50 });
+    const reported: string[] = [];
+    const getUser = cached(async (id: number) => ({ id, fresh: true }), {
+      cacheKey: 'slow:{id}',
+      cacheInstance: cache,
+      onError: (error) => reported.push(error.message),
+    });
+    try {
+      await expect(getUser(1)).resolves.toEqual({ id: 1, fresh: true });
+      expect(cache.gets).toBe(1);
+      expect(reported).toEqual([expect.stringContaining('no answer within 50 ms')]);
+    } finally {
+      cache.release();
+    }
+  });
+
+  it('keeps a subclass getSync that overrides both', () => {
+    class BothOverridden extends MemoryCache {
+      override async get(key: string): Promise<unknown> {
+        return super.get(key);
+      }
+      override getSync(key: string): unknown {
+        return super.getSync(key);
+      }
+    }
+    expect(typeof new BothOverridden().getSync).toBe('function');
   });
 });

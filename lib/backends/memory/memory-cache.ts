@@ -50,8 +50,12 @@ const enum Form {
 export class MemoryCache implements CacheInstance {
   /** The bound on one call, in milliseconds, when the `backendTimeoutMs` option was given. */
   readonly backendTimeoutMs: number | undefined;
-  /** Answers from this process and cannot hang: the core arms no timer around its calls. */
-  readonly inProcess = true;
+  /**
+   * Answers from this process and cannot hang: the core arms no timer around its calls. False when
+   * the `backendTimeoutMs` option was given or a subclass overrides `get`: the core then bounds
+   * every call, as for a remote backend.
+   */
+  readonly inProcess: boolean;
   readonly #entries: ClockStore;
   readonly #copy: boolean;
   readonly #codec: Codec;
@@ -71,6 +75,13 @@ export class MemoryCache implements CacheInstance {
     this.#snapshots = resolved.serializer === taggedJson;
     this.#defaultTimeout = resolved.defaultTimeout;
     this.now = resolved.now;
+    const getOverridden = this.get !== MemoryCache.prototype.get;
+    this.inProcess = resolved.backendTimeoutMs === undefined && !getOverridden;
+    // A subclass that overrides `get` but not `getSync` must be read through its `get`: the core's
+    // hit path would otherwise answer from the store and skip the override.
+    if (getOverridden && this.getSync === MemoryCache.prototype.getSync) {
+      Object.defineProperty(this, 'getSync', { value: undefined, configurable: true });
+    }
   }
 
   /** How many entries are held, expired ones not yet reclaimed included. */

@@ -98,11 +98,7 @@ export function easyCache(env, backend, loader, options = {}) {
 /** bentocache: `getOrSet` on a store with an L1 memory layer or an L2 Redis layer (its docs' setup). */
 export function bentocache(env, backend, loader, options = {}) {
   if (backend === 'memcached') return { na: 'no memcached driver' };
-  const store =
-    backend === 'memory'
-      ? bentostore().useL1Layer(memoryDriver(options.capacity ? { maxItems: options.capacity } : {}))
-      : bentostore().useL2Layer(redisDriver({ connection: { host: '127.0.0.1', port: env.redisPort } }));
-  const bento = new BentoCache({ default: 'cache', prefix: namespace(env, 'bento'), stores: { cache: store } });
+  const bento = bentoCache(env, backend, options.capacity);
   const tagCount = options.tags ?? 0;
   return {
     get: (id) =>
@@ -193,4 +189,13 @@ export async function cachifiedCache(env, backend, capacity) {
   const client = createNodeRedisClient({ url: `redis://127.0.0.1:${env.redisPort}` });
   await client.connect();
   return { cache: redisCacheAdapter(client), client };
+}
+
+/** A bentocache on `backend` as its docs set one up: an L1 memory store (`capacity` items at most, when given) or an L2 Redis store. */
+export function bentoCache(env, backend, capacity) {
+  const store =
+    backend === 'memory'
+      ? bentostore().useL1Layer(memoryDriver(capacity ? { maxItems: capacity } : {}))
+      : bentostore().useL2Layer(redisDriver({ connection: { host: '127.0.0.1', port: env.redisPort } }));
+  return new BentoCache({ default: 'cache', prefix: namespace(env, 'bento'), stores: { cache: store } });
 }

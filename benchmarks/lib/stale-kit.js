@@ -10,13 +10,10 @@
  * what is measured is the stale hit, not the function, and any function call during timing is
  * counted by the runner (`function ran N times during the hits`).
  */
-import { BentoCache, bentostore } from 'bentocache';
-import { memoryDriver } from 'bentocache/drivers/memory';
-import { redisDriver } from 'bentocache/drivers/redis';
 import { cachified } from '@epic-web/cachified';
 import { HIT_IDS, contender, easyLabel } from './kit.js';
 import { baselineEnv, baselineLabel } from './baseline.js';
-import { cachifiedCache, easyCache, makeLoader, makeUser, namespace, TTL_SECONDS } from './libraries.js';
+import { bentoCache, cachifiedCache, easyCache, makeLoader, makeUser, namespace, TTL_SECONDS } from './libraries.js';
 import { rawMap, rawRedis } from './raw-clients.js';
 
 /** Seconds an entry stays as a stale fallback after its timeout, in every library. */
@@ -97,11 +94,7 @@ export function easyCacheStale(env, backend, loader) {
  * `graceBackoff`. Entries are made stale by `bento.expire({ key })`, which keeps them for grace.
  */
 export function bentocacheStale(env, backend, loader, { swr }) {
-  const store =
-    backend === 'memory'
-      ? bentostore().useL1Layer(memoryDriver({}))
-      : bentostore().useL2Layer(redisDriver({ connection: { host: '127.0.0.1', port: env.redisPort } }));
-  const bento = new BentoCache({ default: 'cache', prefix: namespace(env, 'bento'), stores: { cache: store } });
+  const bento = bentoCache(env, backend, undefined);
   return {
     get: (id) =>
       bento.getOrSet({

@@ -10,6 +10,7 @@ export { cacheExports } from './exports';
 export { invalidateCacheKey, invalidateCacheTags, invalidateCachePrefix, expireCacheKey, expireCacheTags, expireCachePrefix } from './invalidate';
 export { caches } from './registry';
 export { metaAccepted } from './meta';
+export { cachedView } from './handle';
 export { createCacheKey, KEY_DELIMITER } from './keys/key-parts';
 export { createTagCacheKey, TAG_KEY_PREFIX } from './tags/tag-protocol';
 export { DEFAULT_TIMEOUT, DEFAULT_OPTIONS } from './options/defaults';
@@ -37,6 +38,11 @@ export type {
   CachedPropertyHandle,
   CachedMember,
   CallFunction,
+  CacheableMethodName,
+  CacheablePropertyName,
+  MemberOf,
+  PropertyResult,
+  TypeErrorMessage,
   Meta,
   MetaFunction,
   Timeout,

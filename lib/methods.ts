@@ -5,7 +5,17 @@ import { runCall } from './call/run-call';
 import { compilePlan } from './compile/compile-plan';
 import { attachHelpers, attachScopeFirstHelpers, helpersOf } from './handle';
 import { resolveBackend } from './registry';
-import type { CacheableMethodName, CacheablePropertyName, CachedMethodHandle, CachedOptions, CachedPropertyHandle, MemberOf, PropertyResult } from './types';
+import type {
+  CacheableMethodName,
+  CacheablePropertyName,
+  CachedMethodHandle,
+  CachedOptions,
+  CachedPropertyHandle,
+  MemberOf,
+  PropertyResult,
+  StandardSchema,
+  ValueOf,
+} from './types';
 
 type AnyArgsFunction = (...args: never[]) => unknown;
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
@@ -19,7 +29,12 @@ export type AsyncPropertyNames<P> = {
 }[keyof P] & string;
 
 /** The options of `cachedMethod`: those of `cached()`, plus `static` for a static method. */
-export type CachedMethodOptions<S, F, Static extends boolean = boolean> = CachedOptions<ArgsOf<F>, ResultOf<F>, S> & {
+export type CachedMethodOptions<S, F, Static extends boolean = boolean, Schema extends StandardSchema | undefined = StandardSchema | undefined> = CachedOptions<
+  ArgsOf<F>,
+  ResultOf<F>,
+  S,
+  Schema
+> & {
   /** Cache a static method of the class instead of a prototype method. @default false */
   readonly static?: Static;
 };
@@ -41,11 +56,12 @@ export function cachedMethod<
   C extends { prototype: object },
   K extends (keyof OwnerOf<C, Static> & string) | (string & {}),
   Static extends boolean = false,
+  Schema extends StandardSchema | undefined = undefined,
 >(
   Class: C,
   name: CacheableMethodName<OwnerOf<C, Static>, K, Static extends true ? 'class' : 'prototype'>,
-  options?: CachedMethodOptions<OwnerOf<C, Static>, MemberOf<OwnerOf<C, Static>, K>, Static>,
-): CachedMethodHandle<OwnerOf<C, Static>, ArgsOf<MemberOf<OwnerOf<C, Static>, K>>, ResultOf<MemberOf<OwnerOf<C, Static>, K>>>;
+  options?: CachedMethodOptions<OwnerOf<C, Static>, MemberOf<OwnerOf<C, Static>, K>, Static, Schema>,
+): CachedMethodHandle<OwnerOf<C, Static>, ArgsOf<MemberOf<OwnerOf<C, Static>, K>>, ValueOf<ResultOf<MemberOf<OwnerOf<C, Static>, K>>, Schema>>;
 export function cachedMethod(Class: { prototype: object; name?: string }, name: string, options: { static?: boolean } = {}): unknown {
   const where = `cachedMethod(${className(Class)}, "${name}")`;
   const { static: isStatic, ...rest } = options ?? {};
@@ -96,11 +112,11 @@ export function cachedMethod(Class: { prototype: object; name?: string }, name: 
  * const friendsCount = cachedProperty(User, 'friendsCount', { cacheKey: 'friends-count:{this.id}' });
  * await user.friendsCount;
  */
-export function cachedProperty<P extends object, K extends (keyof P & string) | (string & {})>(
+export function cachedProperty<P extends object, K extends (keyof P & string) | (string & {}), Schema extends StandardSchema | undefined = undefined>(
   Class: { prototype: P },
   name: CacheablePropertyName<P, K>,
-  options?: CachedOptions<[], PropertyResult<MemberOf<P, K>>, P>,
-): CachedPropertyHandle<P, PropertyResult<MemberOf<P, K>>> {
+  options?: CachedOptions<[], PropertyResult<MemberOf<P, K>>, P, Schema>,
+): CachedPropertyHandle<P, ValueOf<PropertyResult<MemberOf<P, K>>, Schema>> {
   const where = `cachedProperty(${className(Class)}, "${name}")`;
   if (isInstalled(Class.prototype, name)) {
     throw new CacheConfigError(`${where}: "${name}" is already cached; cache each member once`, { option: 'name', received: name });
@@ -120,7 +136,7 @@ export function cachedProperty<P extends object, K extends (keyof P & string) | 
   });
   const handle = {};
   attachScopeFirstHelpers(handle, helpersOf(plan));
-  return handle as CachedPropertyHandle<P, PropertyResult<MemberOf<P, K>>>;
+  return handle as CachedPropertyHandle<P, ValueOf<PropertyResult<MemberOf<P, K>>, Schema>>;
 }
 
 // Marks the accessors this module installs, so that caching a member twice is refused instead of

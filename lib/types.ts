@@ -40,8 +40,27 @@ export type CallFunction<A extends unknown[], R, T, O> = ((this: T, ...args: A) 
 /** What a timeout can be: seconds, `null` (never expires) or `DEFAULT_TIMEOUT`. */
 export type Timeout = number | null | DefaultTimeout;
 
+/** The result of a Standard Schema's `validate`: the (maybe transformed) value, or the issues found. */
+export type StandardResult<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<{ readonly message: string }> };
+
+/**
+ * A Standard Schema (https://standardschema.dev): what zod, valibot, arktype and others implement.
+ * easy-cache only calls `validate`, which may return a Promise.
+ */
+export interface StandardSchema<Input = unknown, Output = Input> {
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  };
+}
+
+/** What a cached function resolves to: the schema's output when it has a `schema`, else the function's own result. */
+export type ValueOf<R, S> = [S] extends [StandardSchema<unknown, infer O>] ? ([unknown] extends [S] ? R : O) : R;
+
 /** The options of `cached()`; every one is optional. See docs/options.md. */
-export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T = unknown> {
+export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T = unknown, S extends StandardSchema | undefined = StandardSchema | undefined> {
   /**
    * How the key is built: a template (`'user:{id}'`), a list of parameter names, or a key function.
    * @default the function's name followed by its arguments (an automatic key)
@@ -114,6 +133,20 @@ export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T =
    * extra in `[0, jitter]`, so entries written together do not expire together.
    */
   readonly jitter?: number | CallFunction<A, R, T, number>;
+  /**
+   * A zod schema (or any Standard Schema) that every cached value must pass when read: a value that
+   * fails is a miss (reported once a second at most, with a `SchemaError`), recomputed and
+   * overwritten. The function's fresh value is checked too, before it is stored; the call resolves
+   * to the schema's output, and so does the cached function's type. See docs/values.md.
+   * @example cached(getUser, { schema: z.object({ id: z.number(), name: z.string() }) })
+   */
+  readonly schema?: S;
+  /**
+   * Stored with each entry: an entry written under another version (or none) is a miss, never served,
+   * not even stale. Bump it when the shape of the value changes, instead of flushing the cache.
+   * @example cached(getUser, { version: '2' })
+   */
+  readonly version?: string;
 }
 
 /** Any function, whatever its `this`, parameters and result (`never` makes every function fit). */

@@ -58,6 +58,22 @@ describeOnBackends('schema and version on %s', ALL_BACKENDS, STALE_SETTINGS, (un
       expect(await old(1)).toBe('old:1');
     });
 
+    it('keeps its version through a soft expiry: the expired entry is still its own stale fallback', async () => {
+      const ns = freshNamespace();
+      let fail = false;
+      const get = cached(
+        async (id: number) => {
+          if (fail) throw new Error('down');
+          return `v2:${id}`;
+        },
+        { cacheKey: `${ns}:{id}`, cacheInstance: under().backend, timeout: 60, grace: 600, version: '2', onError: () => undefined },
+      );
+      expect(await get(1)).toBe('v2:1');
+      await get.expireCacheByKey(1);
+      fail = true;
+      expect(await get(1)).toBe('v2:1');
+    });
+
     it('reads entries of the earlier formats as written without a version, and refuses a versioned mark without its version', async () => {
       const ns = freshNamespace();
       const observer = observe();

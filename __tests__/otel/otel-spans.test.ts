@@ -95,11 +95,9 @@ describeOnBackends('OpenTelemetry spans and metrics on %s', ALL_BACKENDS, { ...S
   it('records a stale return (fail-safe, then stale-while-revalidate) with its reason', async () => {
     const t = start();
     const ns = freshNamespace();
-    const failing = true;
     const get = cached(
-      async (id: number) => {
-        if (failing) throw new Error('source down');
-        return `new:${id}`;
+      async (id: number): Promise<string> => {
+        throw new Error(`source down for ${id}`);
       },
       { cacheKey: `${ns}:stale:{id}`, name: 'getStale', timeout: 60, grace: 600, graceBackoff: 0.001, cacheInstance: under().backend, onError: () => undefined },
     );

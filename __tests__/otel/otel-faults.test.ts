@@ -148,7 +148,7 @@ describe('spans under the caller\'s active span', () => {
     });
     const [request] = t.spans().filter((span) => span.name === 'GET /books/:id');
     const [call] = t.callSpans('cached(otelUnderRequest)');
-    expect(call?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+    expect(call?.parentSpanId).toBe(request?.spanContext().spanId);
     expect(call?.spanContext().traceId).toBe(request?.spanContext().traceId);
     expect(trace.getActiveSpan()).toBeUndefined();
   });

@@ -38,7 +38,7 @@ export function instrumented(options: Omit<InstrumentEasyCacheOptions, 'tracerPr
     instrumentation,
     spans,
     callSpans: (label) => spans().filter((span) => span.name === `easy_cache.call ${label}`),
-    childrenOf: (parent) => spans().filter((span) => span.parentSpanContext?.spanId === parent.spanContext().spanId),
+    childrenOf: (parent) => spans().filter((span) => span.parentSpanId === parent.spanContext().spanId),
     async metric(name) {
       metricExporter.reset();
       await reader.forceFlush();

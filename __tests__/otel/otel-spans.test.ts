@@ -125,7 +125,7 @@ describeOnBackends('OpenTelemetry spans and metrics on %s', ALL_BACKENDS, { ...S
     await book(4);
     const [outer] = t.callSpans('cached(getNested)');
     const [inner] = t.callSpans('cached(getAuthor)');
-    expect(inner?.parentSpanContext?.spanId).toBe(outer?.spanContext().spanId);
+    expect(inner?.parentSpanId).toBe(outer?.spanContext().spanId);
     expect(inner?.spanContext().traceId).toBe(outer?.spanContext().traceId);
   });
 

@@ -26,9 +26,21 @@ export class CallMetrics {
 
   /** One call ended after `durationMs`. */
   call(message: CallMessage, durationMs: number): void {
-    const attributes: Attributes = { [ATTR_FUNCTION]: message.function, [ATTR_OUTCOME]: message.outcome ?? 'miss' };
+    const attributes = this.#attributesOf(message.function, message.outcome ?? 'miss');
     this.#calls.add(1, attributes);
     this.#duration.record(durationMs, attributes);
+  }
+
+  // One attribute set per function and outcome, made once: a hit allocates none.
+  readonly #attributes = new Map<string, Partial<Record<string, Attributes>>>();
+
+  #attributesOf(label: string, outcome: string): Attributes {
+    let byOutcome = this.#attributes.get(label);
+    if (byOutcome === undefined) {
+      byOutcome = {};
+      this.#attributes.set(label, byOutcome);
+    }
+    return (byOutcome[outcome] ??= Object.freeze({ [ATTR_FUNCTION]: label, [ATTR_OUTCOME]: outcome }));
   }
 
   /** One backend call failed. */

@@ -74,6 +74,8 @@ export function instrumentEasyCache(options?: InstrumentEasyCacheOptions): EasyC
       backendChannel.error.unsubscribe(onBackendError);
       unsubscribe(EVENT_CHANNEL, onEvent);
       spans.close();
+      // Releases the async hook that an AsyncLocalStorage keeps on while any is enabled (Node 20).
+      spans.store.disable();
     },
   };
 }

@@ -32,6 +32,8 @@ const SCENARIOS = [
   'memory-hit',
   'memory-stale-hit',
   'memory-miss',
+  'memory-hit-otel',
+  'memory-miss-otel',
   'redis-hit-sequential',
   'redis-hit-in-flight',
   'redis-stale-hit',
@@ -273,6 +275,10 @@ function printScenario(scenario, rows) {
   });
   say(markdownTable(header, table));
   say();
+  if (scenario.summary) {
+    for (const line of scenario.summary(rows)) say(line);
+    say();
+  }
   printBaselineRatios(rows, 'nsPerOp');
 }
 

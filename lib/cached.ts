@@ -1,7 +1,9 @@
 import { runCall } from './call/run-call';
+import { runTracedCall } from './call/trace-call';
 import { compilePlan, type CallPlan } from './compile/compile-plan';
 import { attachHelpers, helpersOf } from './handle';
 import { resolveBackend } from './registry';
+import { callsTraced } from './observe/channels';
 import type { AnyFunction, ArgsOf, CachedFunction, CachedOptions, ResultOf, StandardSchema, ThisOf, ValueOf } from './types';
 
 type Callable = (this: unknown, ...args: unknown[]) => Promise<unknown>;
@@ -34,10 +36,10 @@ export function cached<F extends AnyFunction, S extends StandardSchema | undefin
 export function makeCallable(plan: CallPlan, scopeOf?: (receiver: unknown) => unknown): Callable {
   const callable: Callable = scopeOf
     ? function (this: unknown, ...args) {
-        return runCall(plan, scopeOf(this), args);
+        return callsTraced() ? runTracedCall(plan, scopeOf(this), args) : runCall(plan, scopeOf(this), args);
       }
     : function (this: unknown, ...args) {
-        return runCall(plan, this, args);
+        return callsTraced() ? runTracedCall(plan, this, args) : runCall(plan, this, args);
       };
   Object.defineProperty(callable, 'name', { value: plan.fn.name || plan.name, configurable: true });
   Object.defineProperty(callable, 'length', { value: plan.fn.length, configurable: true });

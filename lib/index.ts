@@ -17,6 +17,7 @@ export { DEFAULT_TIMEOUT, DEFAULT_OPTIONS } from './options/defaults';
 export { NOT_FOUND } from './backends/backend';
 export { MemoryCache } from './backends/memory/memory-cache';
 export { taggedJson } from './serializer/tagged-json';
+export { CALL_CHANNEL, EVENT_CHANNEL, BACKEND_CHANNEL } from './observe/channels';
 export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, SchemaError, FunctionTimeoutError, FunctionError } from './errors';
 
 export type { CacheInstance, BackendTimeout, NotFound } from './backends/backend';
@@ -26,6 +27,7 @@ export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode } from './errors';
 export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
+export type { CallMessage, CallOutcome, BackendCallMessage } from './observe/channels';
 export type { InvalidateOptions } from './invalidate';
 export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions } from './methods';
 export type { CacheExportsPlan, CachedExports } from './exports';

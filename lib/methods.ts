@@ -2,6 +2,8 @@ import { CacheConfigError } from './errors';
 import { describeValue } from './shared/describe-value';
 import { makeCallable } from './cached';
 import { runCall } from './call/run-call';
+import { runTracedCall } from './call/trace-call';
+import { callsTraced } from './observe/channels';
 import { compilePlan } from './compile/compile-plan';
 import { attachHelpers, attachScopeFirstHelpers, helpersOf } from './handle';
 import { resolveBackend } from './registry';
@@ -131,7 +133,7 @@ export function cachedProperty<P extends object, K extends (keyof P & string) | 
     configurable: true,
     enumerable: false,
     get: markInstalled(function (this: object) {
-      return runCall(plan, this, []);
+      return callsTraced() ? runTracedCall(plan, this, []) : runCall(plan, this, []);
     }),
   });
   const handle = {};

@@ -23,11 +23,11 @@ import { inBackground, isBackingOff, servedAtOnce, serveStale, withHardTimeout }
  * function has no tags or prefix. Everything else makes a `Call` and goes through
  * `readThenDecide` or `decide`.
  */
-export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<unknown> {
+export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[], renderedKey?: string): Promise<unknown> {
   let key: string;
   let backend: CacheInstance;
   try {
-    key = renderFullKey(plan, args, scope);
+    key = renderedKey ?? renderFullKey(plan, args, scope);
     backend = plan.backend();
   } catch (error) {
     return Promise.reject(error);

@@ -38,6 +38,7 @@ const SCENARIOS = [
   'redis-miss-sequential',
   'redis-miss-in-flight',
   'redis-hit-tags-1',
+  'redis-hit-tags-1-in-flight',
   'redis-hit-tags-3',
   'memcached-hit-sequential',
   'memcached-hit-in-flight',

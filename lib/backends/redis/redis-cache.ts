@@ -122,13 +122,16 @@ export class RedisCache implements CacheInstance {
 
   /**
    * One `MGET` (one per hash slot on a Cluster, sent together); the found keys in the order asked.
+   * On a stand-alone Redis the keys join the tick's batched reads, as `get`'s do (see `ReadBatcher`),
+   * so the tag reads of 64 tagged hits in flight leave in one `MGET` with their entries.
    * Rejects with `SerializationError` when one of the values cannot be decoded.
    */
   async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
     const found = new Map<string, unknown>();
     if (keys.length === 0) return found;
     const stored = keys.map(this.#storedKey);
-    const texts = await this.#call('getMany', keys[0], () => mgetBySlot(this.#client, stored));
+    const reads = this.#reads;
+    const texts = await this.#call('getMany', keys[0], () => (reads === undefined ? mgetBySlot(this.#client, stored) : reads.readMany(stored)));
     keys.forEach((key, index) => {
       const text = texts[index];
       if (text !== null && text !== undefined && !found.has(key)) found.set(key, this.#codec.decode(key, text));

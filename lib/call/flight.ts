@@ -8,7 +8,7 @@ import { DO_NOT_STORE } from '../compile/timeout-plan';
 import { CacheConfigError, CacheKeyError, EasyCacheError } from '../errors';
 import { emitEvent, isObserved } from '../observe/events';
 import { makeEntry, type TagVersions } from '../tags/entry';
-import { isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
+import { extendTags, isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
@@ -195,7 +195,9 @@ async function store(call: Call, flight: Flight, value: unknown, before: TagVers
   }
   const entry = makeEntry(value, versions, times);
   const { timeout } = lifetime;
-  const stored = await call.attempt('set', key, () => call.backend.set(key, entry, timeout).then(() => true), false);
+  const written = call.attempt('set', key, () => call.backend.set(key, entry, timeout).then(() => true), false);
+  // Its tags are made to outlive it, sent with the write (one round trip).
+  const [stored] = await Promise.all([written, versions && extendTags(call, versions, timeout)]);
   const { onEvent } = plan.settings;
   if (stored && isObserved(onEvent)) {
     emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions).filter(isHardTagKey) : [] }, onEvent);

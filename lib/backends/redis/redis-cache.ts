@@ -18,7 +18,7 @@ import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
-import { clearNode, deleteAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
+import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
 
 /**
  * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
@@ -31,7 +31,7 @@ export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
  * A cache on Redis or Redis Cluster through ioredis.
  *
  * Round trips: `get`, `set`, `add`, `delete` one command; `getMany` one `MGET` (on a Cluster, one
- * `MGET` per hash slot, sent concurrently); `setMany` one pipeline of `SET ... PX` (one per hash
+ * `MGET` per hash slot, sent concurrently); `touch` one pipeline of `PEXPIRE ... GT`; `setMany` one pipeline of `SET ... PX` (one per hash
  * slot on a Cluster, concurrently); `clear()` `SCAN` + `UNLINK` under the prefix, never `FLUSHDB`.
  *
  * @example
@@ -178,6 +178,19 @@ export class RedisCache implements CacheInstance {
       expiry === null ? this.#client.set(stored, text, 'NX') : this.#client.set(stored, text, 'PX', expiry, 'NX'),
     );
     return reply === 'OK';
+  }
+
+  /**
+   * `PEXPIRE key ms GT` of each key (`PERSIST` for `null`), in one pipeline (one per hash slot on
+   * a Cluster): an expiry is only lengthened, a missing key stays missing. Needs Redis 7.
+   */
+  async touch(keys: readonly string[], timeout?: BackendTimeout): Promise<void> {
+    if (keys.length === 0) return;
+    const expiry = this.#expiry('touch', timeout);
+    // A timeout of 0 or less would shorten, which touch never does.
+    if (expiry === EXPIRE_NOW) return;
+    const stored = keys.map(this.#storedKey);
+    await this.#call('touch', keys[0], () => extendAllBySlot(this.#client, stored, expiry));
   }
 
   /** `DEL`; whether a key was removed. */

@@ -37,6 +37,7 @@ const SCENARIOS = [
   'redis-stale-hit',
   'redis-miss-sequential',
   'redis-miss-in-flight',
+  'redis-miss-tags-1',
   'redis-hit-tags-1',
   'redis-hit-tags-1-in-flight',
   'redis-hit-tags-3',

@@ -5,7 +5,7 @@
  * comes back with a new random version. On every backend: memory with its injected clock, the
  * servers with real short timeouts (waiting for the condition, never for a fixed time).
  */
-import { cached, invalidateCacheTags, NOT_FOUND, type CacheInstance } from '../../lib';
+import { cached, invalidateCacheTags, MemoryCache, NOT_FOUND, type CacheInstance } from '../../lib';
 import { RedisCache } from '../../lib/backends/redis';
 import { INVALIDATED_TAG_SECONDS } from '../../lib/tags/tag-protocol';
 import { ALL_BACKENDS, describeOnBackends, type BackendUnderTest } from '../helpers/backends-under-test';
@@ -207,5 +207,23 @@ describeWithRedis('tag expiry on redis-server, as the server sees it', ([address
     await fn(1);
     hitLog.stop();
     expect(hitLog.sent()).toEqual(['mget', 'mget']);
+  });
+});
+
+describe('the memory miss path', () => {
+  it('rejects (never throws) when a tag function throws on a miss', async () => {
+    const backend = new MemoryCache();
+    const fn = cached(async (id: number) => id, {
+      cacheKey: 'throwing-tags:{id}',
+      tags: () => {
+        throw new Error('no tags today');
+      },
+      cacheInstance: backend,
+    });
+    let returned: Promise<number> | undefined;
+    expect(() => {
+      returned = fn(1);
+    }).not.toThrow();
+    await expect(returned).rejects.toThrow('no tags today');
   });
 });

@@ -8,7 +8,7 @@ import { DO_NOT_STORE } from '../compile/timeout-plan';
 import { CacheConfigError, CacheKeyError, EasyCacheError } from '../errors';
 import { emitEvent, isObserved } from '../observe/events';
 import { makeEntry, type TagVersions } from '../tags/entry';
-import { isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
+import { extendTags, isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
 import { checkValue, REFUSED } from './value-check';
 
@@ -136,10 +136,22 @@ export function startFlight(call: Call, tagKeys: readonly string[], prefetched?:
   const flights = flightsOf(call.backend);
   const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined };
   flights.set(call.key, flight);
-  flight.promise = computeAndStore(call, flight, prefetched).finally(() => {
+  // `then` with the same clean-up on both sides rather than `finally`, which allocates two more
+  // promises and a closure per flight (measured on the memory miss path).
+  const landed = (): void => {
     if (flights.get(call.key) === flight) flights.delete(call.key);
     releasedByBackend.get(call.backend)?.delete(flight);
-  });
+  };
+  flight.promise = computeAndStore(call, flight, prefetched).then(
+    (value) => {
+      landed();
+      return value;
+    },
+    (error: unknown) => {
+      landed();
+      throw error;
+    },
+  );
   return flight.promise;
 }
 
@@ -201,12 +213,17 @@ async function store(call: Call, flight: Flight, value: unknown, before: TagVers
   }
   const entry = makeEntry(value, versions, times, plan.version);
   const { timeout } = lifetime;
-  const stored = await call.attempt('set', key, () => call.backend.set(key, entry, timeout).then(() => true), false);
+  const written = call.attempt<void | typeof NOT_WRITTEN>('set', key, () => call.backend.set(key, entry, timeout), NOT_WRITTEN);
+  // Its tags are made to outlive it, sent with the write (one round trip).
+  const stored = (versions ? (await Promise.all([written, extendTags(call, versions, timeout)]))[0] : await written) !== NOT_WRITTEN;
   const { onEvent } = plan.settings;
   if (stored && isObserved(onEvent)) {
     emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions).filter(isHardTagKey) : [] }, onEvent);
   }
 }
+
+/** What a failed write resolves to (a successful one resolves to `undefined`). */
+const NOT_WRITTEN = Symbol('not written');
 
 /** The versions to store: those read before, plus those of tags first known from the value; `null` when they cannot be had. */
 async function tagsAfter(call: Call, value: unknown, before: TagVersions | undefined): Promise<TagVersions | undefined | null> {

@@ -40,6 +40,15 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
       if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return Promise.resolve(stored.v);
     }
     const call = new Call(plan, backend, scope, args, key);
+    // A plain miss skips `decide`'s async frame: the flight's promise is returned as it is.
+    if (stored === NOT_FOUND) {
+      try {
+        return miss(call, undefined, undefined);
+      } catch (error) {
+        // A tag function that throws rejects the call, as everywhere else.
+        return Promise.reject(error);
+      }
+    }
     return stored === UNREAD ? readThenDecide(call) : decide(call, stored);
   }
   if (plan.tags === undefined && plan.prefix === undefined) return readUntagged(plan, scope, args, key, backend);
@@ -113,6 +122,12 @@ async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], 
   } else if (stored !== NOT_FOUND) {
     call.reportProblem(new SerializationError(`${plan.label}: the data under key ${key} is not an entry this library wrote; treated as a miss`), 'get', key);
   }
+  return miss(call, tagKeys, prefetched);
+}
+
+/** A miss: reported, then the call joins or starts the key's flight (bounded by `hardTimeoutMs`). */
+function miss(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): Promise<unknown> {
+  const { plan, key } = call;
   const { onEvent } = plan.settings;
   if (isObserved(onEvent)) emitEvent(reason === undefined ? { type: 'miss', function: plan.label, key } : { type: 'miss', function: plan.label, key, reason }, onEvent);
   const flight = joinOrStart(call, tagKeys, prefetched);

@@ -10,6 +10,7 @@
  */
 export { MemcachedCache, MEMCACHED_MAX_PENDING_CALLS } from './memcached-cache';
 export type { MemcachedServers } from './memcached-options';
+export type { MemcachedClient, MemcachedCallback } from './memcached-client';
 export { MEMCACHED_DEFAULTS } from './memcached-options';
 export type { MemcachedCacheOptions } from './memcached-options';
 export { toSafeKey, MEMCACHED_MAX_KEY_BYTES, HASHED_KEY_MARKER, MEMCACHED_HASHED_KEY_MARKER } from './safe-key';

@@ -22,6 +22,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['tags/'],
   ['call/'],
   ['cached.ts', 'handle.ts', 'methods.ts', 'exports.ts', 'invalidate.ts', 'registry.ts', 'index.ts'],
+  // easy-cache/testing: the published contract suite, run against any CacheInstance.
+  ['testing/'],
 ];
 
 /** The backends that are entry points of their own: none imports another. */

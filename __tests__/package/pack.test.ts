@@ -143,8 +143,7 @@ describe('the packed package', () => {
       compiled = compileProject(untyped, 'clean', ['consumer.mts', 'consumer.cts', 'store-cache.cts', 'store-cache.test.cts']);
     }, 240_000);
 
-    it('installs with no engine warning on this Node', () => {
-      expect(process.versions.node.split('.')[0]).toBe('20');
+    it(`installs with no engine warning (Node ${process.versions.node})`, () => {
       expect(npmWarnings.join('\n')).not.toMatch(/EBADENGINE|Unsupported engine/);
     });
 

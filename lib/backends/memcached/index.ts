@@ -1,6 +1,7 @@
 /**
- * Entry point `easy-cache/memcached`: the Memcached backend. Loading it loads the `memcached`
- * client (an optional peer dependency); the core entry `easy-cache` never does.
+ * Entry point `easy-cache/memcached`: the Memcached backend. It loads the `memcached` client (an
+ * optional peer dependency) when the first `MemcachedCache` is built; the core entry `easy-cache`
+ * never does.
  *
  * @example
  * import { MemcachedCache } from 'easy-cache/memcached';

@@ -164,7 +164,7 @@ function freshEnv(env, overrides = {}) {
 /** Prepares, times and counts every contender of `scenario`; resolves to its rows. */
 async function runScenario(scenario, env, plan) {
   const contenders = await scenario.contenders(freshEnv(env));
-  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, twinOf: contender.twinOf, na: contender.na, isOneGet: contender.isOneGet, state: contender.state }]));
+  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, twinOf: contender.twinOf, na: contender.na, isOneGet: contender.isOneGet, state: contender.state, config: contender.config }]));
   const live = [];
   for (const contender of contenders) {
     if (contender.na) continue;

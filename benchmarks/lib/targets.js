@@ -72,6 +72,8 @@ export function evaluateTargets(results) {
       out.push([`${id}: stale hit ≤ ${limitBound}× ${limitText} (${easy.label})`, x(r), verdict(r === undefined ? undefined : r <= limitBound)]);
       const f = ratio(easy, fresh);
       out.push([`${id}: stale hit ≤ 1.5× easy-cache's default fresh hit of the same run (${easy.label})`, x(f), verdict(f === undefined ? undefined : f <= 1.5)]);
+      const sameOptions = ratio(easy, easyOf(id).find((row) => row.state === 'fresh' && row.config === easy.config));
+      out.push([`${id}: stale hit ≤ 1.5× the fresh hit of the same options (${easy.label})`, x(sameOptions), verdict(sameOptions === undefined ? undefined : sameOptions <= 1.5)]);
       const runs = easy.functionRuns;
       out.push([`${id}: the function did not run during the stale hits (${easy.label})`, runs === undefined ? '?' : `${runs} runs`, verdict(runs === undefined ? undefined : runs === 0)]);
       if (id === 'redis-stale-hit') {

@@ -10,6 +10,7 @@ import { emitEvent, isObserved } from '../observe/events';
 import { makeEntry, type TagVersions } from '../tags/entry';
 import { isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
+import { checkValue, REFUSED } from './value-check';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
 export interface Flight {
@@ -160,10 +161,15 @@ async function computeAndStore(call: Call, flight: RunningFlight, prefetched: Ta
   flight.versions = versions;
   const value = await call.plan.fn.apply(call.scope, call.args as never[]);
   call.afterFunction();
+  // With a schema, the fresh value is checked too: one that fails is returned as it is, not stored
+  // (stored, it would only be refused by every read); one that passes resolves to the schema's output.
+  const { schema } = call.plan;
+  const output = schema === undefined ? value : await checkValue(call, schema, value, 'fresh');
+  if (output === REFUSED) return value;
   // The caller waits for the write, so that the next call (in any process) finds the value; the
   // write has a whole bound of its own, after the calls made before the function shared one.
   if (!call.down && (!tagged || versions)) await store(call, flight, value, versions);
-  return value;
+  return output;
 }
 
 /** Writes the entry, with the versions of its tags and its times, unless its lifetime or an invalidation says not to. */
@@ -193,7 +199,7 @@ async function store(call: Call, flight: Flight, value: unknown, before: TagVers
     if (times?.g === undefined) return;
     times = { f: now, g: times.g };
   }
-  const entry = makeEntry(value, versions, times);
+  const entry = makeEntry(value, versions, times, plan.version);
   const { timeout } = lifetime;
   const stored = await call.attempt('set', key, () => call.backend.set(key, entry, timeout).then(() => true), false);
   const { onEvent } = plan.settings;

@@ -6,7 +6,7 @@ import { readSignature, type FunctionSignature } from '../keys/parameter-names';
 import { validateOptions } from '../options/resolve';
 import type { CacheEventListener } from '../observe/events';
 import type { ErrorHandler } from '../observe/report';
-import type { CachedOptions } from '../types';
+import type { CachedOptions, StandardSchema } from '../types';
 import { compileTagsPlan, type TagsPlan } from './tags-plan';
 import { compileTextPlan, type TextPlan } from './text-plan';
 import { checkLifetimeOptions, compileLifetime, compileStalePlan, type LifetimeOf, type StalePlan } from './lifetime-plan';
@@ -28,6 +28,10 @@ export interface CallPlan {
   readonly stale: StalePlan | undefined;
   /** How long a caller waits for the function before a stale value or a FunctionTimeoutError, in ms. */
   readonly hardTimeoutMs: number | undefined;
+  /** The `version` entries are written under and must carry to be read. */
+  readonly version: string | undefined;
+  /** The `schema`'s Standard Schema interface, when values are checked. */
+  readonly schema: StandardSchema['~standard'] | undefined;
 }
 
 /** How one cached function talks to backends: its bound, its strictness and where its errors go. */
@@ -83,6 +87,8 @@ export function compilePlan(fn: unknown, options: unknown, context: PlanContext)
     lifetime: compileLifetime(o, label),
     stale: compileStalePlan(o),
     hardTimeoutMs: o.hardTimeoutMs,
+    version: o.version,
+    schema: o.schema?.['~standard'],
   });
 }
 

@@ -18,7 +18,12 @@ export interface HitEvent extends EventBase {
 export interface MissEvent extends EventBase {
   /** The kind of event. */
   readonly type: 'miss';
+  /** Set when an entry was found but not used: written under another `version`, or its value failed the `schema`. */
+  readonly reason?: MissReason;
 }
+
+/** Why an entry that was found is a miss (SPEC 11.8). */
+export type MissReason = 'version' | 'schema';
 
 /** A value was stored. */
 export interface SetEvent extends EventBase {

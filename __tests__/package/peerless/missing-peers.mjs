@@ -4,6 +4,8 @@
 import { RedisCache } from 'easy-cache/redis';
 import { MemcachedCache } from 'easy-cache/memcached';
 import { cached, CacheConfigError } from 'easy-cache';
+// Loading the contract suite needs no test framework (it looks for one only when called).
+import { describeBackendContract } from 'easy-cache/testing';
 
 const attempts = {
   redis: () => new RedisCache({ url: 'redis://127.0.0.1:6379' }),
@@ -20,4 +22,5 @@ for (const [name, build] of Object.entries(attempts)) {
 }
 const square = cached(async (n) => n * n, { cacheKey: 'square:{n}' });
 report.core = await square(9);
+report.testing = typeof describeBackendContract;
 console.log(JSON.stringify(report));

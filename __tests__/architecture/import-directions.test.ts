@@ -22,7 +22,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['tags/'],
   ['call/'],
   ['cached.ts', 'handle.ts', 'methods.ts', 'exports.ts', 'invalidate.ts', 'registry.ts', 'index.ts'],
-  ['otel/'],
+  // The other entry points: easy-cache/otel (over the channels) and easy-cache/testing (the
+  // published contract suite, run against any CacheInstance).
+  ['otel/', 'testing/'],
 ];
 
 /** The backends that are entry points of their own: none imports another. */

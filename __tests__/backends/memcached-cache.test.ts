@@ -4,7 +4,7 @@ import { NOT_FOUND } from '../../lib/backends/backend';
 import { MemcachedCache, MEMCACHED_MAX_PENDING_CALLS, toSafeKey } from '../../lib/backends/memcached';
 import { BackendError, SerializationError } from '../../lib/errors';
 import { eventually } from '../faults/fault-kit';
-import { describeBackendContract } from '../helpers/backend-contract';
+import { describeBackendContract } from '../../lib/testing';
 import { rawExchange, rawGet, rawSet, rawStats } from '../helpers/raw-memcached';
 import { describeWithMemcached, uniquePrefix } from '../helpers/server-suites';
 import { startMemcached, stopServer, type StartedServer } from '../setup/servers';

@@ -4,7 +4,7 @@ import { MemoryCache } from '../../lib/backends/memory/memory-cache';
 import { MEMORY_CACHE_DEFAULTS } from '../../lib/backends/memory/memory-cache-options';
 import { BackendError, CacheConfigError, SerializationError } from '../../lib/errors';
 import { taggedJson } from '../../lib/serializer/tagged-json';
-import { describeBackendContract } from '../helpers/backend-contract';
+import { describeBackendContract } from '../../lib/testing';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
 // The expiry cases move the cache's clock instead of waiting 2.1 s.

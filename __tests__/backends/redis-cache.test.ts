@@ -4,7 +4,7 @@ import { RedisCache } from '../../lib/backends/redis';
 import { REDIS_HASHED_KEY_MARKER as HASHED_KEY_MARKER, safeKey } from '../../lib/backends/redis/redis-keys';
 import { BackendError, CacheConfigError, SerializationError } from '../../lib/errors';
 import { taggedJson } from '../../lib/serializer/tagged-json';
-import { describeBackendContract } from '../helpers/backend-contract';
+import { describeBackendContract } from '../../lib/testing';
 import { connectedRedis, describeWithRedis, uniquePrefix } from '../helpers/server-suites';
 import { logCommands } from '../setup/redis-command-log';
 import { freePort } from '../setup/servers';

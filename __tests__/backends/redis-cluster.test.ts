@@ -3,7 +3,7 @@ import { NOT_FOUND } from '../../lib/backends/backend';
 import { RedisCache } from '../../lib/backends/redis';
 import { groupBySlot, keySlot } from '../../lib/backends/redis/slot-groups';
 import { CacheConfigError } from '../../lib/errors';
-import { describeBackendContract } from '../helpers/backend-contract';
+import { describeBackendContract } from '../../lib/testing';
 import { describeWithRedisCluster, uniquePrefix } from '../helpers/server-suites';
 import { logCommands } from '../setup/redis-command-log';
 

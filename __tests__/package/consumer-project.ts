@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 
 /** The repository root (this file lives in `__tests__/package/`). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -76,4 +77,46 @@ export function compileConsumer(dir: string, setting: keyof typeof CONSUMER_TSCO
   const compilerOptions = { target: 'es2022', lib: ['es2022'], types: ['node'], strict: true, noEmit: true, skipLibCheck: false, ...options };
   fs.writeFileSync(path.join(dir, tsconfig), JSON.stringify({ compilerOptions, files }, null, 2));
   return run(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], dir);
+}
+
+/**
+ * Makes a project in `dir` that depends on the tarball and on `packages` (at the versions the
+ * repository tested with), installs it with npm, and copies in the files of the fixture folders
+ * (relative to this folder). Resolves to what npm printed on stderr (its warnings).
+ */
+export async function installProject(dir: string, tarball: string, packages: readonly string[], fixtureDirs: readonly string[]): Promise<string> {
+  fs.mkdirSync(dir, { recursive: true });
+  const dependencies: Record<string, string> = { 'easy-cache': `file:${tarball}` };
+  for (const name of packages) dependencies[name] = installedVersion(name);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `easy-cache-${path.basename(dir)}`, private: true, dependencies }, null, 2));
+  const args = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'];
+  const { stderr } = await promisify(execFile)('npm', args, { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  for (const fixtures of fixtureDirs) fs.cpSync(path.join(__dirname, fixtures), dir, { recursive: true });
+  return stderr;
+}
+
+/** What the compiler said: its exit status and its output, one diagnostic per line. */
+export interface Compilation {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+/**
+ * Compiles `files` of the project as a user with a strict `module: nodenext` project would (no
+ * `skipLibCheck`), emitting JavaScript into `out/` (emitted even when there are type errors).
+ */
+export function compileProject(dir: string, name: string, files: readonly string[]): Compilation {
+  const compilerOptions = { target: 'es2022', lib: ['es2022'], types: ['node'], strict: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', rootDir: '.', outDir: 'out' };
+  fs.writeFileSync(path.join(dir, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files }, null, 2));
+  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], { cwd: dir, encoding: 'utf8', timeout: 90_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+/** Runs the repository's jest on the project's compiled `out/**\/*.test.cjs` files, as a backend author would run theirs. */
+export function runJestIn(dir: string): Compilation {
+  const config = { rootDir: dir, testEnvironment: 'node', transform: {}, testMatch: ['<rootDir>/out/**/*.test.cjs'] };
+  const jest = path.join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+  const result = spawnSync(process.execPath, [jest, '--ci', '--runInBand', '--config', JSON.stringify(config)], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
 }

@@ -5,6 +5,7 @@
 import { cached, cachedMethod, caches, createCacheKey, MemoryCache, NOT_FOUND, type CachedFunction, type CacheInstance } from 'easy-cache';
 import { RedisCache, type RedisCacheOptions } from 'easy-cache/redis';
 import { MemcachedCache, type MemcachedCacheOptions } from 'easy-cache/memcached';
+import { describeBackendContract, type BackendContractOptions } from 'easy-cache/testing';
 
 const square = cached(async (n: number) => n * n, { cacheKey: 'square:{n}', timeout: 60 });
 const typed: CachedFunction<[number], Promise<number>> = square;
@@ -37,6 +38,10 @@ async function main(): Promise<void> {
   cachedMethod(Shelf, 'pages');
   // @ts-expect-error RedisCache has no option "prefx"
   new RedisCache({ url: 'redis://127.0.0.1:6379' }, { prefx: 'app' });
+  const contract: BackendContractOptions<MemoryCache> = { supportsClear: true, afterAll: async (cache) => cache.clear() };
+  void [describeBackendContract, contract];
+  // @ts-expect-error the contract suite runs on a CacheInstance
+  describeBackendContract('not a backend', () => ({ get: async () => 1 }));
   void [typed, key, backends, value, list, missing, wrong];
 }
 void main;

@@ -1,8 +1,11 @@
-import Memcached from 'memcached';
+import type Memcached from 'memcached';
+import { requirePeer } from '../shared/require-peer';
 import { replaceIssueHandling } from './client-patches';
+import type { MemcachedClient } from './memcached-client';
 
 /** A `memcached` client for `addresses`, with the options in docs/backends/memcached.md. */
-export function buildClient(addresses: readonly string[], stallMs: number): Memcached {
+export function buildClient(addresses: readonly string[], stallMs: number): MemcachedClient {
+  const Client = requirePeer<typeof Memcached>('memcached', 'easy-cache/memcached', () => require('memcached'));
   // The connection-pool retry settings are read by the client but missing from its published types.
   const options: Memcached.options & { minTimeout: number; maxTimeout: number; factor: number } = {
     // A connection that cannot be had (a burst while the pool is still connecting, a refused connect) is
@@ -19,7 +22,7 @@ export function buildClient(addresses: readonly string[], stallMs: number): Memc
     namespace: '',
     remove: false,
   };
-  const client = new Memcached(addresses.length === 1 ? (addresses[0] as string) : [...addresses], options);
+  const client = new Client(addresses.length === 1 ? (addresses[0] as string) : [...addresses], options);
   replaceIssueHandling(client);
   return client;
 }

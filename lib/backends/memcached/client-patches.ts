@@ -3,7 +3,7 @@
  * can crash the process or wedge a connection. They replace methods on one client object only,
  * never the client's prototype.
  */
-import type Memcached from 'memcached';
+import type { MemcachedClient } from './memcached-client';
 import { repairValueLines } from './repair-value-lines';
 
 /** The client internals these repairs reach (not in the client's published types). */
@@ -29,7 +29,7 @@ const VALUES_GUARDED = Symbol.for('easy-cache.memcached.values-guarded');
  * and values holding CRLF no longer block the connection. Everything else parses as before, so
  * a client shared with other code keeps working for it. Idempotent.
  */
-export function guardValueParsing(client: Memcached): void {
+export function guardValueParsing(client: MemcachedClient): void {
   const internals = client as unknown as ClientInternals & { [VALUES_GUARDED]?: true };
   const parse = internals.rawDataReceived;
   if (internals[VALUES_GUARDED] === true || typeof parse !== 'function') return;
@@ -50,7 +50,7 @@ export function guardValueParsing(client: Memcached): void {
  * with other callers' queries on it. Now a problem is only reported as an `issue` event: the
  * next call connects again, bounded by the pool size and the connect timeout.
  */
-export function replaceIssueHandling(client: Memcached): void {
+export function replaceIssueHandling(client: MemcachedClient): void {
   const internals = client as unknown as ClientInternals;
   internals.connectionIssue = function connectionIssue(error: unknown, socket: unknown) {
     const server = (socket as { serverAddress?: unknown } | undefined)?.serverAddress;
@@ -63,7 +63,7 @@ export function replaceIssueHandling(client: Memcached): void {
  * the callbacks queued on a frozen server are released; where the internals are not as expected
  * every connection is closed instead. The next call opens a fresh connection.
  */
-export function dropStalledConnections(client: Memcached, stalledMs: number): void {
+export function dropStalledConnections(client: MemcachedClient, stalledMs: number): void {
   const internals = client as unknown as ClientInternals;
   const managers = internals.connections;
   if (managers === null || typeof managers !== 'object') {

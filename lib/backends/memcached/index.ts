@@ -1,6 +1,7 @@
 /**
- * Entry point `easy-cache/memcached`: the Memcached backend. Loading it loads the `memcached`
- * client (an optional peer dependency); the core entry `easy-cache` never does.
+ * Entry point `easy-cache/memcached`: the Memcached backend. It loads the `memcached` client (an
+ * optional peer dependency) when the first `MemcachedCache` is built; the core entry `easy-cache`
+ * never does.
  *
  * @example
  * import { MemcachedCache } from 'easy-cache/memcached';
@@ -10,6 +11,7 @@
  */
 export { MemcachedCache, MEMCACHED_MAX_PENDING_CALLS } from './memcached-cache';
 export type { MemcachedServers } from './memcached-options';
+export type { MemcachedClient, MemcachedCallback } from './memcached-client';
 export { MEMCACHED_DEFAULTS } from './memcached-options';
 export type { MemcachedCacheOptions } from './memcached-options';
 export { toSafeKey, MEMCACHED_MAX_KEY_BYTES, HASHED_KEY_MARKER, MEMCACHED_HASHED_KEY_MARKER } from './safe-key';

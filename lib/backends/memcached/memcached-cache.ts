@@ -1,10 +1,10 @@
-import type Memcached from 'memcached';
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { buildClient } from './build-client';
 import { answer, asBackendError, closedError, readFailure, stored } from './client-replies';
 import { dropStalledConnections, guardValueParsing } from './client-patches';
 import { toExptime } from './expiry';
+import type { MemcachedClient } from './memcached-client';
 import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions, type MemcachedServers } from './memcached-options';
 import { PendingCalls, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
@@ -36,7 +36,7 @@ const SET_MANY_CONCURRENCY = 100;
 export class MemcachedCache implements CacheInstance {
   /** The bound, in milliseconds, that easy-cache puts on each call to this backend. */
   readonly backendTimeoutMs: number;
-  readonly #client: Memcached;
+  readonly #client: MemcachedClient;
   readonly #ownsClient: boolean;
   readonly #prefix: string;
   readonly #codec: Codec;

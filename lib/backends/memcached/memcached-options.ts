@@ -1,4 +1,3 @@
-import type Memcached from 'memcached';
 import { z } from 'zod';
 import { CacheConfigError } from '../../errors';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
@@ -6,6 +5,7 @@ import { describeValue } from '../../shared/describe-value';
 import { optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
+import type { MemcachedClient } from './memcached-client';
 
 /** Options of `new MemcachedCache(servers, options)`. */
 export interface MemcachedCacheOptions {
@@ -45,10 +45,10 @@ export interface ResolvedMemcachedOptions {
 }
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
-export type MemcachedServers = Memcached | string | readonly string[];
+export type MemcachedServers = MemcachedClient | string | readonly string[];
 
 /** What `servers` resolved to: a client given by the caller, or addresses to build one from. */
-export type ResolvedServers = { readonly client: Memcached } | { readonly addresses: readonly string[] };
+export type ResolvedServers = { readonly client: MemcachedClient } | { readonly addresses: readonly string[] };
 
 /** Defaults of `MemcachedCacheOptions`. */
 export const MEMCACHED_DEFAULTS = Object.freeze({
@@ -112,7 +112,7 @@ export function resolveServers(servers: unknown): ResolvedServers {
 }
 
 /** Whether `value` has the methods of a `memcached` client that `MemcachedCache` calls. */
-function isClient(value: unknown): value is Memcached {
+function isClient(value: unknown): value is MemcachedClient {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const methods = value as Record<string, unknown>;
   return ['get', 'getMulti', 'set', 'add', 'del'].every((name) => typeof methods[name] === 'function');

@@ -1,4 +1,4 @@
-import type Memcached from 'memcached';
+import type { MemcachedClient } from './memcached-client';
 
 /** The client internals that say which server holds a key (not in the client's published types). */
 interface RingInternals {
@@ -14,7 +14,7 @@ interface RingInternals {
  * internals (another version) gets one answer for every key: its reads are then batched together
  * and the client splits them itself.
  */
-export function serverOfKey(client: Memcached): (key: string) => string {
+export function serverOfKey(client: MemcachedClient): (key: string) => string {
   const internals = client as unknown as RingInternals;
   const ring = internals.HashRing;
   const servers = internals.servers;

@@ -1,6 +1,6 @@
 /**
  * `easy-cache/redis`: the Redis and Redis Cluster backend, over ioredis (an optional peer
- * dependency; only this entry loads it).
+ * dependency; only this entry loads it, when the first `RedisCache` is built).
  *
  * @example
  * import Redis from 'ioredis';

@@ -3,8 +3,9 @@
  * with options that keep calls bounded while Redis is down, and closing one that we own.
  */
 import { timerDelay } from '../../shared/timer-limit';
-import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { CacheConfigError } from '../../errors';
+import { requirePeer } from '../shared/require-peer';
 import { describeValue } from '../../shared/describe-value';
 
 /** An ioredis client: a stand-alone `Redis` or a `Cluster`. */
@@ -21,8 +22,16 @@ export type RedisConnectionOptions = RedisOptions & {
   url?: string;
 };
 
+let loaded: typeof import('ioredis') | undefined;
+
+/** The ioredis module, loaded when the first `RedisCache` is built (see `requirePeer`). */
+function ioredis(): typeof import('ioredis') {
+  return (loaded ??= requirePeer<typeof import('ioredis')>('ioredis', 'easy-cache/redis', () => require('ioredis')));
+}
+
 /** Whether `value` is an ioredis client rather than connection details. */
 export function isRedisClient(value: unknown): value is RedisClient {
+  const { Redis, Cluster } = ioredis();
   if (value instanceof Redis || value instanceof Cluster) return true;
   // A second copy of ioredis (another version in node_modules) fails instanceof; its clients
   // still have these members, and connection options never have them as functions.
@@ -37,7 +46,7 @@ export function isRedisClient(value: unknown): value is RedisClient {
 
 /** Whether `client` is a Cluster client. */
 export function isClusterClient(client: RedisClient): client is Cluster {
-  return client instanceof Cluster || (client as { isCluster?: unknown }).isCluster === true;
+  return client instanceof ioredis().Cluster || (client as { isCluster?: unknown }).isCluster === true;
 }
 
 /**
@@ -82,6 +91,7 @@ export function createOwnedClient(connection: unknown, backendTimeoutMs: number)
     });
   }
   const settings = { ...ownedClientDefaults(backendTimeoutMs), ...options };
+  const { Redis } = ioredis();
   const client = url === undefined ? new Redis(settings) : new Redis(url, settings);
   // Connection errors surface through the commands that fail; without a listener ioredis would
   // also print each reconnection failure to the console.

@@ -18,7 +18,7 @@ export interface MemcachedClient {
   /** `add`: stores only if the key holds nothing. */
   add(key: string, value: string, lifetime: number, callback: MemcachedCallback): void;
   /** `touch`: sets a new lifetime (seconds, 0 = never expires) of a key that exists. */
-  touch(key: string, lifetime: number, callback: MemcachedCallback): void;
+  touch(key: string, lifetime: number, callback: (error: unknown) => void): void;
   /** `delete`: calls back with whether the key was there. */
   del(key: string, callback: MemcachedCallback): void;
   /** Closes every connection of the client. */

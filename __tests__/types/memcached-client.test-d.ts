@@ -14,13 +14,14 @@ const handMade: MemcachedClient = {
   getMulti: (_keys, callback) => callback(undefined, {}),
   set: (_key, _value, _lifetime, callback) => callback(undefined, true),
   add: (_key, _value, _lifetime, callback) => callback(undefined, true),
+  touch: (_key, _lifetime, callback) => callback(undefined),
   del: (_key, callback) => callback(undefined, true),
   end: () => undefined,
 };
 new MemcachedCache(handMade);
 
 // @ts-expect-error a client without getMulti is not one MemcachedCache can use
-const partial: MemcachedClient = { get: real.get, set: real.set, add: real.add, del: real.del, end: real.end };
+const partial: MemcachedClient = { get: real.get, set: real.set, add: real.add, touch: real.touch, del: real.del, end: real.end };
 // @ts-expect-error servers are a client, an address or a list of addresses
 new MemcachedCache(11211);
 

@@ -88,6 +88,20 @@ export class SerializationError extends EasyCacheError {
   }
 }
 
+/** One problem a schema found in a value (a Standard Schema issue). */
+export interface SchemaIssue {
+  /** What is wrong, in words. */
+  readonly message: string;
+  /** Where in the value, when the schema says: keys, or segments holding one. */
+  readonly path?: ReadonlyArray<PropertyKey | SchemaPathSegment> | undefined;
+}
+
+/** One step of a `SchemaIssue` path, as some schemas give it. */
+export interface SchemaPathSegment {
+  /** The key of this step. */
+  readonly key: PropertyKey;
+}
+
 /**
  * A value failed the function's `schema`: a cached one (read as a miss, then overwritten) or a
  * fresh one (returned to the caller, not stored). Reported, never thrown.
@@ -97,9 +111,9 @@ export class SchemaError extends EasyCacheError {
   /** The key of the value. */
   readonly key: string;
   /** The issues the schema found, as it reported them. */
-  readonly issues: ReadonlyArray<{ readonly message: string }>;
+  readonly issues: ReadonlyArray<SchemaIssue>;
 
-  constructor(message: string, details: { key: string; issues: ReadonlyArray<{ readonly message: string }>; cause?: unknown }) {
+  constructor(message: string, details: { key: string; issues: ReadonlyArray<SchemaIssue>; cause?: unknown }) {
     super('E_CACHE_SCHEMA', message, { cause: details.cause });
     this.key = details.key;
     this.issues = details.issues;

@@ -24,12 +24,12 @@ export type { CacheInstance, BackendTimeout, NotFound } from './backends/backend
 export type { MemoryCacheOptions } from './backends/memory/memory-cache-options';
 export type { Serializer } from './serializer/serializer';
 export type { DefaultTimeout } from './options/defaults';
-export type { EasyCacheErrorCode } from './errors';
+export type { EasyCacheErrorCode, SchemaIssue, SchemaPathSegment } from './errors';
 export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
 export type { CallMessage, CallOutcome, BackendCallMessage } from './observe/channels';
 export type { InvalidateOptions } from './invalidate';
-export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions } from './methods';
+export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions, ClassLike } from './methods';
 export type { CacheExportsPlan, CachedExports } from './exports';
 export type {
   CachedOptions,

@@ -41,6 +41,12 @@ export type CachedMethodOptions<S, F, Static extends boolean = boolean, Schema e
   readonly static?: Static;
 };
 
+/** A class, as `cachedMethod` sees it. */
+export interface ClassLike {
+  /** The prototype whose methods it caches. */
+  readonly prototype: object;
+}
+
 /** What `cachedMethod` caches on: the class itself for a static method, else its prototype. */
 type OwnerOf<C, Static> = Static extends true ? C : C extends { prototype: infer P } ? P : never;
 
@@ -55,7 +61,7 @@ type OwnerOf<C, Static> = Static extends true ? C : C extends { prototype: infer
  * await getFriends.invalidateCacheByKey(user, 1);
  */
 export function cachedMethod<
-  C extends { prototype: object },
+  C extends ClassLike,
   K extends (keyof OwnerOf<C, Static> & string) | (string & {}),
   Static extends boolean = false,
   Schema extends StandardSchema | undefined = undefined,

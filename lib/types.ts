@@ -1,4 +1,5 @@
 import type { CacheInstance } from './backends/backend';
+import type { SchemaIssue } from './errors';
 import type { DefaultTimeout } from './options/defaults';
 import type { CacheEventListener } from './observe/events';
 import type { ErrorHandler } from './observe/report';
@@ -41,18 +42,41 @@ export type CallFunction<A extends unknown[], R, T, O> = ((this: T, ...args: A) 
 export type Timeout = number | null | DefaultTimeout;
 
 /** The result of a Standard Schema's `validate`: the (maybe transformed) value, or the issues found. */
-export type StandardResult<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<{ readonly message: string }> };
+export type StandardResult<Output> =
+  | {
+      /** The value as the schema outputs it. */
+      readonly value: Output;
+      /** Absent when the value passed. */
+      readonly issues?: undefined;
+    }
+  | {
+      /** What the schema found wrong. */
+      readonly issues: ReadonlyArray<SchemaIssue>;
+    };
+
 
 /**
  * A Standard Schema (https://standardschema.dev): what zod, valibot, arktype and others implement.
  * easy-cache only calls `validate`, which may return a Promise.
  */
 export interface StandardSchema<Input = unknown, Output = Input> {
+  /** The Standard Schema interface. */
   readonly '~standard': {
+    /** The version of the standard. */
     readonly version: 1;
+    /** The library that made the schema. */
     readonly vendor: string;
+    /** Checks a value: its output, or the issues found (maybe as a Promise). */
     readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+    /** The types the schema takes and gives, for inference only. */
+    readonly types?:
+      | {
+          /** What the schema accepts. */
+          readonly input: Input;
+          /** What the schema gives back. */
+          readonly output: Output;
+        }
+      | undefined;
   };
 }
 
@@ -218,7 +242,10 @@ declare const typeErrorMark: unique symbol;
  * A parameter type that no value fits, carrying a sentence: when a call does not compile, the
  * compiler prints `Message` as the type the argument should have had, so the error says what is wrong.
  */
-export type TypeErrorMessage<Message extends string> = Message & { readonly [typeErrorMark]: Message };
+export type TypeErrorMessage<Message extends string> = Message & {
+  /** A brand no value has. */
+  readonly [typeErrorMark]: Message;
+};
 
 // A method declared on the class compares its parameters both ways (method bivariance); an
 // instance field holding an arrow function or function expression compares them strictly. So a

@@ -4,7 +4,7 @@
  * once a second per function, so a deploy that changes a shape does not flood the log.
  */
 import type { CallPlan } from '../compile/compile-plan';
-import { SchemaError } from '../errors';
+import { SchemaError, type SchemaIssue } from '../errors';
 import { reportError } from '../observe/report';
 import type { StandardResult, StandardSchema } from '../types';
 import type { Call } from './call';
@@ -42,7 +42,7 @@ function outcome(call: Call, result: StandardResult<unknown>, which: 'cached' | 
 const lastReportAt = new WeakMap<CallPlan, number>();
 const QUIET_MS = 1000;
 
-function refuse(call: Call, which: 'cached' | 'fresh', issues: ReadonlyArray<{ readonly message: string; readonly path?: unknown }>, cause: unknown): typeof REFUSED {
+function refuse(call: Call, which: 'cached' | 'fresh', issues: ReadonlyArray<SchemaIssue>, cause: unknown): typeof REFUSED {
   const { plan, key } = call;
   const now = Date.now();
   const last = lastReportAt.get(plan);
@@ -55,9 +55,9 @@ function refuse(call: Call, which: 'cached' | 'fresh', issues: ReadonlyArray<{ r
   return REFUSED;
 }
 
-function describeIssues(issues: ReadonlyArray<{ readonly message: string; readonly path?: unknown }>): string {
+function describeIssues(issues: ReadonlyArray<SchemaIssue>): string {
   const shown = issues.slice(0, 3).map((issue) => {
-    const path = Array.isArray(issue.path) ? issue.path.map((part: unknown) => (typeof part === 'object' && part !== null && 'key' in part ? String((part as { key: unknown }).key) : String(part))).join('.') : '';
+    const path = (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
     return path ? `${path}: ${issue.message}` : issue.message;
   });
   return shown.join('; ') + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : '');

@@ -18,6 +18,19 @@ class Shelf {
   }
 }
 const books = cachedMethod(Shelf, 'books', { cacheKey: 'shelf:{this.id}:{page}' });
+// Option functions need no annotations: their parameters and `this` come from the function.
+const inferred = cached(async (n: number) => n * 2, { cacheKey: (n) => `double:${n.toFixed(0)}`, tags: (n) => [`n:${n}`] });
+class Rack {
+  constructor(readonly id: number) {}
+  async items(page: number): Promise<string[]> {
+    return [`${this.id}:${page}`];
+  }
+}
+const inferredMethod = cachedMethod(Rack, 'items', {
+  cacheKey(page) {
+    return `rack:${this.id.toFixed(0)}:${page.toFixed(0)}`;
+  },
+});
 
 const backends: CacheInstance[] = [
   new MemoryCache({ maxEntries: 10 }),
@@ -36,12 +49,14 @@ async function main(): Promise<void> {
   const wrong: string = await square(3);
   // @ts-expect-error Shelf has no method "pages"
   cachedMethod(Shelf, 'pages');
+  // @ts-expect-error the key function's parameter is a number
+  cached(async (n: number) => n, { cacheKey: (n) => n.toUpperCase() });
   // @ts-expect-error RedisCache has no option "prefx"
   new RedisCache({ url: 'redis://127.0.0.1:6379' }, { prefx: 'app' });
   const contract: BackendContractOptions<MemoryCache> = { supportsClear: true, afterAll: async (cache) => cache.clear() };
   void [describeBackendContract, contract];
   // @ts-expect-error the contract suite runs on a CacheInstance
   describeBackendContract('not a backend', () => ({ get: async () => 1 }));
-  void [typed, key, backends, value, list, missing, wrong];
+  void [typed, key, backends, value, list, missing, wrong, inferred, inferredMethod];
 }
 void main;

@@ -10,6 +10,7 @@ import { emitEvent, isObserved } from '../observe/events';
 import { makeEntry, type TagVersions } from '../tags/entry';
 import { isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
+import { inUserTerms, reportLostPrototype } from './value-shape';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
 export interface Flight {
@@ -195,7 +196,9 @@ async function store(call: Call, flight: Flight, value: unknown, before: TagVers
   }
   const entry = makeEntry(value, versions, times);
   const { timeout } = lifetime;
-  const stored = await call.attempt('set', key, () => call.backend.set(key, entry, timeout).then(() => true), false);
+  reportLostPrototype(call, value);
+  const write = () => call.backend.set(key, entry, timeout).then(() => true, (error: unknown) => Promise.reject(inUserTerms(error, call, value)));
+  const stored = await call.attempt('set', key, write, false);
   const { onEvent } = plan.settings;
   if (stored && isObserved(onEvent)) {
     emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions).filter(isHardTagKey) : [] }, onEvent);

@@ -108,10 +108,13 @@ export class BackendSession {
     }
   }
 
-  /** Reports an error found by the core itself (a bad timeout-function result, say). */
-  reportProblem(error: EasyCacheError, operation: string, key: string | undefined): void {
+  /**
+   * Reports an error found by the core itself (a bad timeout-function result, say). The default
+   * warning is rate-limited per `source`: the backend unless told otherwise.
+   */
+  reportProblem(error: EasyCacheError, operation: string, key: string | undefined, source: unknown = this.backend): void {
     const { label, onError, onEvent } = this.settings;
-    reportError(error, { operation, key, function: label }, onError, this.backend);
+    reportError(error, { operation, key, function: label }, onError, source);
     if (isObserved(onEvent)) emitEvent({ type: 'backend-error', function: label, key, error }, onEvent);
   }
 

@@ -51,15 +51,17 @@ const stockLevel = cached(async (shop: string, bookId: number) => slowQuery(() =
 
 type Outcome = 'HIT' | 'MISS';
 const totals = { HIT: 0, MISS: 0, refreshes: 0, unexpected: 0 };
-let seen: CacheEvent | undefined;
+/** The last hit or miss the cache reported. */
+const last: { event?: CacheEvent } = {};
 caches.onEvent((event: CacheEvent) => {
-  if (event.type === 'hit' || event.type === 'miss') seen = event;
+  if (event.type === 'hit' || event.type === 'miss') last.event = event;
 });
 
 /** One cached call: prints what the cache did (HIT or MISS, with the key), why, and the result. */
 async function call<T>(expected: Outcome, why: string, run: () => Promise<T>, show: (value: T) => string = () => ''): Promise<T> {
-  seen = undefined;
+  last.event = undefined;
   const value = await run();
+  const seen = last.event as CacheEvent | undefined;
   const outcome: Outcome | undefined = seen?.type === 'hit' ? 'HIT' : seen?.type === 'miss' ? 'MISS' : undefined;
   if (outcome) totals[outcome]++;
   const shown = show(value);

@@ -32,12 +32,16 @@ const SCENARIOS = [
   'memory-hit',
   'memory-stale-hit',
   'memory-miss',
+  'memory-hit-otel',
+  'memory-miss-otel',
   'redis-hit-sequential',
   'redis-hit-in-flight',
   'redis-stale-hit',
   'redis-miss-sequential',
   'redis-miss-in-flight',
+  'redis-miss-tags-1',
   'redis-hit-tags-1',
+  'redis-hit-tags-1-in-flight',
   'redis-hit-tags-3',
   'memcached-hit-sequential',
   'memcached-hit-in-flight',
@@ -164,7 +168,7 @@ function freshEnv(env, overrides = {}) {
 /** Prepares, times and counts every contender of `scenario`; resolves to its rows. */
 async function runScenario(scenario, env, plan) {
   const contenders = await scenario.contenders(freshEnv(env));
-  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, twinOf: contender.twinOf, na: contender.na, isOneGet: contender.isOneGet, state: contender.state }]));
+  const rows = new Map(contenders.map((contender) => [contender, { label: contender.label, role: contender.role, twinOf: contender.twinOf, na: contender.na, isOneGet: contender.isOneGet, state: contender.state, config: contender.config }]));
   const live = [];
   for (const contender of contenders) {
     if (contender.na) continue;
@@ -273,6 +277,10 @@ function printScenario(scenario, rows) {
   });
   say(markdownTable(header, table));
   say();
+  if (scenario.summary) {
+    for (const line of scenario.summary(rows)) say(line);
+    say();
+  }
   printBaselineRatios(rows, 'nsPerOp');
 }
 

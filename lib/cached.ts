@@ -1,8 +1,10 @@
 import { runCall } from './call/run-call';
+import { runTracedCall } from './call/trace-call';
 import { compilePlan, type CallPlan } from './compile/compile-plan';
 import { attachHelpers, helpersOf } from './handle';
 import { resolveBackend } from './registry';
-import type { AnyFunction, ArgsOf, CachedFunction, CachedOptions, ResultOf, ThisOf } from './types';
+import { callsTraced } from './observe/channels';
+import type { AnyFunction, ArgsOf, CachedFunction, CachedOptions, ResultOf, StandardSchema, ThisOf, ValueOf } from './types';
 
 type Callable = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 
@@ -19,21 +21,25 @@ type Callable = (this: unknown, ...args: unknown[]) => Promise<unknown>;
  */
 // Generic over the whole function type (not its parts) so that a defaulted parameter without an
 // annotation keeps the type of its default instead of `unknown`.
-export function cached<F extends AnyFunction>(fn: F, options?: CachedOptions<ArgsOf<F>, ResultOf<F>, ThisOf<F>>): CachedFunction<ArgsOf<F>, ResultOf<F>, ThisOf<F>> {
+// With a `schema`, the cached function resolves to the schema's output (SPEC 11.8).
+export function cached<F extends AnyFunction, S extends StandardSchema | undefined = undefined>(
+  fn: F,
+  options?: CachedOptions<ArgsOf<F>, ResultOf<F>, ThisOf<F>, S>,
+): CachedFunction<ArgsOf<F>, ValueOf<ResultOf<F>, S>, ThisOf<F>> {
   const plan = compilePlan(fn, options, { findBackend: resolveBackend });
   const callable = makeCallable(plan);
   attachHelpers(callable, helpersOf(plan));
-  return callable as unknown as CachedFunction<ArgsOf<F>, ResultOf<F>, ThisOf<F>>;
+  return callable as unknown as CachedFunction<ArgsOf<F>, ValueOf<ResultOf<F>, S>, ThisOf<F>>;
 }
 
 /** A function that runs `plan` with its receiver as scope, keeping the original's name and length. */
 export function makeCallable(plan: CallPlan, scopeOf?: (receiver: unknown) => unknown): Callable {
   const callable: Callable = scopeOf
     ? function (this: unknown, ...args) {
-        return runCall(plan, scopeOf(this), args);
+        return callsTraced() ? runTracedCall(plan, scopeOf(this), args) : runCall(plan, scopeOf(this), args);
       }
     : function (this: unknown, ...args) {
-        return runCall(plan, this, args);
+        return callsTraced() ? runTracedCall(plan, this, args) : runCall(plan, this, args);
       };
   Object.defineProperty(callable, 'name', { value: plan.fn.name || plan.name, configurable: true });
   Object.defineProperty(callable, 'length', { value: plan.fn.length, configurable: true });

@@ -5,6 +5,7 @@ export type EasyCacheErrorCode =
   | 'E_CACHE_KEY'
   | 'E_CACHE_BACKEND'
   | 'E_CACHE_SERIALIZE'
+  | 'E_CACHE_SCHEMA'
   | 'FUNCTION_TIMEOUT'
   | 'FUNCTION_ERROR';
 
@@ -84,6 +85,24 @@ export class BackendError extends EasyCacheError {
 export class SerializationError extends EasyCacheError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('E_CACHE_SERIALIZE', message, options);
+  }
+}
+
+/**
+ * A value failed the function's `schema`: a cached one (read as a miss, then overwritten) or a
+ * fresh one (returned to the caller, not stored). Reported, never thrown.
+ * @example `cached(getUser): the cached value under key user:1 fails the schema (a miss): id: Expected number, received string`
+ */
+export class SchemaError extends EasyCacheError {
+  /** The key of the value. */
+  readonly key: string;
+  /** The issues the schema found, as it reported them. */
+  readonly issues: ReadonlyArray<{ readonly message: string }>;
+
+  constructor(message: string, details: { key: string; issues: ReadonlyArray<{ readonly message: string }>; cause?: unknown }) {
+    super('E_CACHE_SCHEMA', message, { cause: details.cause });
+    this.key = details.key;
+    this.issues = details.issues;
   }
 }
 

@@ -1,6 +1,6 @@
 import { cached } from './cached';
 import { CacheConfigError } from './errors';
-import type { CachedFunction, CachedOptions } from './types';
+import type { CachedFunction, CachedOptions, ValueOf } from './types';
 
 /** For each function export of `M`, the options of `cached()` typed after that function. */
 export type CacheExportsPlan<M> = {
@@ -9,8 +9,11 @@ export type CacheExportsPlan<M> = {
 
 /** `M` with the exports named in `P` replaced by their cached forms. */
 export type CachedExports<M, P> = {
-  readonly [K in keyof M]: K extends keyof P ? (M[K] extends (this: infer T, ...args: infer A) => infer R ? CachedFunction<A, R, T> : M[K]) : M[K];
+  readonly [K in keyof M]: K extends keyof P ? (M[K] extends (this: infer T, ...args: infer A) => infer R ? CachedFunction<A, ValueOf<R, SchemaOf<P[K]>>, T> : M[K]) : M[K];
 };
+
+/** The `schema` of one export's options, when it has one (its cached form then resolves to the schema's output). */
+type SchemaOf<O> = O extends { readonly schema?: infer S } ? S : undefined;
 
 /**
  * An object with the same members as `moduleObject`, the functions named in `plan` cached (named

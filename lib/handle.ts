@@ -1,6 +1,13 @@
 import { changeKeyOf, changePrefixOf, changeTagsOf } from './call/invalidation';
 import { refresh } from './call/run-call';
 import { renderFullKey, type CallPlan } from './compile/compile-plan';
+import { CacheConfigError } from './errors';
+import { describeValue } from './shared/describe-value';
+import type { AnyFunction, CachedMember } from './types';
+
+// The callables whose helpers take their arguments as the call does (cached functions and the
+// per-instance views of cached methods), so that `cachedView` can check what it is given.
+const VIEWS = new WeakSet<object>();
 
 /** The helpers of a cached function, each given its scope explicitly. */
 export interface PlanHelpers {
@@ -31,6 +38,7 @@ export function helpersOf(plan: CallPlan): PlanHelpers {
 /** Attaches helpers that take their arguments as the call does; their scope is their own `this` unless that is `target` itself. */
 export function attachHelpers(target: object, helpers: PlanHelpers, fixedScope?: { scope: unknown }): void {
   const scopeOf = (self: unknown): unknown => (fixedScope ? fixedScope.scope : self === target ? undefined : self);
+  VIEWS.add(target);
   define(target, {
     invalidateCacheByKey(this: unknown, ...args: unknown[]) {
       return helpers.invalidateCacheByKey(scopeOf(this), args);
@@ -78,4 +86,24 @@ function define(target: object, members: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(members)) {
     Object.defineProperty(target, name, { value, enumerable: false, configurable: true, writable: false });
   }
+}
+
+/**
+ * The helpers of a cached method as reached through an instance (or of a cached static method
+ * through its class), typed: TypeScript keeps the class's own type for `user.getFriends`, so
+ * `cachedView(user.getFriends).invalidateCacheByKey(1)` is how to reach them without a cast. It
+ * returns its argument, after checking that it is a cached function.
+ * @throws CacheConfigError when `member` is not a cached function (say, the method was never cached).
+ * @example
+ * cachedMethod(User, 'getFriends', { cacheKey: 'friends:{this.id}:{page}' });
+ * await cachedView(user.getFriends).invalidateCacheByKey(1); // scope: user
+ */
+export function cachedView<F extends AnyFunction>(member: F): CachedMember<F> {
+  if (!VIEWS.has(member)) {
+    throw new CacheConfigError(
+      `cachedView(): expected a cached function or a method cached with cachedMethod, read through its instance or class; received ${typeof member === 'function' ? `${describeValue(member)}, which is not cached` : describeValue(member)}`,
+      { option: 'member', received: member },
+    );
+  }
+  return member as unknown as CachedMember<F>;
 }

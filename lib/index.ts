@@ -10,21 +10,24 @@ export { cacheExports } from './exports';
 export { invalidateCacheKey, invalidateCacheTags, invalidateCachePrefix, expireCacheKey, expireCacheTags, expireCachePrefix } from './invalidate';
 export { caches } from './registry';
 export { metaAccepted } from './meta';
+export { cachedView } from './handle';
 export { createCacheKey, KEY_DELIMITER } from './keys/key-parts';
 export { createTagCacheKey, TAG_KEY_PREFIX } from './tags/tag-protocol';
 export { DEFAULT_TIMEOUT, DEFAULT_OPTIONS } from './options/defaults';
 export { NOT_FOUND } from './backends/backend';
 export { MemoryCache } from './backends/memory/memory-cache';
 export { taggedJson } from './serializer/tagged-json';
-export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, FunctionTimeoutError, FunctionError } from './errors';
+export { CALL_CHANNEL, EVENT_CHANNEL, BACKEND_CHANNEL } from './observe/channels';
+export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, SchemaError, FunctionTimeoutError, FunctionError } from './errors';
 
 export type { CacheInstance, BackendTimeout, NotFound } from './backends/backend';
 export type { MemoryCacheOptions } from './backends/memory/memory-cache-options';
 export type { Serializer } from './serializer/serializer';
 export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode } from './errors';
-export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
+export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
+export type { CallMessage, CallOutcome, BackendCallMessage } from './observe/channels';
 export type { InvalidateOptions } from './invalidate';
 export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions } from './methods';
 export type { CacheExportsPlan, CachedExports } from './exports';
@@ -37,6 +40,14 @@ export type {
   CachedPropertyHandle,
   CachedMember,
   CallFunction,
+  CacheableMethodName,
+  CacheablePropertyName,
+  MemberOf,
+  PropertyResult,
+  TypeErrorMessage,
+  StandardSchema,
+  StandardResult,
+  ValueOf,
   Meta,
   MetaFunction,
   Timeout,

@@ -2,10 +2,22 @@ import { CacheConfigError } from './errors';
 import { describeValue } from './shared/describe-value';
 import { makeCallable } from './cached';
 import { runCall } from './call/run-call';
+import { runTracedCall } from './call/trace-call';
+import { callsTraced } from './observe/channels';
 import { compilePlan } from './compile/compile-plan';
 import { attachHelpers, attachScopeFirstHelpers, helpersOf } from './handle';
 import { resolveBackend } from './registry';
-import type { CachedMethodHandle, CachedOptions, CachedPropertyHandle } from './types';
+import type {
+  CacheableMethodName,
+  CacheablePropertyName,
+  CachedMethodHandle,
+  CachedOptions,
+  CachedPropertyHandle,
+  MemberOf,
+  PropertyResult,
+  StandardSchema,
+  ValueOf,
+} from './types';
 
 type AnyArgsFunction = (...args: never[]) => unknown;
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
@@ -19,29 +31,39 @@ export type AsyncPropertyNames<P> = {
 }[keyof P] & string;
 
 /** The options of `cachedMethod`: those of `cached()`, plus `static` for a static method. */
-export type CachedMethodOptions<S, F> = CachedOptions<ArgsOf<F>, ResultOf<F>, S> & {
+export type CachedMethodOptions<S, F, Static extends boolean = boolean, Schema extends StandardSchema | undefined = StandardSchema | undefined> = CachedOptions<
+  ArgsOf<F>,
+  ResultOf<F>,
+  S,
+  Schema
+> & {
   /** Cache a static method of the class instead of a prototype method. @default false */
-  readonly static?: boolean;
+  readonly static?: Static;
 };
+
+/** What `cachedMethod` caches on: the class itself for a static method, else its prototype. */
+type OwnerOf<C, Static> = Static extends true ? C : C extends { prototype: infer P } ? P : never;
 
 /**
  * Replaces a prototype method (or, with `{ static: true }`, a static method) by its cached form
  * and returns the handle, whose helpers take the scope first. Through an instance,
- * `user.method.invalidateCacheByKey(a)` uses that instance as scope.
+ * `user.method.invalidateCacheByKey(a)` uses that instance as scope (in TypeScript, reach it as
+ * `cachedView(user.method)`). A member that does not return a Promise, or that is an instance
+ * field rather than a method, is a compile error that says so.
  * @example
  * const getFriends = cachedMethod(User, 'getFriends', { cacheKey: 'friends:{this.id}:{page}' });
  * await getFriends.invalidateCacheByKey(user, 1);
  */
-export function cachedMethod<C extends object, K extends AsyncMethodNames<C>>(
+export function cachedMethod<
+  C extends { prototype: object },
+  K extends (keyof OwnerOf<C, Static> & string) | (string & {}),
+  Static extends boolean = false,
+  Schema extends StandardSchema | undefined = undefined,
+>(
   Class: C,
-  name: K,
-  options: CachedMethodOptions<C, C[K]> & { readonly static: true },
-): CachedMethodHandle<C, ArgsOf<C[K]>, ResultOf<C[K]>>;
-export function cachedMethod<P extends object, K extends AsyncMethodNames<P>>(
-  Class: { prototype: P },
-  name: K,
-  options?: CachedMethodOptions<P, P[K]>,
-): CachedMethodHandle<P, ArgsOf<P[K]>, ResultOf<P[K]>>;
+  name: CacheableMethodName<OwnerOf<C, Static>, K, Static extends true ? 'class' : 'prototype'>,
+  options?: CachedMethodOptions<OwnerOf<C, Static>, MemberOf<OwnerOf<C, Static>, K>, Static, Schema>,
+): CachedMethodHandle<OwnerOf<C, Static>, ArgsOf<MemberOf<OwnerOf<C, Static>, K>>, ValueOf<ResultOf<MemberOf<OwnerOf<C, Static>, K>>, Schema>>;
 export function cachedMethod(Class: { prototype: object; name?: string }, name: string, options: { static?: boolean } = {}): unknown {
   const where = `cachedMethod(${className(Class)}, "${name}")`;
   const { static: isStatic, ...rest } = options ?? {};
@@ -92,11 +114,11 @@ export function cachedMethod(Class: { prototype: object; name?: string }, name: 
  * const friendsCount = cachedProperty(User, 'friendsCount', { cacheKey: 'friends-count:{this.id}' });
  * await user.friendsCount;
  */
-export function cachedProperty<P extends object, K extends AsyncPropertyNames<P>>(
+export function cachedProperty<P extends object, K extends (keyof P & string) | (string & {}), Schema extends StandardSchema | undefined = undefined>(
   Class: { prototype: P },
-  name: K,
-  options?: CachedOptions<[], P[K] extends () => infer R ? R : P[K], P>,
-): CachedPropertyHandle<P, P[K] extends () => infer R ? R : P[K]> {
+  name: CacheablePropertyName<P, K>,
+  options?: CachedOptions<[], PropertyResult<MemberOf<P, K>>, P, Schema>,
+): CachedPropertyHandle<P, ValueOf<PropertyResult<MemberOf<P, K>>, Schema>> {
   const where = `cachedProperty(${className(Class)}, "${name}")`;
   if (isInstalled(Class.prototype, name)) {
     throw new CacheConfigError(`${where}: "${name}" is already cached; cache each member once`, { option: 'name', received: name });
@@ -111,12 +133,12 @@ export function cachedProperty<P extends object, K extends AsyncPropertyNames<P>
     configurable: true,
     enumerable: false,
     get: markInstalled(function (this: object) {
-      return runCall(plan, this, []);
+      return callsTraced() ? runTracedCall(plan, this, []) : runCall(plan, this, []);
     }),
   });
   const handle = {};
   attachScopeFirstHelpers(handle, helpersOf(plan));
-  return handle as CachedPropertyHandle<P, P[K] extends () => infer R ? R : P[K]>;
+  return handle as CachedPropertyHandle<P, ValueOf<PropertyResult<MemberOf<P, K>>, Schema>>;
 }
 
 // Marks the accessors this module installs, so that caching a member twice is refused instead of

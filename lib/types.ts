@@ -25,6 +25,11 @@ export interface Meta<A extends unknown[] = unknown[], R = unknown, T = unknown>
 /** A function marked with `metaAccepted`: it receives one `Meta` object. */
 export interface MetaFunction<A extends unknown[], R, T, O> {
   (meta: Meta<A, R, T>): O;
+  // A second signature with its own type parameter: TypeScript then takes no contextual signature
+  // from this member, so an unannotated `(id) => ...` option is typed by the arguments form alone
+  // (two candidate signatures would leave `id` implicitly `any`). A `(meta: Meta) => ...` still fits.
+  /** @internal */
+  <M extends Meta<A, R, T>>(meta: M): O;
   /** @internal */
   readonly [metaMark]?: true;
 }
@@ -35,8 +40,27 @@ export type CallFunction<A extends unknown[], R, T, O> = ((this: T, ...args: A) 
 /** What a timeout can be: seconds, `null` (never expires) or `DEFAULT_TIMEOUT`. */
 export type Timeout = number | null | DefaultTimeout;
 
+/** The result of a Standard Schema's `validate`: the (maybe transformed) value, or the issues found. */
+export type StandardResult<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<{ readonly message: string }> };
+
+/**
+ * A Standard Schema (https://standardschema.dev): what zod, valibot, arktype and others implement.
+ * easy-cache only calls `validate`, which may return a Promise.
+ */
+export interface StandardSchema<Input = unknown, Output = Input> {
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  };
+}
+
+/** What a cached function resolves to: the schema's output when it has a `schema`, else the function's own result. */
+export type ValueOf<R, S> = [S] extends [StandardSchema<unknown, infer O>] ? ([unknown] extends [S] ? R : O) : R;
+
 /** The options of `cached()`; every one is optional. See docs/options.md. */
-export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T = unknown> {
+export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T = unknown, S extends StandardSchema | undefined = StandardSchema | undefined> {
   /**
    * How the key is built: a template (`'user:{id}'`), a list of parameter names, or a key function.
    * @default the function's name followed by its arguments (an automatic key)
@@ -109,6 +133,20 @@ export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T =
    * extra in `[0, jitter]`, so entries written together do not expire together.
    */
   readonly jitter?: number | CallFunction<A, R, T, number>;
+  /**
+   * A zod schema (or any Standard Schema) that every cached value must pass when read: a value that
+   * fails is a miss (reported once a second at most, with a `SchemaError`), recomputed and
+   * overwritten. The function's fresh value is checked too, before it is stored; the call resolves
+   * to the schema's output, and so does the cached function's type. See docs/values.md.
+   * @example cached(getUser, { schema: z.object({ id: z.number(), name: z.string() }) })
+   */
+  readonly schema?: S;
+  /**
+   * Stored with each entry: an entry written under another version (or none) is a miss, never served,
+   * not even stale. Bump it when the shape of the value changes, instead of flushing the cache.
+   * @example cached(getUser, { version: '2' })
+   */
+  readonly version?: string;
 }
 
 /** Any function, whatever its `this`, parameters and result (`never` makes every function fit). */
@@ -174,3 +212,49 @@ export type CachedPropertyHandle<S, R> = ScopedCacheHelpers<S, [], R>;
 
 /** A method as seen through an instance after `cachedMethod`: callable, with helpers using that instance. */
 export type CachedMember<F> = F extends (this: infer T, ...args: infer A) => infer R ? CachedFunction<A, R, T> : never;
+
+declare const typeErrorMark: unique symbol;
+/**
+ * A parameter type that no value fits, carrying a sentence: when a call does not compile, the
+ * compiler prints `Message` as the type the argument should have had, so the error says what is wrong.
+ */
+export type TypeErrorMessage<Message extends string> = Message & { readonly [typeErrorMark]: Message };
+
+// A method declared on the class compares its parameters both ways (method bivariance); an
+// instance field holding an arrow function or function expression compares them strictly. So a
+// function of `never` parameters fits a method but not a field (with no parameters, nothing tells).
+type DeclaredAsMethod<F> = F extends (...args: infer A) => unknown
+  ? A extends []
+    ? true
+    : ((...args: { [I in keyof A]: never }) => never) extends F
+      ? true
+      : false
+  : false;
+
+/** The member `K` of `P`, or `never` when `P` has none. */
+export type MemberOf<P, K> = K extends keyof P ? P[K] : never;
+
+/** `K` when `cachedMethod` can cache the member `K` of `P` in place; else a `TypeErrorMessage` that names the cause. */
+export type CacheableMethodName<P, K extends string, Where extends 'prototype' | 'class'> = K extends keyof P
+  ? P[K] extends (...args: never[]) => unknown
+    ? P[K] extends (...args: never[]) => PromiseLike<unknown>
+      ? Where extends 'class' | (DeclaredAsMethod<P[K]> extends true ? 'prototype' : never)
+        ? K
+        : TypeErrorMessage<`cachedMethod: '${K}' is an instance field (an arrow function or function expression), not a method on the prototype; declare it as a method, or wrap the function with cached()`>
+      : TypeErrorMessage<`cachedMethod: '${K}' does not return a Promise; only async methods can be cached in place, since the cached form is async`>
+    : TypeErrorMessage<`cachedMethod: '${K}' is not a method`>
+  : TypeErrorMessage<`cachedMethod: the ${Where} has no member '${K}'${Where extends 'prototype' ? "; for a static method pass { static: true }" : ''}`>;
+
+/** `K` when `cachedProperty` can cache the member `K` of `P`; else a `TypeErrorMessage` that names the cause. */
+export type CacheablePropertyName<P, K extends string> = K extends keyof P
+  ? P[K] extends PromiseLike<unknown>
+    ? K
+    : P[K] extends () => PromiseLike<unknown>
+      ? K
+      : P[K] extends (...args: never[]) => PromiseLike<unknown>
+        ? TypeErrorMessage<`cachedProperty: '${K}' takes arguments; only a getter or a zero-argument method can be cached as a property (use cachedMethod)`>
+        : TypeErrorMessage<`cachedProperty: '${K}' is not a Promise; only a getter returning a Promise or a zero-argument async method can be cached, since the cached form is async`>
+  : TypeErrorMessage<`cachedProperty: the prototype has no member '${K}'`>;
+
+/** The value a `cachedProperty` member resolves to: a getter's Promise, or a zero-argument method's result. */
+export type PropertyResult<M> = M extends () => infer R ? R : M;

@@ -22,6 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['tags/'],
   ['call/'],
   ['cached.ts', 'handle.ts', 'methods.ts', 'exports.ts', 'invalidate.ts', 'registry.ts', 'index.ts'],
+  ['otel/'],
 ];
 
 /** The backends that are entry points of their own: none imports another. */
@@ -93,6 +94,13 @@ describe('lib/ import directions', () => {
     };
     for (const file of files) if (!state.has(file)) visit(file, [file]);
     expect(cycles).toEqual([]);
+  });
+
+  it('easy-cache/otel sees the library only through its public API (index.ts)', () => {
+    const deep = files
+      .filter((file) => file.startsWith('otel/'))
+      .flatMap((file) => (graph.get(file) ?? []).filter((target) => target !== 'index.ts' && !target.startsWith('otel/')).map((target) => `${file} -> ${target}`));
+    expect(deep).toEqual([]);
   });
 
   it(`keeps every file under ${MAX_LINES} lines`, () => {

@@ -88,6 +88,41 @@ describe('ReadBatcher', () => {
     expect(replies).toEqual(['a@0', 'b@0', 'a@1', 'a@2']);
   });
 
+  describe('readMany', () => {
+    it('sends the keys of a tick\'s first read at once, and gathers later ones with the single reads, each reader getting its own replies in order', async () => {
+      const { batcher, sent } = recordingBatcher();
+      const replies = await Promise.all([batcher.readMany(['t1', 't2']), batcher.read('e1'), batcher.readMany(['t3']), batcher.read('e2'), batcher.readMany(['t1', 't4'])]);
+      expect(sent).toEqual([['t1', 't2'], ['e1', 't3', 'e2', 't1', 't4']]);
+      expect(replies).toEqual([['reply:t1', 'reply:t2'], 'reply:e1', ['reply:t3'], 'reply:e2', ['reply:t1', 'reply:t4']]);
+    });
+
+    it('starts the tick like a read: a read after it is gathered', async () => {
+      const { batcher, sent } = recordingBatcher();
+      await Promise.all([batcher.readMany(['a']), batcher.read('b'), batcher.read('c')]);
+      expect(sent).toEqual([['a'], ['b', 'c']]);
+    });
+
+    it(`never lets a batch pass ${MAX_BATCH_KEYS} keys: a read that would overflow it sends the open batch and opens another`, async () => {
+      const { batcher, sent } = recordingBatcher();
+      const first = batcher.read('first');
+      const filler = Array.from({ length: MAX_BATCH_KEYS - 2 }, (_, i) => batcher.read(`f${i}`));
+      const many = batcher.readMany(['x', 'y', 'z']);
+      const big = batcher.readMany(Array.from({ length: MAX_BATCH_KEYS }, (_, i) => `b${i}`));
+      await expect(many).resolves.toEqual(['reply:x', 'reply:y', 'reply:z']);
+      await expect(big).resolves.toHaveLength(MAX_BATCH_KEYS);
+      await Promise.all([first, ...filler]);
+      expect(sent.map((batch) => batch.length)).toEqual([1, MAX_BATCH_KEYS - 2, MAX_BATCH_KEYS, 3]);
+      expect(sent.every((batch) => batch.length <= MAX_BATCH_KEYS)).toBe(true);
+    });
+
+    it('rejects every reader of a batch that fails, many-key readers included', async () => {
+      const boom = new Error('gone');
+      const { batcher } = recordingBatcher((keys, call) => (call === 2 ? Promise.reject(boom) : echo(keys)));
+      const results = await Promise.allSettled([batcher.read('a'), batcher.readMany(['b', 'c']), batcher.read('d')]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    });
+  });
+
   describe('a send that fails', () => {
     const boom = new Error('the server is gone');
 

@@ -77,6 +77,23 @@ describeWithRedis('RedisCache.get batching on redis-server', ([address = '']) =>
     expect(values).toEqual(keys.map((_, i) => (isWritten(i % KEYS.length) ? { i: i % KEYS.length } : NOT_FOUND)));
   });
 
+  it('gathers the getMany calls of a tick (tag reads) into the same MGET as the gets', async () => {
+    const log = logCommands(raw);
+    const [first, entry, tags, missing] = await Promise.all([
+      cache.getMany(['batch:1', 'batch:0']),
+      cache.get('batch:2'),
+      cache.getMany(['batch:4', 'batch:5']),
+      cache.getMany(['batch:3']),
+    ]);
+    log.stop();
+    expect(log.sent()).toEqual(['mget', 'mget']);
+    expect(log.events[1]?.args).toEqual(['batch:2', 'batch:4', 'batch:5', 'batch:3'].map((key) => `${prefix}:${key}`));
+    expect(first).toEqual(new Map([['batch:1', { i: 1 }]]));
+    expect(entry).toEqual({ i: 2 });
+    expect(tags).toEqual(new Map([['batch:4', { i: 4 }], ['batch:5', { i: 5 }]]));
+    expect(missing).toEqual(new Map());
+  });
+
   it('gives each caller of a key asked twice in one MGET its own copy', async () => {
     await cache.set('twice', { list: [1, 2] });
     const log = logCommands(raw);

@@ -3,7 +3,7 @@
  * the time, under 100 concurrent callers of a function with `grace`. Once every key has a value, no
  * caller ever sees an error (a stale value stands in), and after each failure the function is not
  * called again for that key before `graceBackoff` has passed. On memory the clock is injected and
- * runs ten times faster, so the 10 s of the issue take one; on the servers the period is 3 s.
+ * runs ten times faster, so the 10 s take one; on the servers the 10 s are real.
  */
 import { cached, MemoryCache, type CacheInstance } from '../../lib';
 import { ALL_BACKENDS, describeOnBackends } from '../helpers/backends-under-test';
@@ -107,7 +107,7 @@ describeOnBackends('chaos on %s', ALL_BACKENDS, { label: 'chaos' }, (under, name
       const clock = () => realStart + (Date.now() - realStart) * speed;
       settings = { backend: new MemoryCache({ now: clock }), clock, periodMs: 10_000, timeout: 0.5, graceBackoff: 1, speed };
     } else {
-      settings = { backend: under().backend, clock: Date.now, periodMs: 3000, timeout: 0.2, graceBackoff: 0.4, speed: 1 };
+      settings = { backend: under().backend, clock: Date.now, periodMs: 10_000, timeout: 0.2, graceBackoff: 0.4, speed: 1 };
     }
     const outcome = await runChaos(settings);
     expect(outcome.errors.slice(0, 3)).toEqual([]);
@@ -116,5 +116,5 @@ describeOnBackends('chaos on %s', ALL_BACKENDS, { label: 'chaos' }, (under, name
     expect(outcome.calls).toBeGreaterThan(1000);
     for (let key = 0; key < KEYS; key++) expect(outcome.runs.filter((run) => run.key === key && run.failed).length).toBeGreaterThan(0);
     expect(outcome.staleServed).toBeGreaterThan(100);
-  }, 30_000);
+  }, 60_000);
 });

@@ -45,18 +45,33 @@ describe('withBound', () => {
   });
 
   it('cuts the calls that outlive their bound in the order they were made, and only those', async () => {
-    const order: string[] = [];
-    const track = (name: string, call: Promise<unknown>) =>
-      call.then(
-        () => order.push(`${name} answered`),
-        () => order.push(`${name} cut`),
-      );
-    await Promise.all([
-      track('a', withBound(never(), 20)),
-      track('b', withBound(after(5, 'b'), 20)),
-      track('c', withBound(never(), 20)),
-    ]);
-    expect(order).toEqual(['b answered', 'a cut', 'c cut']);
+    // On the fake clock: on real timers a stalled process can reach the sweep at 20 ms before
+    // the 5 ms answer, which then comes too late (both are due; the sweep was scheduled first).
+    jest.useFakeTimers();
+    try {
+      let fresh!: typeof import('../../lib/shared/bound');
+      jest.isolateModules(() => {
+        fresh = require('../../lib/shared/bound') as typeof import('../../lib/shared/bound');
+      });
+      const order: string[] = [];
+      const track = (name: string, call: Promise<unknown>) =>
+        call.then(
+          () => order.push(`${name} answered`),
+          () => order.push(`${name} cut`),
+        );
+      const all = Promise.all([
+        track('a', fresh.withBound(never(), 20)),
+        track('b', fresh.withBound(after(5, 'b'), 20)),
+        track('c', fresh.withBound(never(), 20)),
+      ]);
+      await jest.advanceTimersByTimeAsync(5);
+      expect(order).toEqual(['b answered']);
+      await jest.advanceTimersByTimeAsync(20);
+      await all;
+      expect(order).toEqual(['b answered', 'a cut', 'c cut']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it.each([

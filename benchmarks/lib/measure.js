@@ -19,6 +19,16 @@ const now = () => process.hrtime.bigint();
  */
 export async function timeOperations(contender, count, inFlight) {
   const { run } = contender;
+  // A contender may set up process-wide state for its own samples only (e.g. a telemetry subscription).
+  contender.enter?.();
+  try {
+    return await timeRuns(contender, run, count, inFlight);
+  } finally {
+    contender.leave?.();
+  }
+}
+
+async function timeRuns(contender, run, count, inFlight) {
   const start = now();
   if (contender.sync) {
     let sink;

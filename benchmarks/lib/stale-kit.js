@@ -57,12 +57,12 @@ export function makeHeldLoader() {
  * invalidation, which rewrites the entry as stale) on both backends, so that the memory backend
  * reads the real clock as users' do (an injected clock is read on every hit and costs a closure).
  */
-export function easyCacheStale(env, backend, loader) {
+export function easyCacheStale(env, backend, loader, { copy = true } = {}) {
   const { core, redis: redisEntry } = env.lib;
   let client;
   let instance;
   if (backend === 'memory') {
-    instance = new core.MemoryCache();
+    instance = new core.MemoryCache(copy ? undefined : { copy: false });
   } else {
     client = new env.clients.Redis({ host: '127.0.0.1', port: env.redisPort });
     instance = new redisEntry.RedisCache(client, { prefix: namespace(env, 'ec') });
@@ -196,18 +196,23 @@ export async function staleContenders(env, backend) {
     }
     list.push(staleContender(label, role, made, loader, state, env));
   };
-  const easyOptions = 'grace, softTimeoutMs: 0, graceBackoff';
-  const easyRows = [
-    [`easy-cache (${easyOptions}), fresh hit`, 'fresh'],
-    [`easy-cache (${easyOptions}), stale hit, refresh in flight`, 'in-flight'],
-    [`easy-cache (${easyOptions}), stale hit, backing off after a failed refresh`, 'backoff'],
-  ];
-  for (const [label, state] of easyRows) {
-    await add(label, 'easy-cache', easyCacheStale, state);
-    if (env.baselineLib) {
-      const twin = baselineLabel(env, label);
-      await add(twin, 'baseline', (innerEnv, ...rest) => easyCacheStale(baselineEnv(innerEnv), ...rest), state);
-      list.at(-1).twinOf = label;
+  // In memory also without copies (`copy: false`), like for like with `Map.get`, which copies nothing.
+  const configs = backend === 'memory' ? [{ copy: true }, { copy: false }] : [{ copy: true }];
+  for (const config of configs) {
+    const easyOptions = 'grace, softTimeoutMs: 0, graceBackoff' + (config.copy ? '' : ', copy: false');
+    const easyRows = [
+      [`easy-cache (${easyOptions}), fresh hit`, 'fresh'],
+      [`easy-cache (${easyOptions}), stale hit, refresh in flight`, 'in-flight'],
+      [`easy-cache (${easyOptions}), stale hit, backing off after a failed refresh`, 'backoff'],
+    ];
+    for (const [label, state] of easyRows) {
+      await add(label, 'easy-cache', easyCacheStale, state, config);
+      list.at(-1).config = easyOptions;
+      if (env.baselineLib) {
+        const twin = baselineLabel(env, label);
+        await add(twin, 'baseline', (innerEnv, ...rest) => easyCacheStale(baselineEnv(innerEnv), ...rest), state, config);
+        list.at(-1).twinOf = label;
+      }
     }
   }
   await add('bentocache (grace, timeout: 0), stale hit, refresh in flight', 'peer', bentocacheStale, 'in-flight', { swr: true });

@@ -43,6 +43,14 @@ export function evaluateTargets(results) {
   };
   bound('redis-hit-sequential', 'Redis hit, sequential', 1.05);
   bound('redis-hit-in-flight', 'Redis hit, 64 in flight', 1.15);
+  bound('redis-hit-tags-1-in-flight', 'Redis hit with 1 tag, 64 in flight', 1.15);
+  if (results.has('redis-hit-tags-1-in-flight')) {
+    const peer = fastestPeer('redis-hit-tags-1-in-flight');
+    for (const easy of easyOf('redis-hit-tags-1-in-flight')) {
+      const lead = peer?.nsPerOp && easy.nsPerOp ? peer.nsPerOp / easy.nsPerOp : undefined;
+      out.push([`redis-hit-tags-1-in-flight: ahead of every peer (fastest: ${peer?.label ?? '?'}) (${easy.label})`, lead === undefined ? '?' : `${lead.toFixed(2)}× faster`, verdict(lead === undefined ? undefined : lead > 1)]);
+    }
+  }
   for (const id of ['redis-hit-tags-1', 'redis-hit-tags-3']) {
     if (!results.has(id)) continue;
     const oneGet = rowsOf(id).find((row) => row.isOneGet);
@@ -72,6 +80,8 @@ export function evaluateTargets(results) {
       out.push([`${id}: stale hit ≤ ${limitBound}× ${limitText} (${easy.label})`, x(r), verdict(r === undefined ? undefined : r <= limitBound)]);
       const f = ratio(easy, fresh);
       out.push([`${id}: stale hit ≤ 1.5× easy-cache's default fresh hit of the same run (${easy.label})`, x(f), verdict(f === undefined ? undefined : f <= 1.5)]);
+      const sameOptions = ratio(easy, easyOf(id).find((row) => row.state === 'fresh' && row.config === easy.config));
+      out.push([`${id}: stale hit ≤ 1.5× the fresh hit of the same options (${easy.label})`, x(sameOptions), verdict(sameOptions === undefined ? undefined : sameOptions <= 1.5)]);
       const runs = easy.functionRuns;
       out.push([`${id}: the function did not run during the stale hits (${easy.label})`, runs === undefined ? '?' : `${runs} runs`, verdict(runs === undefined ? undefined : runs === 0)]);
       if (id === 'redis-stale-hit') {

@@ -30,6 +30,14 @@ export interface CacheInstance {
   setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void>;
   /** Stores `value` only if `key` holds nothing; resolves to whether it stored. */
   add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean>;
+  /**
+   * Makes each of `keys` that holds something live at least `timeout` seconds from now (`null`:
+   * never expire; see `BackendTimeout`), and never shortens what it already had; a missing key
+   * stays missing. The core calls it with the tag keys of each tagged entry it writes, so that a
+   * tag outlives the entries that carry it and then expires. Optional: without it, tag keys
+   * never expire.
+   */
+  touch?(keys: readonly string[], timeout?: BackendTimeout): Promise<void>;
   /** Removes `key`; resolves to whether something was there (`true` where the store cannot tell). */
   delete(key: string): Promise<boolean>;
   /** Removes every key this backend stored (under its prefix), and nothing else. */

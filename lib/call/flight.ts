@@ -8,8 +8,9 @@ import { DO_NOT_STORE } from '../compile/timeout-plan';
 import { CacheConfigError, CacheKeyError, EasyCacheError } from '../errors';
 import { emitEvent, isObserved } from '../observe/events';
 import { makeEntry, type TagVersions } from '../tags/entry';
-import { isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
+import { extendTags, isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
+import { checkValue, REFUSED } from './value-check';
 import { inUserTerms, reportLostPrototype } from './value-shape';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
@@ -136,10 +137,22 @@ export function startFlight(call: Call, tagKeys: readonly string[], prefetched?:
   const flights = flightsOf(call.backend);
   const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined };
   flights.set(call.key, flight);
-  flight.promise = computeAndStore(call, flight, prefetched).finally(() => {
+  // `then` with the same clean-up on both sides rather than `finally`, which allocates two more
+  // promises and a closure per flight (measured on the memory miss path).
+  const landed = (): void => {
     if (flights.get(call.key) === flight) flights.delete(call.key);
     releasedByBackend.get(call.backend)?.delete(flight);
-  });
+  };
+  flight.promise = computeAndStore(call, flight, prefetched).then(
+    (value) => {
+      landed();
+      return value;
+    },
+    (error: unknown) => {
+      landed();
+      throw error;
+    },
+  );
   return flight.promise;
 }
 
@@ -161,10 +174,15 @@ async function computeAndStore(call: Call, flight: RunningFlight, prefetched: Ta
   flight.versions = versions;
   const value = await call.plan.fn.apply(call.scope, call.args as never[]);
   call.afterFunction();
+  // With a schema, the fresh value is checked too: one that fails is returned as it is, not stored
+  // (stored, it would only be refused by every read); one that passes resolves to the schema's output.
+  const { schema } = call.plan;
+  const output = schema === undefined ? value : await checkValue(call, schema, value, 'fresh');
+  if (output === REFUSED) return value;
   // The caller waits for the write, so that the next call (in any process) finds the value; the
   // write has a whole bound of its own, after the calls made before the function shared one.
   if (!call.down && (!tagged || versions)) await store(call, flight, value, versions);
-  return value;
+  return output;
 }
 
 /** Writes the entry, with the versions of its tags and its times, unless its lifetime or an invalidation says not to. */
@@ -194,16 +212,21 @@ async function store(call: Call, flight: Flight, value: unknown, before: TagVers
     if (times?.g === undefined) return;
     times = { f: now, g: times.g };
   }
-  const entry = makeEntry(value, versions, times);
+  const entry = makeEntry(value, versions, times, plan.version);
   const { timeout } = lifetime;
   reportLostPrototype(call, value);
-  const write = () => call.backend.set(key, entry, timeout).then(() => true, (error: unknown) => Promise.reject(inUserTerms(error, call, value)));
-  const stored = await call.attempt('set', key, write, false);
+  const explain = (error: unknown) => inUserTerms(error, call, value);
+  const written = call.attempt<void | typeof NOT_WRITTEN>('set', key, () => call.backend.set(key, entry, timeout), NOT_WRITTEN, explain);
+  // Its tags are made to outlive it, sent with the write (one round trip).
+  const stored = (versions ? (await Promise.all([written, extendTags(call, versions, timeout)]))[0] : await written) !== NOT_WRITTEN;
   const { onEvent } = plan.settings;
   if (stored && isObserved(onEvent)) {
     emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions).filter(isHardTagKey) : [] }, onEvent);
   }
 }
+
+/** What a failed write resolves to (a successful one resolves to `undefined`). */
+const NOT_WRITTEN = Symbol('not written');
 
 /** The versions to store: those read before, plus those of tags first known from the value; `null` when they cannot be had. */
 async function tagsAfter(call: Call, value: unknown, before: TagVersions | undefined): Promise<TagVersions | undefined | null> {

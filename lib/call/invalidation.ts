@@ -101,7 +101,7 @@ async function expireEntry(session: BackendSession, key: string): Promise<void> 
     return;
   }
   if ((stored.f as number) <= now) return;
-  const stale = makeEntry(stored.v, stored.t, { f: now, g: goneAt });
+  const stale = makeEntry(stored.v, stored.t, { f: now, g: goneAt }, stored.n);
   await session.mustSucceed('set', key, () => backend.set(key, stale, (goneAt - now) / 1000));
 }
 

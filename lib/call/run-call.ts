@@ -9,11 +9,12 @@ import { clockOf, NOT_FOUND } from '../backends/backend';
 import { renderFullKey, type CallPlan } from '../compile/compile-plan';
 import { SerializationError } from '../errors';
 import { boundedGet, readSync, UNREAD, type SyncReadable } from '../guard/guard';
-import { emitEvent, isObserved } from '../observe/events';
+import { emitEvent, isObserved, type MissReason } from '../observe/events';
 import { isEntry, isTimed, type Entry } from '../tags/entry';
 import { prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
 import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
+import { checkValue, REFUSED } from './value-check';
 import { inBackground, isBackingOff, servedAtOnce, serveStale, withHardTimeout } from './stale';
 
 /**
@@ -22,23 +23,32 @@ import { inBackground, isBackingOff, servedAtOnce, serveStale, withHardTimeout }
  * function has no tags or prefix. Everything else makes a `Call` and goes through
  * `readThenDecide` or `decide`.
  */
-export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]): Promise<unknown> {
+export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[], renderedKey?: string): Promise<unknown> {
   let key: string;
   let backend: CacheInstance;
   try {
-    key = renderFullKey(plan, args, scope);
+    key = renderedKey ?? renderFullKey(plan, args, scope);
     backend = plan.backend();
   } catch (error) {
     return Promise.reject(error);
   }
   if (backend.getSync !== undefined) {
     const stored = readSync(backend as SyncReadable, key);
-    if (isEntry(stored) && stored.t === undefined) {
+    if (isEntry(stored) && stored.t === undefined && stored.n === plan.version && plan.schema === undefined) {
       const now = isTimed(stored) ? clockOf(backend)() : 0;
       if (servesAsIs(stored, now)) return Promise.resolve(hit(plan, key, stored.v));
       if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return Promise.resolve(stored.v);
     }
     const call = new Call(plan, backend, scope, args, key);
+    // A plain miss skips `decide`'s async frame: the flight's promise is returned as it is.
+    if (stored === NOT_FOUND) {
+      try {
+        return miss(call, undefined, undefined);
+      } catch (error) {
+        // A tag function that throws rejects the call, as everywhere else.
+        return Promise.reject(error);
+      }
+    }
     return stored === UNREAD ? readThenDecide(call) : decide(call, stored);
   }
   if (plan.tags === undefined && plan.prefix === undefined) return readUntagged(plan, scope, args, key, backend);
@@ -59,7 +69,7 @@ async function readUntagged(plan: CallPlan, scope: unknown, args: readonly unkno
     const call = new Call(plan, backend, scope, args, key);
     return decide(call, call.absorb(error, 'get', key, NOT_FOUND));
   }
-  if (isEntry(stored) && stored.t === undefined) {
+  if (isEntry(stored) && stored.t === undefined && stored.n === plan.version && plan.schema === undefined) {
     const now = isTimed(stored) ? clockOf(backend)() : 0;
     if (servesAsIs(stored, now)) return hit(plan, key, stored.v);
     if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return stored.v;
@@ -92,21 +102,34 @@ async function readThenDecide(call: Call): Promise<unknown> {
  */
 async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], prefetched?: TagRead): Promise<unknown> {
   const { plan, key } = call;
-  if (isEntry(stored)) {
+  let reason: MissReason | undefined;
+  if (isEntry(stored) && stored.n !== plan.version) {
+    reason = 'version'; // written under another version: a miss, never served, not even stale
+  } else if (isEntry(stored)) {
     const tags = stored.t === undefined ? 'valid' : await tagState(call, stored.t, prefetched);
     const now = clockOf(call.backend)();
     const gone = tags === 'gone' || (stored.g !== undefined && now >= stored.g);
     const stale = !gone && (tags === 'stale' || (stored.f !== undefined && now >= stored.f));
-    if (!gone && !stale) {
-      if (stored.r !== undefined && now >= stored.r) refreshEarly(call, tagKeys, prefetched);
-      return hit(plan, key, stored.v);
+    if (!gone && (!stale || plan.stale !== undefined)) {
+      // Only a value about to be served is checked against the schema.
+      const value = plan.schema === undefined ? stored.v : await checkValue(call, plan.schema, stored.v, 'cached');
+      if (value === REFUSED) reason = 'schema';
+      else if (!stale) {
+        if (stored.r !== undefined && now >= stored.r) refreshEarly(call, tagKeys, prefetched);
+        return hit(plan, key, value);
+      } else return staleCall(call, value, now, tagKeys, prefetched);
     }
-    if (stale && plan.stale !== undefined) return staleCall(call, stored.v, now, tagKeys, prefetched);
   } else if (stored !== NOT_FOUND) {
     call.reportProblem(new SerializationError(`${plan.label}: the data under key ${key} is not an entry this library wrote; treated as a miss`), 'get', key);
   }
+  return miss(call, tagKeys, prefetched);
+}
+
+/** A miss: reported, then the call joins or starts the key's flight (bounded by `hardTimeoutMs`). */
+function miss(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): Promise<unknown> {
+  const { plan, key } = call;
   const { onEvent } = plan.settings;
-  if (isObserved(onEvent)) emitEvent({ type: 'miss', function: plan.label, key }, onEvent);
+  if (isObserved(onEvent)) emitEvent(reason === undefined ? { type: 'miss', function: plan.label, key } : { type: 'miss', function: plan.label, key, reason }, onEvent);
   const flight = joinOrStart(call, tagKeys, prefetched);
   return plan.hardTimeoutMs === undefined ? flight : withHardTimeout(call, flight, plan.hardTimeoutMs);
 }

@@ -8,7 +8,7 @@ import { findLostPrototype, findUnstorable } from '../serializer/find-in-value';
 import type { Call } from './call';
 
 const KEEP_THE_CLASS =
-  'use MemoryCache({ copy: false }) to keep instances as they are, or give the backend a serializer that rebuilds the class (docs/getting-started.md#what-comes-back-from-a-hit)';
+  'give the function a schema whose output builds the class, use MemoryCache({ copy: false }) to keep instances as they are, or give the backend a serializer that rebuilds them (docs/getting-started.md#what-comes-back-from-a-hit)';
 
 /** The cached functions (their plans) already told about a lost prototype. */
 const toldAboutPrototypes = new WeakSet<object>();
@@ -21,7 +21,8 @@ const CHECK_EVERY_VALUE_UP_TO = 100;
  * as a plain object: its type still says the class, so a method call on a hit compiles and throws.
  */
 export function reportLostPrototype(call: Call, value: unknown): void {
-  if (call.backend.losesPrototypes !== true || toldAboutPrototypes.has(call.plan)) return;
+  // With a schema, hits resolve to its output and the types follow it: no class is promised.
+  if (call.backend.losesPrototypes !== true || call.plan.schema !== undefined || toldAboutPrototypes.has(call.plan)) return;
   // A function's values usually keep one shape: checking them all past the first hundred would
   // cost every miss a walk of its value for nothing.
   const seen = writesSeen.get(call.plan) ?? 0;

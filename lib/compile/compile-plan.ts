@@ -1,4 +1,4 @@
-import type { CacheInstance } from '../backends/backend';
+import type { BackendTimeout, CacheInstance } from '../backends/backend';
 import { CacheConfigError } from '../errors';
 import { compileAutomaticKey } from '../keys/automatic-key';
 import { KEY_DELIMITER } from '../keys/key-parts';
@@ -6,10 +6,10 @@ import { readSignature, type FunctionSignature } from '../keys/parameter-names';
 import { validateOptions } from '../options/resolve';
 import type { CacheEventListener } from '../observe/events';
 import type { ErrorHandler } from '../observe/report';
-import type { CachedOptions } from '../types';
+import type { CachedOptions, StandardSchema } from '../types';
 import { compileTagsPlan, type TagsPlan } from './tags-plan';
 import { compileTextPlan, type TextPlan } from './text-plan';
-import { checkLifetimeOptions, compileLifetime, compileStalePlan, type LifetimeOf, type StalePlan } from './lifetime-plan';
+import { checkLifetimeOptions, compileLifetime, compileStalePlan, compileTagLife, type LifetimeOf, type StalePlan } from './lifetime-plan';
 
 /** Everything a call needs, compiled once when `cached()` is called; the call path only runs it. */
 export interface CallPlan {
@@ -26,8 +26,14 @@ export interface CallPlan {
   readonly lifetime: LifetimeOf;
   /** Stale serving, for a function with `grace`. */
   readonly stale: StalePlan | undefined;
+  /** How long a tag created for one of its entries lives until that entry's write extends it (seconds, see `compileTagLife`). */
+  readonly tagLife: BackendTimeout;
   /** How long a caller waits for the function before a stale value or a FunctionTimeoutError, in ms. */
   readonly hardTimeoutMs: number | undefined;
+  /** The `version` entries are written under and must carry to be read. */
+  readonly version: string | undefined;
+  /** The `schema`'s Standard Schema interface, when values are checked. */
+  readonly schema: StandardSchema['~standard'] | undefined;
 }
 
 /** How one cached function talks to backends: its bound, its strictness and where its errors go. */
@@ -82,7 +88,10 @@ export function compilePlan(fn: unknown, options: unknown, context: PlanContext)
     tags: o.tags === undefined ? undefined : compileTagsPlan(o.tags, signature, label),
     lifetime: compileLifetime(o, label),
     stale: compileStalePlan(o),
+    tagLife: compileTagLife(o),
     hardTimeoutMs: o.hardTimeoutMs,
+    version: o.version,
+    schema: o.schema?.['~standard'],
   });
 }
 

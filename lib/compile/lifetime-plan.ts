@@ -69,6 +69,25 @@ export function compileLifetime(o: Options, label: string): LifetimeOf {
   };
 }
 
+/**
+ * Seconds a tag lives when it is created for one of the function's entries, before that entry is
+ * computed and written (the write then extends it to the entry's own lifetime, see
+ * `tags/tag-protocol.ts`): the longest an entry of the function can live when its options say so
+ * at wrap time (`timeout` + `jitter` + `grace`), `null` when its entries never expire, `undefined`
+ * (the backend's default) when they take the backend's default, and an hour when a timeout or
+ * jitter function decides per value.
+ */
+export function compileTagLife(o: Options): BackendTimeout {
+  const { timeout, jitter, grace } = o;
+  if (timeout === null) return null;
+  if (typeof timeout !== 'number' && typeof timeout !== 'function') return undefined;
+  if (typeof timeout === 'function' || typeof jitter === 'function') return UNKNOWN_LIFETIME_TAG_SECONDS;
+  return timeout + (jitter ?? 0) + (grace ?? 0);
+}
+
+/** How long a tag created for an entry whose lifetime is known only from its value lives until that entry's write extends it. */
+export const UNKNOWN_LIFETIME_TAG_SECONDS = 3600;
+
 /** The stale-serving settings, or `undefined` for a function without `grace`. */
 export function compileStalePlan(o: Options): StalePlan | undefined {
   if (o.grace === undefined) return undefined;

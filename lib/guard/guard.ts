@@ -6,6 +6,7 @@
 import type { CacheInstance } from '../backends/backend';
 import type { CallSettings } from '../compile/compile-plan';
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
+import { backendCallsTraced, traceBackendCall } from '../observe/channels';
 import { emitEvent, isObserved } from '../observe/events';
 import { reportError } from '../observe/report';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../shared/default-bound';
@@ -28,7 +29,8 @@ export function readSync(backend: SyncReadable, key: string): unknown {
 
 /** The hot path's remote read: one bounded `get`; a failure is for a session to `absorb`. */
 export function boundedGet(backend: CacheInstance, settings: CallSettings, key: string): Promise<unknown> {
-  return withBound(backend.get(key), boundOf(backend, settings));
+  const ms = boundOf(backend, settings);
+  return backendCallsTraced() ? traceBackendCall(backend, 'get', key, settings.label, () => withBound(backend.get(key), ms)) : withBound(backend.get(key), ms);
 }
 
 /**
@@ -73,12 +75,13 @@ export class BackendSession {
    * Runs a read or write: on failure reports it and resolves to `fallback` (or, in strict mode,
    * rejects with `BackendError`).
    */
-  async attempt<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T): Promise<T> {
+  async attempt<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T, explain?: (error: unknown) => unknown): Promise<T> {
     if (this.#down) return fallback;
     try {
-      return await withBound(run(), this.#nextBound());
+      return await bounded(this.backend, this.settings.label, operation, key, run, this.#nextBound());
     } catch (error) {
-      return this.absorb(error, operation, key, fallback);
+      // `explain` words a failure in the caller's terms; only failures pay for it.
+      return this.absorb(explain ? explain(error) : error, operation, key, fallback);
     }
   }
 
@@ -102,7 +105,7 @@ export class BackendSession {
   /** Runs an invalidation: failures are reported and always reject with `BackendError`. */
   async mustSucceed<T>(operation: string, key: string | undefined, run: () => Promise<T>): Promise<T> {
     try {
-      return await withBound(run(), this.#boundMs);
+      return await bounded(this.backend, this.settings.label, operation, key, run, this.#boundMs);
     } catch (error) {
       throw this.report(error, operation, key);
     }
@@ -123,6 +126,12 @@ export class BackendSession {
     this.reportProblem(wrapped, operation, key);
     return wrapped;
   }
+}
+
+/** `run()` within `ms` ms (0: unbounded), traced on `easy-cache:backend` when that channel has subscribers. */
+function bounded<T>(backend: CacheInstance, label: string, operation: string, key: string | undefined, run: () => Promise<T>, ms: number): Promise<T> {
+  if (!backendCallsTraced()) return withBound(run(), ms);
+  return traceBackendCall(backend, operation, key, label, () => withBound(run(), ms));
 }
 
 /** The bound on one call of `backend` for a function: its own, else the backend's, else the default; none in process. */

@@ -1,4 +1,5 @@
 import type { EasyCacheError } from '../errors';
+import { eventsPublished, publishEvent } from './channels';
 
 /** What every event says: which function, and which key. */
 interface EventBase {
@@ -18,7 +19,12 @@ export interface HitEvent extends EventBase {
 export interface MissEvent extends EventBase {
   /** The kind of event. */
   readonly type: 'miss';
+  /** Set when an entry was found but not used: written under another `version`, or its value failed the `schema`. */
+  readonly reason?: MissReason;
 }
+
+/** Why an entry that was found is a miss (SPEC 11.8). */
+export type MissReason = 'version' | 'schema';
 
 /** A value was stored. */
 export interface SetEvent extends EventBase {
@@ -79,15 +85,16 @@ export function addGlobalListener(listener: CacheEventListener): () => void {
   };
 }
 
-/** Whether anyone listens to a function with listener `own`; the call path builds event objects only then. */
+/** Whether anyone listens to a function with listener `own` (or to `easy-cache:event`); the call path builds event objects only then. */
 export function isObserved(own: CacheEventListener | undefined): boolean {
-  return own !== undefined || globalListeners.size > 0;
+  return own !== undefined || globalListeners.size > 0 || eventsPublished();
 }
 
-/** Delivers `event` to the function's own listener and to every global one; a throwing listener is ignored. */
+/** Delivers `event` to the function's own listener, to every global one and to `easy-cache:event`; a throwing listener is ignored. */
 export function emitEvent(event: CacheEvent, own: CacheEventListener | undefined): void {
   if (own) safely(own, event);
   for (const listener of globalListeners) safely(listener, event);
+  if (eventsPublished()) publishEvent(event);
 }
 
 function safely(listener: CacheEventListener, event: CacheEvent): void {

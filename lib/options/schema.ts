@@ -7,6 +7,12 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const isNonEmptyString = (value: unknown): boolean => isString(value) && value.length > 0;
 const isStringList = (value: unknown): boolean => Array.isArray(value) && value.every(isNonEmptyString);
 const isSeconds = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
+// A Standard Schema (zod, valibot, arktype...): `~standard.validate` with version 1.
+const isStandardSchema = (value: unknown): boolean => {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const standard: unknown = (value as Record<string, unknown>)['~standard'];
+  return typeof standard === 'object' && standard !== null && isFunction((standard as Record<string, unknown>).validate);
+};
 const isBackend = (value: unknown): boolean =>
   typeof value === 'object' &&
   value !== null &&
@@ -37,6 +43,8 @@ const RULES = {
   softTimeoutMs: [(v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'milliseconds (a finite number >= 0; 0 serves a stale value at once)'],
   hardTimeoutMs: [(v) => typeof v === 'number' && Number.isFinite(v) && v > 0, 'milliseconds (a positive finite number)'],
   eagerRefresh: [(v) => typeof v === 'number' && v > 0 && v < 1, 'a fraction of the timeout strictly between 0 and 1'],
+  schema: [isStandardSchema, 'a zod schema or another Standard Schema (an object whose "~standard".validate checks a value)'],
+  version: [isNonEmptyString, 'a non-empty string; entries written under another version are misses'],
   jitter: [(v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0) || isFunction(v), 'seconds (a finite number >= 0) or a function of the call'],
 } satisfies Record<string, readonly [(value: unknown) => boolean, string]>;
 

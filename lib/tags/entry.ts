@@ -3,7 +3,9 @@
  * - `t`: the versions of its tags (hard and soft), as read before the value was computed;
  * - `f`: when it stops being fresh (ms since the epoch, the writer's clock), for a function with `grace`;
  * - `g`: when it is gone (`f` + grace), after which it is never served, even as a fallback;
- * - `r`: when a hit starts an eager refresh (`eagerRefresh`).
+ * - `r`: when a hit starts an eager refresh (`eagerRefresh`);
+ * - `n`: the function's `version`, under the mark `easy-cache:4` (an easy-cache that predates
+ *   versions reads such an entry as unknown data, a miss, never as a value of its own shape).
  * The mark keeps a user value shaped like an entry from ever being taken for one. An object of
  * two or three fields costs 40 to 48 bytes in memory, a two-element array 64 (it has a separate
  * backing store).
@@ -19,11 +21,14 @@ export const ENTRY_MARK = 'easy-cache:3';
  */
 const PREVIOUS_MARK = 'easy-cache:2';
 
+/** The mark of an entry written under a `version`: the format of `ENTRY_MARK` plus `n`. */
+export const VERSIONED_MARK = 'easy-cache:4';
+
 export type TagVersions = Readonly<Record<string, string>>;
 
 /** An entry this library wrote. */
 export interface Entry {
-  readonly m: typeof ENTRY_MARK | typeof PREVIOUS_MARK;
+  readonly m: typeof ENTRY_MARK | typeof PREVIOUS_MARK | typeof VERSIONED_MARK;
   /** The cached value. */
   readonly v: unknown;
   /** The versions of the entry's tags, when it has tags. */
@@ -34,10 +39,13 @@ export interface Entry {
   readonly g?: number;
   /** Refresh after (ms since the epoch), for `eagerRefresh`. */
   readonly r?: number;
+  /** The `version` it was written under (with `VERSIONED_MARK`); absent: written without one. */
+  readonly n?: string;
 }
 
-/** Wraps a value (and its tag versions and times, when it has them) for storage. */
-export function makeEntry(value: unknown, versions: TagVersions | undefined, times?: EntryTimes): Entry {
+/** Wraps a value (and its tag versions, times and version, when it has them) for storage. */
+export function makeEntry(value: unknown, versions: TagVersions | undefined, times?: EntryTimes, version?: string): Entry {
+  if (version !== undefined) return { m: VERSIONED_MARK, v: value, ...(versions ? { t: versions } : {}), ...times, n: version };
   if (times === undefined) return versions ? { m: ENTRY_MARK, v: value, t: versions } : { m: ENTRY_MARK, v: value };
   return { m: ENTRY_MARK, v: value, ...(versions ? { t: versions } : {}), ...times };
 }
@@ -46,7 +54,7 @@ export function makeEntry(value: unknown, versions: TagVersions | undefined, tim
 export function isEntry(data: unknown): data is Entry {
   if (typeof data !== 'object' || data === null) return false;
   const entry = data as Entry;
-  if (entry.m !== ENTRY_MARK && entry.m !== PREVIOUS_MARK) return false;
+  if (entry.m !== ENTRY_MARK && entry.m !== PREVIOUS_MARK && !(entry.m === VERSIONED_MARK && typeof entry.n === 'string')) return false;
   return (entry.t === undefined || isVersionRecord(entry.t)) && isTime(entry.f) && isTime(entry.g) && isTime(entry.r);
 }
 

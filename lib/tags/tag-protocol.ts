@@ -5,14 +5,31 @@
  * soft key. An entry carries the versions read before its value was computed: while all are
  * current it is valid; a changed soft version makes it stale (SPEC 11.2); a changed hard version
  * makes it gone.
+ *
+ * Tag keys expire (on a backend with `touch`): a tag is created to live as long as an entry of
+ * the function that creates it can (`CallPlan.tagLife`), each tagged write extends every version
+ * key of the entry to at least the entry's own lifetime plus a margin (`PEXPIRE ... GT` on Redis,
+ * in the same round trip as the write), and an invalidation writes its new version to live
+ * `INVALIDATED_TAG_SECONDS`. A tag that expired is missing: every entry that carries it then holds
+ * a version no key holds (a miss, or stale for a soft one), and the next miss creates it with a
+ * new random version. No path writes an old version back.
  */
 import { randomUUID } from 'node:crypto';
-import { NOT_FOUND } from '../backends/backend';
+import { NOT_FOUND, type BackendTimeout } from '../backends/backend';
 import type { CallFacts } from '../compile/call-hook';
 import type { CallPlan } from '../compile/compile-plan';
 import type { BackendSession } from '../guard/guard';
 import { createCacheKey } from '../keys/key-parts';
 import type { TagVersions } from './entry';
+
+/** Seconds the new version written by an invalidation lives, unless an entry written with it extends it. */
+export const INVALIDATED_TAG_SECONDS = 3600;
+
+/** The most a tag outlives the entries written with it: time for a miss that read it as the entry expired to compute and write. */
+export const TAG_MARGIN_SECONDS = 60;
+
+/** A backend session that knows how long the tags it creates live (a call). */
+export type TagSession = BackendSession & { readonly plan: Pick<CallPlan, 'tagLife'> };
 
 /** Starts the stored key of every tag (and prefix), so tags never collide with entry keys. */
 export const TAG_KEY_PREFIX = 'tag:';
@@ -99,7 +116,7 @@ export async function tagState(session: BackendSession, versions: TagVersions, p
  * makes the entry stale or gone. Resolves to `undefined` when the backend failed (the value must
  * then not be stored).
  */
-export async function readTagVersions(session: BackendSession, read: TagRead): Promise<TagVersions | undefined> {
+export async function readTagVersions(session: TagSession, read: TagRead): Promise<TagVersions | undefined> {
   const versions: Record<string, string> = Object.create(null) as Record<string, string>;
   const missing: string[] = [];
   for (const key of read.keys) {
@@ -122,7 +139,7 @@ export async function readTagVersions(session: BackendSession, read: TagRead): P
  * `null` when they cannot be had (the value must then not be stored).
  */
 export async function withTagsAfter(
-  session: BackendSession,
+  session: TagSession,
   tags: readonly string[],
   before: TagVersions | undefined,
 ): Promise<TagVersions | undefined | null> {
@@ -140,18 +157,37 @@ export async function withTagsAfter(
 export async function writeNewVersions(session: BackendSession, tagKeys: readonly string[], how: 'hard' | 'soft'): Promise<void> {
   const { backend } = session;
   const keys = how === 'hard' ? tagKeys : tagKeys.map(softKeyOf);
+  // The entries carrying the old version are gone (or stale) whether or not the key lives on; the
+  // new version needs to live only until the entries written with it extend it.
+  const life = backend.touch ? INVALIDATED_TAG_SECONDS : null;
   if (keys.length === 1) {
     const key = keys[0] as string;
-    await session.mustSucceed('set', key, () => backend.set(key, newTagVersion(), null));
+    await session.mustSucceed('set', key, () => backend.set(key, newTagVersion(), life));
     return;
   }
   const entries = new Map(keys.map((key) => [key, newTagVersion()] as const));
-  await session.mustSucceed('setMany', keys[0], () => backend.setMany(entries, null));
+  await session.mustSucceed('setMany', keys[0], () => backend.setMany(entries, life));
 }
 
-async function createTag(session: BackendSession, tagKey: string): Promise<string | undefined> {
+/**
+ * Extends the version keys of a tagged entry written now with `timeout` (its backend expiry) to
+ * outlive it: never-expiring entries keep their tags forever. Started with the entry's write, so
+ * both leave in the same round trip; a failure only makes the entry a miss sooner.
+ */
+export function extendTags(session: BackendSession, versions: TagVersions, timeout: BackendTimeout): Promise<void> | undefined {
+  const { backend } = session;
+  if (backend.touch === undefined) return undefined;
+  const keys = Object.keys(versions);
+  if (keys.length === 0) return undefined;
+  const life = withMargin(timeout);
+  return session.attempt('touch', keys[0], () => backend.touch?.(keys, life) ?? Promise.resolve(), undefined);
+}
+
+async function createTag(session: TagSession, tagKey: string): Promise<string | undefined> {
   const version = newTagVersion();
-  const stored = await session.attempt('add', tagKey, () => session.backend.add(tagKey, version, null), undefined);
+  // A backend that cannot extend an expiry keeps its tags forever, as an entry's write could not make them outlive it.
+  const life = session.backend.touch ? withMargin(session.plan.tagLife) : null;
+  const stored = await session.attempt('add', tagKey, () => session.backend.add(tagKey, version, life), undefined);
   if (stored === undefined) return undefined;
   if (stored) return version;
   // Another writer created it first: use theirs, as stored.
@@ -162,4 +198,9 @@ async function createTag(session: BackendSession, tagKey: string): Promise<strin
 /** A new tag version: random and unique, never a clock or a counter two processes could repeat. */
 function newTagVersion(): string {
   return randomUUID();
+}
+
+/** A tag's life for entries that live `timeout`: a margin longer (at most `TAG_MARGIN_SECONDS`), so a miss that read it as the entry expired can still write. */
+function withMargin(timeout: BackendTimeout): BackendTimeout {
+  return typeof timeout === 'number' ? timeout + Math.min(timeout, TAG_MARGIN_SECONDS) : timeout;
 }

@@ -1,4 +1,4 @@
-import { cacheExports, cachedMethod, cachedProperty, type CachedMember } from '../../../lib';
+import { cacheExports, cachedMethod, cachedProperty, cachedView } from '../../../lib';
 import { freshNamespace, type BackendFactory } from './backend-factory';
 
 /** cachedMethod, cachedProperty and cacheExports, on the backend `backend()` gives. */
@@ -37,7 +37,7 @@ export function describeMethods(backend: BackendFactory): void {
       expect(calls).toEqual(['friends:1:1', 'friends:2:1']);
       expect(ann.getFriends).toBe(ann.getFriends);
       expect(handle.getCacheKey(bob, 1)).toBe(`${ns}:friends:2:1`);
-      await (ann.getFriends as CachedMember<InstanceType<typeof User>['getFriends']>).invalidateCacheByKey(1);
+      await cachedView(ann.getFriends).invalidateCacheByKey(1);
       await ann.getFriends(1);
       await handle.invalidateCacheByKey(bob, 1);
       await bob.getFriends(1);

@@ -2,7 +2,7 @@ import type Memcached from 'memcached';
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { buildClient } from './build-client';
-import { answer, closedError, readFailure, stored } from './client-replies';
+import { answer, asBackendError, closedError, readFailure, stored } from './client-replies';
 import { dropStalledConnections, guardValueParsing } from './client-patches';
 import { toExptime } from './expiry';
 import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions, type MemcachedServers } from './memcached-options';
@@ -51,6 +51,8 @@ export class MemcachedCache implements CacheInstance {
   readonly #readers = new Map<string, ReadBatcher<unknown>>();
   readonly #serverOf: (safeKey: string) => string;
   #closed = false;
+  /** The longest finite lifetime, in seconds, that `touch` was asked for: memcached cannot only lengthen an expiry. */
+  #longestTouch = 0;
 
   constructor(servers: MemcachedServers, options?: MemcachedCacheOptions) {
     const resolved = resolveMemcachedOptions(options);
@@ -183,6 +185,27 @@ export class MemcachedCache implements CacheInstance {
         if ((error as { notStored?: unknown } | undefined)?.notStored === true) return false;
         return stored('add', key, error, result);
       },
+    );
+  }
+
+  /**
+   * Memcached `touch` of each key, sent together; a missing key stays missing. Memcached's touch
+   * sets an expiry, it cannot only lengthen one: so that a shorter-lived entry does not cut short
+   * a tag that a longer-lived one carries, each touch asks for at least the longest finite
+   * lifetime this backend has touched with (a `null` touch makes those keys never expire).
+   */
+  async touch(keys: readonly string[], timeout?: BackendTimeout): Promise<void> {
+    const seconds = writeExpiry('MemcachedCache', 'touch', timeout, this.#defaultTimeout);
+    if (seconds === EXPIRE_NOW || keys.length === 0) return;
+    if (seconds !== null) this.#longestTouch = Math.max(this.#longestTouch, seconds);
+    const exptime = toExptime(seconds === null ? null : this.#longestTouch);
+    const byServerKey = new Map(keys.map((key) => [this.#safeKey(key), key] as const));
+    await Promise.all(
+      [...byServerKey].map(([safeKey, key]) =>
+        this.#run('touch', key, (done) => this.#client.touch(safeKey, exptime, (error: unknown) => done(error, undefined)), (error) => {
+          if (error !== undefined && error !== null) throw asBackendError('touch', key, error);
+        }),
+      ),
     );
   }
 

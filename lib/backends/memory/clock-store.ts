@@ -92,6 +92,14 @@ export class ClockStore {
     this.#slots.set(key, slot);
   }
 
+  /** Makes the live entry of `key` (if any) expire no earlier than `expiresAt` (0 = never); never brings an expiry forward. */
+  extend(key: string, expiresAt: number): void {
+    const slot = this.liveSlotOf(key);
+    if (slot === -1) return;
+    const current = this.#expiresAt[slot] as number;
+    if (current !== 0 && (expiresAt === 0 || expiresAt > current)) this.#expiresAt[slot] = expiresAt;
+  }
+
   /** Empties `slot`, which must hold an entry, for a later write. */
   remove(slot: number): void {
     this.#empty(slot);

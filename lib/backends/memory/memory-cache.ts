@@ -174,6 +174,14 @@ export class MemoryCache implements CacheInstance {
     this.#entries.clear();
   }
 
+  /** Makes each live key of `keys` last at least `timeout` seconds from now (`null`: never expire); never shortens an expiry. */
+  async touch(keys: readonly string[], timeout?: BackendTimeout): Promise<void> {
+    if (this.#closed) throw closedError('touch', keys[0]);
+    const expiresAt = this.#expiresAt('touch', timeout);
+    if (expiresAt === DO_NOT_STORE) return;
+    for (const key of keys) this.#entries.extend(key, expiresAt);
+  }
+
   /** Removes expired entries now (O(n)); returns how many. Never needed for correctness. */
   prune(): number {
     return this.#entries.prune();

@@ -44,6 +44,27 @@ export async function setAllBySlot(client: RedisClient, keys: string[], texts: s
   );
 }
 
+/**
+ * `PEXPIRE key ms GT` of every key (`PERSIST` for `null`), one pipeline per hash slot on a
+ * Cluster: an expiry is only ever lengthened (GT treats a key without one as lasting forever),
+ * and a missing key stays missing.
+ */
+export async function extendAllBySlot(client: RedisClient, keys: string[], expiry: number | null): Promise<void> {
+  const groups = isClusterClient(client) ? groupBySlot(keys) : [{ keys, indexes: [] }];
+  await Promise.all(
+    groups.map(async (group) => {
+      const pipeline = client.pipeline();
+      for (const key of group.keys) {
+        if (expiry === null) pipeline.persist(key);
+        else pipeline.pexpire(key, expiry, 'GT');
+      }
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0];
+    }),
+  );
+}
+
 /** DEL of every key, one command per hash slot on a Cluster. */
 export async function deleteAllBySlot(client: RedisClient, keys: string[]): Promise<void> {
   if (!isClusterClient(client)) {

@@ -69,6 +69,41 @@ export class ReadBatcher<R> {
     return batch.replies.then((replies) => replies[index] as R);
   }
 
+  /**
+   * The replies for `keys`, in their order: sent at once when this is the tick's first read (or
+   * when they fill a batch alone), else with the tick's batch, next to the single reads. A tagged
+   * hit's tag versions thus leave in the same multi-key read as the other calls' entries.
+   */
+  readMany(keys: readonly string[]): Promise<readonly R[]> {
+    if (!this.#tickStarted || keys.length >= MAX_BATCH_KEYS) {
+      if (!this.#tickStarted) {
+        this.#tickStarted = true;
+        process.nextTick(this.#endTick);
+      }
+      try {
+        return this.#sendMany(keys);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    let batch = this.#open;
+    if (batch !== undefined && batch.keys.length + keys.length > MAX_BATCH_KEYS) {
+      this.#dispatch(batch);
+      batch = undefined;
+    }
+    if (batch === undefined) {
+      batch = new ReadBatch<R>();
+      this.#open = batch;
+    }
+    const start = batch.keys.length;
+    for (const key of keys) batch.keys.push(key);
+    if (batch.keys.length === MAX_BATCH_KEYS) {
+      this.#open = undefined;
+      this.#dispatch(batch);
+    }
+    return batch.replies.then((replies) => replies.slice(start, start + keys.length));
+  }
+
   readonly #endTick = (): void => {
     this.#tickStarted = false;
     const batch = this.#open;

@@ -122,11 +122,11 @@ async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], 
   } else if (stored !== NOT_FOUND) {
     call.reportProblem(new SerializationError(`${plan.label}: the data under key ${key} is not an entry this library wrote; treated as a miss`), 'get', key);
   }
-  return miss(call, tagKeys, prefetched);
+  return miss(call, tagKeys, prefetched, reason);
 }
 
 /** A miss: reported, then the call joins or starts the key's flight (bounded by `hardTimeoutMs`). */
-function miss(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): Promise<unknown> {
+function miss(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined, reason?: MissReason): Promise<unknown> {
   const { plan, key } = call;
   const { onEvent } = plan.settings;
   if (isObserved(onEvent)) emitEvent(reason === undefined ? { type: 'miss', function: plan.label, key } : { type: 'miss', function: plan.label, key, reason }, onEvent);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cached, MemoryCache, SerializationError, type EasyCacheError, type ErrorInfo } from '../../lib';
 import { findLostPrototype, findUnstorable } from '../../lib/serializer/find-in-value';
+import { z } from 'zod';
 import { describeOnBackends } from '../helpers/backends-under-test';
 import { freshNamespace } from './suites/backend-factory';
 
@@ -124,6 +125,22 @@ describe('backends that keep instances say nothing', () => {
     await getUser(1);
     expect(reports).toEqual([]);
     expect(backend.losesPrototypes).toBe(false);
+  });
+
+  it('a function with a schema whose output builds the class: hits are instances, nothing is reported', async () => {
+    const { reports, onError } = collector();
+    const asUser = z.object({ id: z.number(), name: z.string() }).transform((data) => new User(data.id, data.name));
+    let runs = 0;
+    const getUser = cached(async (id: number) => ++runs && new User(id, 'Ann'), {
+      cacheKey: `${freshNamespace()}:schema:{id}`,
+      cacheInstance: new MemoryCache(),
+      schema: asUser,
+      onError,
+    });
+    expect((await getUser(1)).greet()).toBe('hello Ann');
+    expect((await getUser(1)).greet()).toBe('hello Ann'); // a hit, rebuilt by the schema
+    expect(runs).toBe(1);
+    expect(reports).toEqual([]);
   });
 
   it('MemoryCache with its defaults says it loses them', () => {

@@ -12,8 +12,10 @@ const SAMPLES_DIR = path.join(REPO_ROOT, '__tests__', 'docs', '.samples');
 /** The line that, just before a fence, makes the checker skip the block. */
 export const SKIP_MARKER = '<!-- sample: skip -->';
 
-/** One ```ts block of a markdown page. */
+/** One ```ts or ```js block of a markdown page. */
 export interface CodeSample {
+  /** `js` blocks are checked too (with `checkJs`): as CommonJS when they `require`, else as an ES module. */
+  readonly language: 'ts' | 'js';
   /** The markdown file, relative to the repo root. */
   readonly file: string;
   /** The 1-based line of the opening fence. */
@@ -29,20 +31,22 @@ export interface SampleDiagnostic {
   readonly message: string;
 }
 
-const OPEN_FENCE = /^```(ts|typescript)\s*$/;
+const OPEN_FENCE = /^```(ts|typescript|js|javascript)\s*$/;
 const CLOSE_FENCE = /^```\s*$/;
 
-/** Every ```ts / ```typescript block of `markdown`, with the line of its fence and whether it opts out. */
+/** Every ```ts / ```typescript / ```js / ```javascript block of `markdown`, with the line of its fence and whether it opts out. */
 export function extractSamples(markdown: string, file: string): CodeSample[] {
   const lines = markdown.split(/\r?\n/);
   const samples: CodeSample[] = [];
   let previous = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (OPEN_FENCE.test(line)) {
+    const open = OPEN_FENCE.exec(line);
+    if (open) {
       let end = i + 1;
       while (end < lines.length && !CLOSE_FENCE.test(lines[end] ?? '')) end++;
-      samples.push({ file, fenceLine: i + 1, code: lines.slice(i + 1, end).join('\n'), skipped: previous === SKIP_MARKER });
+      const language = open[1]?.startsWith('j') ? 'js' : 'ts';
+      samples.push({ language, file, fenceLine: i + 1, code: lines.slice(i + 1, end).join('\n'), skipped: previous === SKIP_MARKER });
       i = end;
       previous = '';
       continue;
@@ -73,16 +77,33 @@ export function findMarkdownFiles(root: string = REPO_ROOT): string[] {
 }
 
 /**
- * The compiler options of the samples: the repo's strict set, ES modules so that samples may use
- * top-level `await`, and the package's entry points mapped to their sources. Unused locals are
- * allowed: a page often declares something that the reader, not the page, goes on to use.
+ * How a user's project compiles a sample: an ES module (`.mts`, or `"type": "module"`) or a
+ * CommonJS one (`.cts`, or no `"type"`), both under `module: nodenext`, the setting TypeScript
+ * recommends for Node.js. A sample that compiles in one and not the other would fail half the users.
+ */
+export type SampleMode = 'esm' | 'cjs';
+
+export const SAMPLE_MODES: readonly SampleMode[] = ['esm', 'cjs'];
+
+/**
+ * Messages that only say "top-level await needs an ES module": a sample written with it is
+ * checked whole as ES module, and the rest of it still as CommonJS.
+ */
+const TOP_LEVEL_AWAIT_ONLY_IN_ESM = new Set([1309, 1375, 1378, 1431, 1432]);
+
+/** "Implicitly has an 'any' type": JavaScript users write no annotations, so their samples have none. */
+const IMPLICIT_ANY = new Set([7005, 7006, 7008, 7031, 7034]);
+
+/**
+ * The compiler options of the samples: a user's strict nodenext project, with the package's entry
+ * points mapped to their sources. Unused locals are allowed: a page often declares something that
+ * the reader, not the page, goes on to use.
  */
 export function sampleCompilerOptions(root: string = REPO_ROOT): ts.CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    moduleDetection: ts.ModuleDetectionKind.Force,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
     lib: ['lib.es2022.d.ts'],
     types: ['node'],
     strict: true,
@@ -91,9 +112,10 @@ export function sampleCompilerOptions(root: string = REPO_ROOT): ts.CompilerOpti
     noImplicitReturns: true,
     noFallthroughCasesInSwitch: true,
     isolatedModules: true,
-    esModuleInterop: true,
     skipLibCheck: true,
     noEmit: true,
+    allowJs: true,
+    checkJs: true,
     paths: {
       'easy-cache': [path.join(root, 'lib', 'index.ts')],
       'easy-cache/redis': [path.join(root, 'lib', 'backends', 'redis', 'index.ts')],
@@ -103,11 +125,20 @@ export function sampleCompilerOptions(root: string = REPO_ROOT): ts.CompilerOpti
   };
 }
 
-/** Type-checks every sample that does not opt out, in one program; returns the problems, placed in the markdown. */
+/**
+ * Type-checks every sample that does not opt out, once as an ES module and once as CommonJS (one
+ * program each); returns the problems, placed in the markdown and tagged with the mode.
+ */
 export function checkSamples(samples: readonly CodeSample[], root: string = REPO_ROOT): SampleDiagnostic[] {
+  return SAMPLE_MODES.flatMap((mode) => checkSamplesAs(mode, samples, root));
+}
+
+function checkSamplesAs(mode: SampleMode, samples: readonly CodeSample[], root: string): SampleDiagnostic[] {
   const virtual = new Map<string, CodeSample>();
   samples.forEach((sample, index) => {
-    if (!sample.skipped) virtual.set(path.join(SAMPLES_DIR, `sample-${index}.ts`), sample);
+    if (sample.skipped) return;
+    if (sample.language === 'ts') virtual.set(path.join(SAMPLES_DIR, `sample-${index}.${mode === 'esm' ? 'mts' : 'cts'}`), sample);
+    else if (jsModeOf(sample) === mode) virtual.set(path.join(SAMPLES_DIR, `sample-${index}.${mode === 'esm' ? 'mjs' : 'cjs'}`), sample);
   });
   const options = sampleCompilerOptions(root);
   const host = ts.createCompilerHost(options, true);
@@ -116,7 +147,7 @@ export function checkSamples(samples: readonly CodeSample[], root: string = REPO
   host.readFile = (file) => virtual.get(file)?.code ?? readFile.call(host, file);
   host.getSourceFile = (file, language, onError, shouldCreate) => {
     const sample = virtual.get(file);
-    if (sample) return ts.createSourceFile(file, sample.code, language, true, ts.ScriptKind.TS);
+    if (sample) return ts.createSourceFile(file, sample.code, language, true, sample.language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS);
     return getSourceFile.call(host, file, language, onError, shouldCreate);
   };
   const program = ts.createProgram([...virtual.keys()], options, host);
@@ -125,11 +156,19 @@ export function checkSamples(samples: readonly CodeSample[], root: string = REPO
     const source = program.getSourceFile(file);
     if (source) diagnostics.push(...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source));
   }
-  return diagnostics.map((diagnostic) => place(diagnostic, virtual));
+  return diagnostics
+    .filter((diagnostic) => mode === 'esm' || !TOP_LEVEL_AWAIT_ONLY_IN_ESM.has(diagnostic.code))
+    .filter((diagnostic) => !(IMPLICIT_ANY.has(diagnostic.code) && /\.[cm]js$/.test(diagnostic.file?.fileName ?? '')))
+    .map((diagnostic) => place(diagnostic, virtual, mode));
 }
 
-function place(diagnostic: ts.Diagnostic, virtual: ReadonlyMap<string, CodeSample>): SampleDiagnostic {
-  const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+/** A JavaScript sample that calls `require` is CommonJS; any other is an ES module. */
+function jsModeOf(sample: CodeSample): SampleMode {
+  return /\brequire\(/.test(sample.code) ? 'cjs' : 'esm';
+}
+
+function place(diagnostic: ts.Diagnostic, virtual: ReadonlyMap<string, CodeSample>, mode: SampleMode): SampleDiagnostic {
+  const message = `[${mode}] ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
   const sample = diagnostic.file ? virtual.get(diagnostic.file.fileName) : undefined;
   if (!diagnostic.file || !sample || diagnostic.start === undefined) return { where: diagnostic.file?.fileName ?? '(options)', message };
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);

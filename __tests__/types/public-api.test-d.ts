@@ -143,6 +143,11 @@ cacheExports(books, { nothing: {} });
 
 // Backends and registry.
 const backend: CacheInstance = new MemoryCache({ maxEntries: 10 });
+expectType<Equal<typeof backend.losesPrototypes, boolean | undefined>>(true);
+expectType<Equal<MemoryCache['losesPrototypes'], boolean>>(true);
+const custom: Pick<CacheInstance, 'losesPrototypes'> = { losesPrototypes: true };
+// @ts-expect-error losesPrototypes is read-only
+custom.losesPrototypes = false;
 caches.set('memory', backend);
 void backend.get('k').then((value) => (value === NOT_FOUND ? 'miss' : value));
 void invalidateCacheTags(['a', 'b'], { cacheAlias: 'memory' });

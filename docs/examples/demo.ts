@@ -1,6 +1,7 @@
 // The demonstration behind `npm run demo`: a book store whose slow queries are cached on the
-// embedded memory backend, with invalidation by tag (one per book), by prefix (one per shop),
-// by key, and a refresh. It prints every hit and miss and the time the cache saved.
+// embedded memory backend. Each section says what it does; each call prints HIT or MISS (as the
+// cache reported it) with the reason; the totals at the end add up. A call that does not turn out
+// as its reason says is printed as UNEXPECTED and makes the script fail.
 import { cached, caches, invalidateCacheTags, metaAccepted, type CacheEvent } from '../../lib';
 
 interface Book {
@@ -48,46 +49,78 @@ const stockLevel = cached(async (shop: string, bookId: number) => slowQuery(() =
   cacheKey: 'stock:{bookId}',
 });
 
-let hits = 0;
-let misses = 0;
+type Outcome = 'HIT' | 'MISS';
+const totals = { HIT: 0, MISS: 0, refreshes: 0, unexpected: 0 };
+/** The last hit or miss the cache reported. */
+const last: { event?: CacheEvent } = {};
 caches.onEvent((event: CacheEvent) => {
-  if (event.type === 'hit') hits++;
-  if (event.type === 'miss') misses++;
-  if (event.type === 'hit' || event.type === 'miss') console.log(`  ${event.type.toUpperCase().padEnd(4)} ${event.key}`);
+  if (event.type === 'hit' || event.type === 'miss') last.event = event;
 });
+
+/** One cached call: prints what the cache did (HIT or MISS, with the key), why, and the result. */
+async function call<T>(expected: Outcome, why: string, run: () => Promise<T>, show: (value: T) => string = () => ''): Promise<T> {
+  last.event = undefined;
+  const value = await run();
+  const seen = last.event as CacheEvent | undefined;
+  const outcome: Outcome | undefined = seen?.type === 'hit' ? 'HIT' : seen?.type === 'miss' ? 'MISS' : undefined;
+  if (outcome) totals[outcome]++;
+  const shown = show(value);
+  const label = outcome === expected ? outcome : `UNEXPECTED ${outcome ?? 'no event'} (expected ${expected})`;
+  if (outcome !== expected) totals.unexpected++;
+  console.log(`  ${label.padEnd(4)}  ${(seen?.key ?? '').padEnd(28)} ${why}${shown ? ` -> ${shown}` : ''}`);
+  return value;
+}
+
+/** A step that is not a cached read: an invalidation or a change of the data. */
+async function does(what: string, run: () => unknown): Promise<void> {
+  await run();
+  console.log(`  ${'·'.padEnd(4)}  ${what}`);
+}
 
 const titles = (list: Book[]) => list.map((book) => book.title).join(', ');
 
 async function main(): Promise<void> {
-  const started = Date.now();
+  console.log('1. Favourite books. The first read of a list runs the query and stores the result; the second is served from the cache.');
+  for (const user of [10, 20, 30]) await call('MISS', `user ${user}: first read, nothing stored yet: the query runs`, () => favouriteBooks(user), titles);
+  for (const user of [10, 20, 30]) await call('HIT', `user ${user}: stored by the read above`, () => favouriteBooks(user), titles);
 
-  console.log('1. Favourite books, twice each: the second read of each list is a hit');
-  for (const user of [10, 20, 30, 10, 20, 30]) await favouriteBooks(user);
+  console.log('\n2. "Emma" (book 2) gets a new title. Each list is tagged with its books, so invalidating the tag book:2 drops exactly the lists holding it.');
+  await does('book 2 is renamed "Emma (annotated)" in the database', () => ((books.get(2) as Book).title = 'Emma (annotated)'));
+  await does("invalidateCacheTags('book:2'): drops the lists of users 10 and 30", () => invalidateCacheTags('book:2'));
+  await call('MISS', 'user 10: its list holds book 2, so it was dropped', () => favouriteBooks(10), titles);
+  await call('HIT', 'user 20: its list (Ulysses) has no book 2, so it was kept', () => favouriteBooks(20), titles);
+  await call('MISS', 'user 30: its list holds book 2, so it was dropped', () => favouriteBooks(30), titles);
 
-  console.log('\n2. "Emma" gets a new title; only the lists holding book 2 (users 10 and 30) are invalidated');
-  (books.get(2) as Book).title = 'Emma (annotated)';
-  await invalidateCacheTags('book:2');
-  for (const user of [10, 20, 30]) console.log(`  user ${user}: ${titles(await favouriteBooks(user))}`);
+  console.log('\n3. Stock levels per shop, under the prefix shop:{shop}. Invalidating the prefix shop:shop-a drops every entry of shop-a at once; shop-b keeps its own.');
+  await call('MISS', 'shop-a, book 1: first read', () => stockLevel('shop-a', 1), String);
+  await call('MISS', 'shop-a, book 2: first read', () => stockLevel('shop-a', 2), String);
+  await call('MISS', 'shop-b, book 1: first read', () => stockLevel('shop-b', 1), String);
+  await call('HIT', 'shop-a, book 1: stored by the first read', () => stockLevel('shop-a', 1), String);
+  await does('stock.set("shop-a:2", 12): shop-a is restocked', () => stock.set('shop-a:2', 12));
+  await does("stockLevel.invalidateCacheByPrefix('shop-a'): the helper builds the prefix shop:shop-a from its template", () =>
+    stockLevel.invalidateCacheByPrefix('shop-a'),
+  );
+  await call('MISS', 'shop-a, book 2: its prefix was dropped, so the new stock is read', () => stockLevel('shop-a', 2), String);
+  await call('HIT', 'shop-b, book 1: another prefix, still stored', () => stockLevel('shop-b', 1), String);
 
-  console.log('\n3. Stock levels per shop, then shop-a is restocked: its prefix goes at once, shop-b stays');
-  for (const [shop, id] of [['shop-a', 1], ['shop-a', 2], ['shop-b', 1], ['shop-a', 1]] as const) await stockLevel(shop, id);
-  stock.set('shop-a:2', 12);
-  await stockLevel.invalidateCacheByPrefix('shop-a');
-  console.log(`  shop-a book 2 now: ${await stockLevel('shop-a', 2)}; shop-b book 1: ${await stockLevel('shop-b', 1)}`);
+  console.log('\n4. Invalidation by key, and a refresh. The helpers take the function\'s own arguments and build the key from its template.');
+  await does('favourites.set(20, [3, 1]): user 20 adds Dune', () => favourites.set(20, [3, 1]));
+  await does(`favouriteBooks.invalidateCacheByKey(20): deletes ${favouriteBooks.getCacheKey(20)}`, () => favouriteBooks.invalidateCacheByKey(20));
+  await call('MISS', 'user 20: its entry was deleted, so the new list is read', () => favouriteBooks(20), titles);
+  await does('favourites.set(20, [1]): user 20 keeps only Dune', () => favourites.set(20, [1]));
+  const refreshed = await favouriteBooks.refreshCache(20);
+  totals.refreshes++;
+  console.log(`  ${'RUN'.padEnd(4)}  ${favouriteBooks.getCacheKey(20).padEnd(28)} refreshCache(20): runs the query now and stores the result, neither hit nor miss -> ${titles(refreshed)}`);
+  await call('HIT', 'user 20: stored by the refresh', () => favouriteBooks(20), titles);
 
-  console.log('\n4. Invalidation by key and a refresh');
-  favourites.set(20, [3, 1]);
-  await favouriteBooks.invalidateCacheByKey(20);
-  console.log(`  user 20 after invalidateCacheByKey: ${titles(await favouriteBooks(20))}`);
-  favourites.set(20, [1]);
-  console.log(`  user 20 after refreshCache: ${titles(await favouriteBooks.refreshCache(20))}`);
-  console.log(`  key of user 20: ${favouriteBooks.getCacheKey(20)}`);
-
-  const calls = hits + misses + 1;
-  const elapsed = Date.now() - started;
-  const uncached = calls * QUERY_MS;
-  console.log(`\n${calls} calls: ${hits} hits, ${misses} misses, ${queries} slow queries of ${QUERY_MS} ms.`);
-  console.log(`Took ${elapsed} ms; without the cache every call would query: about ${uncached} ms, so the cache saved about ${uncached - elapsed} ms.`);
+  const calls = totals.HIT + totals.MISS + totals.refreshes;
+  console.log(`\n${calls} calls = ${totals.HIT} hits + ${totals.MISS} misses + ${totals.refreshes} refresh.`);
+  console.log(`The slow query ran ${queries} times = ${totals.MISS} misses + ${totals.refreshes} refresh; without the cache it would have run ${calls} times.`);
+  console.log(`The ${totals.HIT} hits saved ${totals.HIT} queries of ${QUERY_MS} ms: ${totals.HIT * QUERY_MS} ms.`);
+  if (totals.unexpected > 0 || queries !== totals.MISS + totals.refreshes) {
+    console.log(`\n${totals.unexpected} calls did not turn out as their reason says.`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

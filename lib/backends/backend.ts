@@ -56,6 +56,12 @@ export interface CacheInstance {
    * entry's freshness by it too. Optional: `Date.now`. `MemoryCache({ now })` sets it for tests.
    */
   readonly now?: () => number;
+  /**
+   * True when a class instance comes back from this backend as a plain object of its own
+   * properties (the default serializer): the core then reports, once per cached function, a value
+   * that would lose its prototype. Optional: absent, nothing is reported.
+   */
+  readonly losesPrototypes?: boolean;
 }
 
 /** The clock of `backend`: its own, else `Date.now`. */

@@ -11,6 +11,7 @@ import { makeEntry, type TagVersions } from '../tags/entry';
 import { extendTags, isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
 import { checkValue, REFUSED } from './value-check';
+import { inUserTerms, reportLostPrototype } from './value-shape';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
 export interface Flight {
@@ -213,7 +214,9 @@ async function store(call: Call, flight: Flight, value: unknown, before: TagVers
   }
   const entry = makeEntry(value, versions, times, plan.version);
   const { timeout } = lifetime;
-  const written = call.attempt<void | typeof NOT_WRITTEN>('set', key, () => call.backend.set(key, entry, timeout), NOT_WRITTEN);
+  reportLostPrototype(call, value);
+  const explain = (error: unknown) => inUserTerms(error, call, value);
+  const written = call.attempt<void | typeof NOT_WRITTEN>('set', key, () => call.backend.set(key, entry, timeout), NOT_WRITTEN, explain);
   // Its tags are made to outlive it, sent with the write (one round trip).
   const stored = (versions ? (await Promise.all([written, extendTags(call, versions, timeout)]))[0] : await written) !== NOT_WRITTEN;
   const { onEvent } = plan.settings;

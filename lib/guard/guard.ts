@@ -75,12 +75,13 @@ export class BackendSession {
    * Runs a read or write: on failure reports it and resolves to `fallback` (or, in strict mode,
    * rejects with `BackendError`).
    */
-  async attempt<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T): Promise<T> {
+  async attempt<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T, explain?: (error: unknown) => unknown): Promise<T> {
     if (this.#down) return fallback;
     try {
       return await bounded(this.backend, this.settings.label, operation, key, run, this.#nextBound());
     } catch (error) {
-      return this.absorb(error, operation, key, fallback);
+      // `explain` words a failure in the caller's terms; only failures pay for it.
+      return this.absorb(explain ? explain(error) : error, operation, key, fallback);
     }
   }
 
@@ -110,10 +111,13 @@ export class BackendSession {
     }
   }
 
-  /** Reports an error found by the core itself (a bad timeout-function result, say). */
-  reportProblem(error: EasyCacheError, operation: string, key: string | undefined): void {
+  /**
+   * Reports an error found by the core itself (a bad timeout-function result, say). The default
+   * warning is rate-limited per `source`: the backend unless told otherwise.
+   */
+  reportProblem(error: EasyCacheError, operation: string, key: string | undefined, source: unknown = this.backend): void {
     const { label, onError, onEvent } = this.settings;
-    reportError(error, { operation, key, function: label }, onError, this.backend);
+    reportError(error, { operation, key, function: label }, onError, source);
     if (isObserved(onEvent)) emitEvent({ type: 'backend-error', function: label, key, error }, onEvent);
   }
 

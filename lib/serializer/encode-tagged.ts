@@ -1,8 +1,6 @@
 import { SerializationError } from '../errors';
 import { MAX_DEPTH, TAG, TAG_KEY, TYPED_ARRAYS, setOwn } from './tag-codes';
-
-/** One step from the top of a value to a part of it, for error messages. */
-type PathStep = string | number | { readonly entry: number; readonly mapKey?: unknown; readonly part: 'key' | 'value' | 'item' };
+import { formatPath, type PathStep } from './value-path';
 
 /** What one encoding walk carries: the objects on the current path (for cycles) and the path itself. */
 interface Walk {
@@ -11,7 +9,6 @@ interface Walk {
 }
 
 const UNDEFINED_TAG = Object.freeze({ [TAG_KEY]: TAG.undefined });
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * Turns `value` into a tree that `JSON.stringify` can carry without loss: special values become
@@ -119,17 +116,4 @@ function plainToTagged(value: Record<string, unknown>, walk: Walk, depth: number
 
 function unstorable(what: string, walk: Walk): SerializationError {
   return new SerializationError(`cannot encode ${what} at ${formatPath(walk.path)}: functions and symbols cannot be stored in a cache`);
-}
-
-/** `value.user.tags[2]`, `value.byId.get("a")`, `value.seen(item #0)`. */
-function formatPath(path: readonly PathStep[]): string {
-  let text = 'value';
-  for (const step of path) {
-    if (typeof step === 'number') text += `[${step}]`;
-    else if (typeof step === 'string') text += IDENTIFIER.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
-    else if (step.part === 'item') text += `(item #${step.entry})`;
-    else if (step.part === 'key') text += `(key #${step.entry})`;
-    else text += typeof step.mapKey === 'string' || typeof step.mapKey === 'number' ? `.get(${JSON.stringify(step.mapKey)})` : `(value #${step.entry})`;
-  }
-  return text;
 }

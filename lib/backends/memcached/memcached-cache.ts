@@ -36,6 +36,11 @@ const SET_MANY_CONCURRENCY = 100;
 export class MemcachedCache implements CacheInstance {
   /** The bound, in milliseconds, that easy-cache puts on each call to this backend. */
   readonly backendTimeoutMs: number;
+  /** Class instances come back as plain objects with the default serializer (see `CacheInstance.losesPrototypes`). */
+  get losesPrototypes(): boolean {
+    return this.#codec.losesPrototypes;
+  }
+
   readonly #client: MemcachedClient;
   readonly #ownsClient: boolean;
   readonly #prefix: string;

@@ -84,6 +84,11 @@ export class MemoryCache implements CacheInstance {
     }
   }
 
+  /** Class instances come back as plain objects: copies through the default serializer (not `copy: false`, not a custom serializer). */
+  get losesPrototypes(): boolean {
+    return this.#copy && this.#codec.losesPrototypes;
+  }
+
   /** How many entries are held, expired ones not yet reclaimed included. */
   get size(): number {
     return this.#entries.size;

@@ -44,6 +44,11 @@ export class RedisCache implements CacheInstance {
   /** The prefix of every stored key (`prefix:key`), or `undefined`. */
   readonly prefix: string | undefined;
 
+  /** Class instances come back as plain objects with the default serializer (see `CacheInstance.losesPrototypes`). */
+  get losesPrototypes(): boolean {
+    return this.#codec.losesPrototypes;
+  }
+
   readonly #client: RedisClient;
   readonly #cluster: Cluster | undefined;
   readonly #ownsClient: boolean;

@@ -1,5 +1,6 @@
 import { SerializationError } from '../../errors';
 import type { Serializer } from '../../serializer/serializer';
+import { taggedJson } from '../../serializer/tagged-json';
 
 /** A key for a message, quoted and cut after 200 characters. */
 export function shownKey(key: string): string {
@@ -14,10 +15,13 @@ export function shownKey(key: string): string {
 export class Codec {
   readonly #backend: string;
   readonly #serializer: Serializer;
+  /** Whether class instances come back as plain objects: the default serializer; a custom one is trusted to keep them. */
+  readonly losesPrototypes: boolean;
 
   constructor(backend: string, serializer: Serializer) {
     this.#backend = backend;
     this.#serializer = serializer;
+    this.losesPrototypes = serializer === taggedJson;
   }
 
   /** `value` as text; a `SerializationError` passes as it is, anything else the serializer throws is wrapped. */

@@ -25,7 +25,7 @@ export type { MemoryCacheOptions } from './backends/memory/memory-cache-options'
 export type { Serializer } from './serializer/serializer';
 export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode, SchemaIssue, SchemaPathSegment } from './errors';
-export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
+export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent, LockEvent, LockGiveUpReason } from './observe/events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
 export type { CallMessage, CallOutcome, BackendCallMessage } from './observe/channels';
 export type { InvalidateOptions } from './invalidate';
@@ -33,6 +33,7 @@ export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions, ClassLi
 export type { CacheExportsPlan, CachedExports } from './exports';
 export type {
   CachedOptions,
+  LockOptions,
   CachedFunction,
   CacheHelpers,
   ScopedCacheHelpers,

@@ -3,7 +3,7 @@ import { addGlobalListener, type CacheEvent } from './events';
 const MAX_KEY_LENGTH = 200;
 let attached = false;
 
-/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE lines with keys (checked once, when the first function is cached). */
+/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE / LOCK lines with keys (checked once, when the first function is cached). */
 export function attachDebugLoggerFromEnvironment(): void {
   if (attached || process.env.EASY_CACHE_DEBUG !== 'yes') return;
   attached = true;
@@ -24,9 +24,16 @@ export function formatDebugLine(event: CacheEvent): string {
       return `[easy-cache] STALE ${event.function} ${key} (${event.reason})`;
     case 'invalidate':
       return `[easy-cache] ${event.mode === 'soft' ? 'EXPIRE' : 'INVALIDATE'} ${event.function} by ${event.by} ${key}`;
+    case 'lock':
+      return `[easy-cache] LOCK ${event.outcome.toUpperCase()} ${event.function} ${key}${lockDetail(event.waitedMs, event.reason)}`;
     case 'backend-error':
       return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
   }
+}
+
+function lockDetail(waitedMs: number, reason: string | undefined): string {
+  const waited = waitedMs > 0 ? ` after ${Math.round(waitedMs)} ms` : '';
+  return reason === undefined ? waited : ` (${reason}${waited})`;
 }
 
 function truncate(text: string): string {

@@ -25,9 +25,8 @@ function hostAndPort(address: string): { host: string; port: number } {
   return { host: host || '127.0.0.1', port: Number(port) };
 }
 
-/** One backend of `kind` on `prefix` that owns its client. */
-export function remoteOn(kind: RemoteKind, prefix: string, backendTimeoutMs = 5000): { backend: CacheInstance; close(): Promise<void> } {
-  const addresses = serverAddresses(kind);
+/** One backend of `kind` on `prefix` (on the shared servers, unless `addresses` says) that owns its client. */
+export function remoteOn(kind: RemoteKind, prefix: string, backendTimeoutMs = 5000, addresses = serverAddresses(kind)): { backend: CacheInstance; close(): Promise<void> } {
   if (kind === 'memcached') {
     const backend = new MemcachedCache(addresses, { prefix, backendTimeoutMs });
     return { backend, close: () => backend.close() };

@@ -27,13 +27,13 @@ export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode, SchemaIssue, SchemaPathSegment } from './errors';
 export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent, LockEvent, LockGiveUpReason } from './observe/events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
+export type { LockOptions } from './options/lock-options';
 export type { CallMessage, CallOutcome, BackendCallMessage } from './observe/channels';
 export type { InvalidateOptions } from './invalidate';
 export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions, ClassLike } from './methods';
 export type { CacheExportsPlan, CachedExports } from './exports';
 export type {
   CachedOptions,
-  LockOptions,
   CachedFunction,
   CacheHelpers,
   ScopedCacheHelpers,

@@ -1,6 +1,7 @@
 import type { CacheInstance } from './backends/backend';
 import type { SchemaIssue } from './errors';
 import type { DefaultTimeout } from './options/defaults';
+import type { LockOptions } from './options/lock-options';
 import type { CacheEventListener } from './observe/events';
 import type { ErrorHandler } from './observe/report';
 
@@ -83,21 +84,6 @@ export interface StandardSchema<Input = unknown, Output = Input> {
 /** What a cached function resolves to: the schema's output when it has a `schema`, else the function's own result. */
 export type ValueOf<R, S> = [S] extends [StandardSchema<unknown, infer O>] ? ([unknown] extends [S] ? R : O) : R;
 
-/** The `lock` option in full. */
-export interface LockOptions {
-  /**
-   * How long the lock lives, in ms, should its owner never release it (a crashed process): longer
-   * than the function takes, or a second process may compute the key too.
-   * @default 10000
-   */
-  readonly ttlMs?: number;
-  /**
-   * The longest a call waits for another process's value, in ms; then it runs the function itself.
-   * @default 5000
-   */
-  readonly waitMs?: number;
-}
-
 /** The options of `cached()`; every one is optional. See docs/options.md. */
 export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T = unknown, S extends StandardSchema | undefined = StandardSchema | undefined> {
   /**
@@ -168,13 +154,10 @@ export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T =
    */
   readonly eagerRefresh?: number;
   /**
-   * One computation of a key across processes (SPEC 11.4): on a miss the call takes a lock for its
-   * key on the backend (set-if-absent of a random token, expiring after `ttlMs`), reads the entry
-   * again, and runs the function only if it is still missing or stale; calls in other processes
-   * wait for the entry (polling with backoff) at most `waitMs`, then run the function themselves.
-   * A call with a stale value to return does not wait. Every lock operation is bounded and fails
-   * open. On an in-process backend (`MemoryCache`) the in-process single flight already is the
-   * lock. See docs/stampedes.md.
+   * One computation of a key across processes: a miss takes a lock for its key on the backend,
+   * reads the entry again and runs the function only if still needed; other processes wait for
+   * its value at most `waitMs`. A call with a stale value does not wait; lock operations fail
+   * open; on `MemoryCache` the in-process flight is the lock. See docs/stampedes.md.
    * @default undefined (no lock: one computation per key per process)
    * @example cached(loadReport, { timeout: 600, lock: true })
    * @example cached(loadReport, { timeout: 600, lock: { ttlMs: 30_000, waitMs: 10_000 } })

@@ -34,6 +34,16 @@ function pollsOf(backend: CacheInstance, key: string): () => boolean {
   return () => polled;
 }
 
+/** A's call starts and its function runs; then B's call, which finds the lock taken and polls. */
+async function ownerThenWaiter<R>(a: { get(id: number): Promise<R> }, b: { get(id: number): Promise<R> }, backendOfB: CacheInstance, id: number, running: () => boolean): Promise<[Promise<R>, Promise<R>]> {
+  const polled = pollsOf(backendOfB, `report:${id}`);
+  const first = a.get(id);
+  await waitFor(running, 0, 30_000);
+  const second = b.get(id);
+  await waitFor(polled, 0, 30_000);
+  return [first, second];
+}
+
 describe.each(REMOTE_KINDS)('lock across processes on %s', (kind) => {
   let twins: Twins;
   beforeEach(() => {
@@ -51,11 +61,7 @@ describe.each(REMOTE_KINDS)('lock across processes on %s', (kind) => {
     };
     const a = onProcess(twins.a, fn);
     const b = onProcess(twins.b, fn);
-    const polled = pollsOf(twins.b, 'report:1');
-    const first = a.get(1);
-    await waitFor(() => runs === 1, 0, 30_000);
-    const second = b.get(1);
-    await waitFor(polled, 0, 30_000);
+    const [first, second] = await ownerThenWaiter(a, b, twins.b, 1, () => runs === 1);
     gate.resolve();
     await expect(first).resolves.toBe('v1:1');
     await expect(second).resolves.toBe('v1:1');
@@ -86,11 +92,7 @@ describe.each(REMOTE_KINDS)('lock across processes on %s', (kind) => {
       throw new Error(`source down for ${id}`);
     });
     const b = onProcess(twins.b, async (id: number) => `v${++runs}:${id}`);
-    const polled = pollsOf(twins.b, 'report:3');
-    const first = a.get(3);
-    await waitFor(() => runs === 1, 0, 30_000);
-    const second = b.get(3);
-    await waitFor(polled, 0, 30_000);
+    const [first, second] = await ownerThenWaiter(a, b, twins.b, 3, () => runs === 1);
     gate.resolve();
     await expect(first).rejects.toThrow('source down for 3');
     await expect(second).resolves.toBe('v2:3');
@@ -107,11 +109,7 @@ describe.each(REMOTE_KINDS)('lock across processes on %s', (kind) => {
     };
     const a = onProcess(twins.a, fn, { tags: ['report'] });
     const b = onProcess(twins.b, fn, { tags: ['report'] });
-    const polled = pollsOf(twins.b, 'report:4');
-    const first = a.get(4);
-    await waitFor(() => runs === 1, 0, 30_000);
-    const second = b.get(4);
-    await waitFor(polled, 0, 30_000);
+    const [first, second] = await ownerThenWaiter(a, b, twins.b, 4, () => runs === 1);
     // A third process invalidates the tag while the owner computes from the old data.
     const third = remoteOn(kind, twins.prefix);
     try {

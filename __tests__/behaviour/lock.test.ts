@@ -6,6 +6,7 @@
  * open; memory needs no lock. The herd across real processes is in lock-herd.test.ts.
  */
 import { BackendError, cached, invalidateCacheTags, MemoryCache, NOT_FOUND, type CacheEvent, type CacheInstance, type CachedOptions, type LockEvent } from '../../lib';
+import { formatDebugLine } from '../../lib/observe/debug';
 import { deferred, waitFor } from '../helpers/deferred';
 import { REMOTE_KINDS, remoteOn, twinBackends, type Twins } from '../helpers/twin-backends';
 
@@ -204,5 +205,14 @@ describe('lock on memory', () => {
     await expect(Promise.all(calls)).resolves.toEqual(['v1:1', 'v1:1', 'v1:1']);
     expect(runs).toBe(1);
     expect(lockOutcomes(m.events)).toEqual([]);
+  });
+});
+
+describe('lock events under EASY_CACHE_DEBUG', () => {
+  it('prints one LOCK line per outcome, with the wait and the reason', () => {
+    const base = { type: 'lock', function: 'cached(report)', key: 'report:1' } as const;
+    expect(formatDebugLine({ ...base, outcome: 'taken', waitedMs: 0.4 })).toBe('[easy-cache] LOCK TAKEN cached(report) report:1');
+    expect(formatDebugLine({ ...base, outcome: 'waited', waitedMs: 120.2 })).toBe('[easy-cache] LOCK WAITED cached(report) report:1 after 120 ms');
+    expect(formatDebugLine({ ...base, outcome: 'given-up', waitedMs: 5003, reason: 'wait-ms' })).toBe('[easy-cache] LOCK GIVEN-UP cached(report) report:1 (wait-ms after 5003 ms)');
   });
 });

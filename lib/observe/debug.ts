@@ -32,7 +32,8 @@ export function formatDebugLine(event: CacheEvent): string {
 }
 
 function lockDetail(waitedMs: number, reason: string | undefined): string {
-  const waited = waitedMs > 0 ? ` after ${Math.round(waitedMs)} ms` : '';
+  const rounded = Math.round(waitedMs);
+  const waited = rounded > 0 ? ` after ${rounded} ms` : '';
   return reason === undefined ? waited : ` (${reason}${waited})`;
 }
 

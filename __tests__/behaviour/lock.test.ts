@@ -35,6 +35,20 @@ function pollsOf(backend: CacheInstance, key: string): () => boolean {
   return () => polled;
 }
 
+/** `real` with an `add` that always fails: taking the lock fails, everything else works. */
+function refusingAdd(real: CacheInstance): CacheInstance {
+  return {
+    get: (key) => real.get(key),
+    getMany: (keys) => real.getMany(keys),
+    set: (key, value, timeout) => real.set(key, value, timeout),
+    setMany: (entries, timeout) => real.setMany(entries, timeout),
+    add: async () => {
+      throw new Error('add refused');
+    },
+    delete: (key) => real.delete(key),
+  };
+}
+
 /** A's call starts and its function runs; then B's call, which finds the lock taken and polls. */
 async function ownerThenWaiter<R>(a: { get(id: number): Promise<R> }, b: { get(id: number): Promise<R> }, backendOfB: CacheInstance, id: number, running: () => boolean): Promise<[Promise<R>, Promise<R>]> {
   const polled = pollsOf(backendOfB, `report:${id}`);
@@ -167,17 +181,7 @@ describe.each(REMOTE_KINDS)('lock across processes on %s', (kind) => {
   });
 
   it('fails open: a lock operation that fails is reported and the function runs', async () => {
-    const real = twins.a;
-    const refusing: CacheInstance = {
-      get: (key) => real.get(key),
-      getMany: (keys) => real.getMany(keys),
-      set: (key, value, timeout) => real.set(key, value, timeout),
-      setMany: (entries, timeout) => real.setMany(entries, timeout),
-      add: async () => {
-        throw new Error('add refused');
-      },
-      delete: (key) => real.delete(key),
-    };
+    const refusing = refusingAdd(twins.a);
     const errors: unknown[] = [];
     let runs = 0;
     const a = onProcess(refusing, async (id: number) => `v${++runs}:${id}`, { onError: (error) => errors.push(error) });
@@ -185,6 +189,14 @@ describe.each(REMOTE_KINDS)('lock across processes on %s', (kind) => {
     expect(lockOutcomes(a.events)).toEqual(['given-up:backend-error']);
     expect(errors).toEqual([expect.any(BackendError)]);
     expect((errors[0] as BackendError).message).toMatch(/add refused/);
+  });
+
+  it('in strict mode, a lock operation that fails rejects with BackendError, as every backend failure does', async () => {
+    const refusing = refusingAdd(twins.a);
+    let runs = 0;
+    const a = onProcess(refusing, async (id: number) => `v${++runs}:${id}`, { strict: true, onError: () => undefined });
+    await expect(a.get(9)).rejects.toThrow(BackendError);
+    expect(runs).toBe(0);
   });
 });
 

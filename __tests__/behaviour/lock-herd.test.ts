@@ -14,7 +14,7 @@
  * shared one, without the frozen case.
  */
 import Redis, { Cluster } from 'ioredis';
-import { invalidateCacheTags, NOT_FOUND } from '../../lib';
+import { expireCacheTags, invalidateCacheTags, NOT_FOUND } from '../../lib';
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { HerdPool } from '../helpers/herd-pool';
 import type { HerdKind } from '../helpers/herd-worker';
@@ -104,9 +104,11 @@ describe.each(kinds)('the lock herd on %s: 8 processes × 50 calls on one cold k
   });
 
   it('an invalidation during the locked computation wins: nobody is served the fenced value afterwards', async () => {
-    // The tag exists before the herd (a cold key, a known tag): a tag created between two reads of
-    // one process would make its later calls compute apart (SPEC 11.9), which is not this test's subject.
+    // The tag's versions (hard and soft) exist before the herd (a cold key, a known tag): a version
+    // created between two reads of one process would make its later calls compute apart (SPEC
+    // 11.9), which is not this test's subject.
     await invalidateCacheTags('herd-fenced', { cacheInstance: parent.backend });
+    await expireCacheTags('herd-fenced', { cacheInstance: parent.backend });
     const { owner, counterKey } = await startHerd('fenced', { ttlMs: 60_000, waitMs: 60_000 }, { tags: ['herd-fenced'] });
     await invalidateCacheTags('herd-fenced', { cacheInstance: parent.backend });
     pool.finish();

@@ -2,7 +2,7 @@
  * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
  */
 import type { Cluster } from 'ioredis';
-import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
+import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance } from '../backend';
 import { BackendError, CacheConfigError } from '../../errors';
 import { Codec } from '../shared/codec';
 import { EXPIRE_NOW, toWholeMilliseconds, writeExpiry } from '../shared/expiry';
@@ -41,6 +41,8 @@ export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
 export class RedisCache implements CacheInstance {
   /** The bound, in milliseconds, that the core puts on each call to this backend. */
   readonly backendTimeoutMs: number;
+  /** The circuit breaker the core keeps for this backend, or `false` (the `breaker` option). */
+  readonly breaker: BreakerSettings | false;
   /** The prefix of every stored key (`prefix:key`), or `undefined`. */
   readonly prefix: string | undefined;
 
@@ -70,6 +72,7 @@ export class RedisCache implements CacheInstance {
   constructor(client: RedisClient | RedisConnectionOptions, options?: RedisCacheOptions) {
     const resolved = resolveRedisCacheOptions(options);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
+    this.breaker = resolved.breaker;
     this.prefix = resolved.prefix;
     this.#codec = new Codec('RedisCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;

@@ -3,6 +3,7 @@
  * and a clock the test moves: no server and no waiting, so every count is exact.
  */
 import { BackendError, MemoryCache, cached, type CacheEvent, type EasyCacheError } from '../../lib';
+import { formatDebugLine } from '../../lib/observe/debug';
 import { FaultyBackend } from '../helpers/faulty-backend';
 
 const OPEN_MS = 2000;
@@ -172,6 +173,29 @@ describe('the breaker and the rest of the guard', () => {
       await subject.get(i); // answered
     }
     expect(subject.ofType('breaker-open')).toEqual([]);
+  });
+
+  it('is not opened by writes refused at once (a full server), while reads are answered', async () => {
+    const subject = setUp({ tags: true });
+    const refuse = () => Promise.reject(new Error('OOM command not allowed when used memory > maxmemory'));
+    Object.assign(subject.faulty, { set: refuse, setMany: refuse, add: refuse });
+    for (let i = 0; i < 10; i++) await subject.get(i);
+    await expect(subject.get.invalidateCacheByTags(['items'])).rejects.toMatchObject({ code: 'E_CACHE_BACKEND' });
+    expect(subject.ofType('backend-error').length).toBeGreaterThanOrEqual(10);
+    expect(subject.ofType('breaker-open')).toEqual([]);
+  });
+
+  it('gives EASY_CACHE_DEBUG one line for the opening and one for the closing', async () => {
+    const subject = setUp();
+    await openBreaker(subject);
+    subject.faulty.heal();
+    subject.pass(OPEN_MS + 5);
+    await subject.get(7);
+    const lines = subject.events.filter((event) => event.type.startsWith('breaker-')).map(formatDebugLine);
+    expect(lines).toEqual([
+      '[easy-cache] BREAKER OPEN FaultyBackend after 3 failures in a row (cached(getItem) item:3): calls skip it for 2000 ms',
+      '[easy-cache] BREAKER CLOSE FaultyBackend after 2005 ms (probe cached(getItem) item:7)',
+    ]);
   });
 
   it('with breaker false, every call goes to the backend and waits for it', async () => {

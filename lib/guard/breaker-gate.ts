@@ -45,7 +45,7 @@ export function gated<T>(backend: CacheInstance, settings: CallSettings, key: st
 /** Counts a failed call of `backend` (given as the guard reported it); the failure that opens the breaker reports the opening. */
 export function noteFailure(backend: CacheInstance, settings: CallSettings, operation: string, key: string | undefined, error: unknown): void {
   const breaker = breakerOf(backend);
-  if (breaker === undefined || !isBackendFault(error) || !breaker.failed('pass', error)) return;
+  if (breaker === undefined || !isOutage(operation, error) || !breaker.failed('pass', error)) return;
   const { label, onError, onEvent } = settings;
   const name = describeBackend(backend);
   const opened = new BackendError(
@@ -79,10 +79,20 @@ function answered(breaker: Breaker, admission: Admission, backend: CacheInstance
   if (isObserved(onEvent)) emitEvent({ type: 'breaker-close', function: label, key, backend: describeBackend(backend), openForMs: breaker.closedAt - breaker.openedAt }, onEvent);
 }
 
-/** Whether `error` says the backend did not answer or failed (not the value's fault, nor a refusal). */
+/** Whether `error` says the backend failed (not the value's fault, nor the breaker's refusal): what keeps a probe from closing it. */
 function isBackendFault(error: unknown): boolean {
   if (error === REFUSED) return false;
   return !(error instanceof EasyCacheError) || error instanceof BackendError || error instanceof BoundExceeded;
+}
+
+/**
+ * Whether a failed `operation` counts towards opening the breaker: any call cut at its bound, and
+ * a failed read. A write or a delete that fails at once was refused by a server that answered
+ * (out of memory, a value over its size limit): reads still work, and skipping them would not help.
+ */
+function isOutage(operation: string, error: unknown): boolean {
+  if (error instanceof BoundExceeded || (error instanceof BackendError && error.cause instanceof BoundExceeded)) return true;
+  return (operation === 'get' || operation === 'getMany') && isBackendFault(error);
 }
 
 /** `RedisCache(prefix shop)`: the backend's class, and its prefix when it shows one. */

@@ -5,12 +5,11 @@
  * passed), never by timing them.
  */
 import { BackendError, cached, type BreakerOption, type CacheEvent, type CacheInstance, type EasyCacheError } from '../../lib';
-import { remoteBackend, type RemoteBackend } from '../helpers/backends-under-test';
+import type { RemoteBackend } from '../helpers/backends-under-test';
 import { CountingBackend } from '../helpers/counting-backend';
-import { ControlledServer, canStart } from '../helpers/server-control';
-import { uniquePrefix } from '../helpers/server-suites';
-import { TcpProxy } from '../helpers/tcp-proxy';
-import { eventually, watchUnhandledRejections, type RemoteKind } from './fault-kit';
+import { canStart } from '../helpers/server-control';
+import { eventually, type RemoteKind } from './fault-kit';
+import { useOutageRig } from './outage-rig';
 
 const BOUND_MS = 100;
 /** Far longer than any test here: the breaker cannot let a probe through by itself during one. */
@@ -21,16 +20,8 @@ describe.each<RemoteKind>(['redis', 'memcached'])('%s: the circuit breaker under
     it.skip(`needs the ${kind} server binary`, () => undefined);
     return;
   }
-  let server: ControlledServer;
-  let proxy: TcpProxy;
-  const backends: RemoteBackend[] = [];
-  const unhandled = watchUnhandledRejections();
-
-  const backendOn = (address: string, breaker?: BreakerOption): RemoteBackend => {
-    const backend = remoteBackend(kind, address, { prefix: uniquePrefix(`breaker-${kind}`), backendTimeoutMs: BOUND_MS, ...(breaker === undefined ? {} : { breaker }) });
-    backends.push(backend);
-    return backend;
-  };
+  const rig = useOutageRig(kind, 'breaker');
+  const backendOn = (address: string, breaker: BreakerOption): RemoteBackend => rig.backendOn(address, { backendTimeoutMs: BOUND_MS, breaker });
 
   /** A tagged cached function on `backend` that records its events and reports. */
   const cachedOn = (backend: CacheInstance) => {
@@ -50,27 +41,10 @@ describe.each<RemoteKind>(['redis', 'memcached'])('%s: the circuit breaker under
     return { get, events, reported, ofType, untilOpen, runs: () => runs };
   };
 
-  beforeAll(async () => {
-    server = await ControlledServer.start(kind);
-    proxy = await TcpProxy.start(server.port);
-  });
-
-  afterEach(() => {
-    proxy.pass();
-    expect(unhandled.seen).toEqual([]);
-  });
-
-  afterAll(async () => {
-    unhandled.stop();
-    await Promise.all(backends.map((backend) => backend.close()));
-    await proxy?.close();
-    await server?.stop();
-  });
-
   it('opens under a frozen server (SIGSTOP); then 200 calls run their function with no bound waited, and invalidations reject with BREAKER_OPEN', async () => {
-    const subject = cachedOn(backendOn(server.address, { openMs: LONG_OPEN_MS }));
+    const subject = cachedOn(backendOn(rig.server.address, { openMs: LONG_OPEN_MS }));
     await subject.get(0);
-    server.freeze();
+    rig.server.freeze();
     try {
       await subject.untilOpen();
       const reportsBefore = subject.reported.length;
@@ -86,19 +60,19 @@ describe.each<RemoteKind>(['redis', 'memcached'])('%s: the circuit breaker under
       }
       expect(subject.reported.slice(reportsBefore)).toEqual([]);
     } finally {
-      server.thaw();
+      rig.server.thaw();
     }
     expect(subject.ofType('breaker-open')).toHaveLength(1);
     expect(subject.reported.filter((error) => error.code === 'BREAKER_OPEN')).toHaveLength(1);
   });
 
   it('is closed by a probe once the thawed server answers, and caches again', async () => {
-    const subject = cachedOn(backendOn(server.address, { openMs: 200 }));
-    server.freeze();
+    const subject = cachedOn(backendOn(rig.server.address, { openMs: 200 }));
+    rig.server.freeze();
     try {
       await subject.untilOpen();
     } finally {
-      server.thaw();
+      rig.server.thaw();
     }
     await eventually('a probe closes the breaker', async () => (await subject.get(2), subject.ofType('breaker-close').length > 0));
     expect(subject.ofType('breaker-open')).toHaveLength(1);
@@ -111,10 +85,10 @@ describe.each<RemoteKind>(['redis', 'memcached'])('%s: the circuit breaker under
 
   it('makes no backend call while open through a black hole, and one probe closes it when the link is back', async () => {
     let now = Date.now();
-    const counting = new CountingBackend(backendOn(proxy.address, false), { breaker: { failures: 3, openMs: 2000 }, now: () => now });
+    const counting = new CountingBackend(backendOn(rig.proxy.address, false), { breaker: { failures: 3, openMs: 2000 }, now: () => now });
     const subject = cachedOn(counting);
     await subject.get(0);
-    proxy.blackhole();
+    rig.proxy.blackhole();
     await subject.untilOpen();
     counting.reset();
     const reportsBefore = subject.reported.length;
@@ -122,7 +96,7 @@ describe.each<RemoteKind>(['redis', 'memcached'])('%s: the circuit breaker under
     // Reads missed at once and writes were skipped: not one call reached the backend.
     expect(counting.counts()).toEqual({});
     expect(subject.reported.slice(reportsBefore)).toEqual([]);
-    proxy.pass();
+    rig.proxy.pass();
     // Each step lets the probe through; one may still find the client reconnecting, and then the breaker stays open.
     await eventually('a probe closes the breaker', async () => {
       now += 2000;

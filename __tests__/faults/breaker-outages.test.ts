@@ -4,10 +4,14 @@
  * it is open is proven by what they did not do (no backend call counted, no bound reported as
  * passed), never by timing them.
  */
+import { Cluster } from 'ioredis';
 import { BackendError, cached, type BreakerOption, type CacheEvent, type CacheInstance, type EasyCacheError } from '../../lib';
 import type { RemoteBackend } from '../helpers/backends-under-test';
 import { CountingBackend } from '../helpers/counting-backend';
+import { RedisCache } from '../../lib/backends/redis';
 import { canStart } from '../helpers/server-control';
+import { uniquePrefix } from '../helpers/server-suites';
+import { freePort } from '../setup/servers';
 import { eventually, type RemoteKind } from './fault-kit';
 import { useOutageRig } from './outage-rig';
 
@@ -105,5 +109,27 @@ describe.each<RemoteKind>(['redis', 'memcached'])('%s: the circuit breaker under
     });
     expect(subject.ofType('breaker-open')).toHaveLength(1);
     expect(subject.ofType('breaker-close')).toHaveLength(1);
+  });
+});
+
+describe('Redis Cluster: the circuit breaker of a RedisCache whose Cluster cannot be reached', () => {
+  it('opens, then lets 200 calls run their function with no bound waited, and rejects invalidations with BREAKER_OPEN', async () => {
+    const port = await freePort();
+    const cluster = new Cluster([{ host: '127.0.0.1', port }], { clusterRetryStrategy: () => 100 });
+    const backend = new RedisCache(cluster, { prefix: uniquePrefix('breaker-cluster'), backendTimeoutMs: BOUND_MS, breaker: { openMs: LONG_OPEN_MS } });
+    const events: CacheEvent[] = [];
+    const reported: EasyCacheError[] = [];
+    const get = cached(async (id: number) => ({ id }), { cacheKey: 'item:{id}', cacheInstance: backend, onEvent: (event) => events.push(event), onError: (error) => reported.push(error) });
+    try {
+      await eventually('the breaker opens', async () => (await get(1), events.some((event) => event.type === 'breaker-open')));
+      const reportsBefore = reported.length;
+      const values = await Promise.all(Array.from({ length: 200 }, (_, i) => get(i)));
+      expect(values.map((value) => value.id)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(reported.slice(reportsBefore)).toEqual([]);
+      await expect(get.invalidateCacheByKey(1)).rejects.toMatchObject({ code: 'BREAKER_OPEN' });
+      expect(events.filter((event) => event.type === 'breaker-open')).toHaveLength(1);
+    } finally {
+      cluster.disconnect();
+    }
   });
 });

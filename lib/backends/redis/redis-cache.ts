@@ -18,6 +18,7 @@ import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
+import { clusterCommand, type CommandArgs } from './cluster-commands';
 import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
 
 /**
@@ -105,7 +106,7 @@ export class RedisCache implements CacheInstance {
     const stored = this.#storedKey(key);
     let reply: Promise<string | null>;
     try {
-      reply = this.#reads === undefined ? this.#client.get(stored) : this.#reads.read(stored);
+      reply = this.#reads === undefined ? this.#command('get', [stored], () => this.#client.get(stored)) : this.#reads.read(stored);
     } catch (error) {
       reply = Promise.reject(error);
     }
@@ -150,9 +151,9 @@ export class RedisCache implements CacheInstance {
     const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
     await this.#call<unknown>('set', key, () => {
-      if (expiry === EXPIRE_NOW) return this.#client.del(stored);
-      if (expiry === null) return this.#client.set(stored, text);
-      return this.#client.set(stored, text, 'PX', expiry);
+      if (expiry === EXPIRE_NOW) return this.#command('del', [stored], () => this.#client.del(stored));
+      if (expiry === null) return this.#command('set', [stored, text], () => this.#client.set(stored, text));
+      return this.#command('set', [stored, text, 'PX', expiry], () => this.#client.set(stored, text, 'PX', expiry));
     });
   }
 
@@ -180,7 +181,9 @@ export class RedisCache implements CacheInstance {
     if (expiry === EXPIRE_NOW) return false;
     const stored = this.#storedKey(key);
     const reply = await this.#call('add', key, () =>
-      expiry === null ? this.#client.set(stored, text, 'NX') : this.#client.set(stored, text, 'PX', expiry, 'NX'),
+      expiry === null
+        ? this.#command('set', [stored, text, 'NX'], () => this.#client.set(stored, text, 'NX'))
+        : this.#command('set', [stored, text, 'PX', expiry, 'NX'], () => this.#client.set(stored, text, 'PX', expiry, 'NX')),
     );
     return reply === 'OK';
   }
@@ -200,7 +203,8 @@ export class RedisCache implements CacheInstance {
 
   /** `DEL`; whether a key was removed. */
   async delete(key: string): Promise<boolean> {
-    const removed = await this.#call('delete', key, () => this.#client.del(this.#storedKey(key)));
+    const stored = this.#storedKey(key);
+    const removed = await this.#call('delete', key, () => this.#command('del', [stored], () => this.#client.del(stored)));
     return removed > 0;
   }
 
@@ -232,6 +236,14 @@ export class RedisCache implements CacheInstance {
   #expiry(operation: string, timeout: BackendTimeout): number | null | typeof EXPIRE_NOW {
     const seconds = writeExpiry('RedisCache', operation, timeout, this.#defaultTimeout);
     return typeof seconds === 'number' ? toWholeMilliseconds(seconds) : seconds;
+  }
+
+  /**
+   * One command: on a Cluster `name args` through `clusterCommand`, which rides out failovers and
+   * moving slots (see cluster-commands.ts); on a stand-alone Redis `standalone()`, the typed method.
+   */
+  #command<T>(name: string, args: CommandArgs, standalone: () => Promise<T>): Promise<T> {
+    return this.#cluster === undefined ? standalone() : clusterCommand<T>(this.#cluster, name, args);
   }
 
   /** Runs one client call; a client failure becomes a `BackendError` naming the operation and key. */

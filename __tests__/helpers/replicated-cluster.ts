@@ -34,14 +34,23 @@ export function canStartReplicatedCluster(): boolean {
   return hasBinary('redis-server') && hasBinary('redis-cli');
 }
 
-/** The text of `CLUSTER NODES` on the node at `port` (a bulk reply: `$<length>` and the text). */
-async function clusterNodes(port: number): Promise<string> {
-  const reply = await ask(port, 'CLUSTER NODES\r\n', (text) => {
+/** The text of the bulk reply (`$<length>` and the text) to `command` on the node at `port`. */
+async function bulkReply(port: number, command: string): Promise<string> {
+  const reply = await ask(port, `${command}\r\n`, (text) => {
     const header = /^\$(\d+)\r\n/.exec(text);
     return text.startsWith('-') || (header !== null && Buffer.byteLength(text) >= header[0].length + Number(header[1]) + 2);
   });
-  if (reply.startsWith('-')) throw new Error(`CLUSTER NODES on port ${port}: ${reply.trim()}`);
+  if (reply.startsWith('-')) throw new Error(`${command} on port ${port}: ${reply.trim()}`);
   return reply.slice(reply.indexOf('\n') + 1);
+}
+
+const clusterNodes = (port: number): Promise<string> => bulkReply(port, 'CLUSTER NODES');
+const replicationInfo = (port: number): Promise<string> => bulkReply(port, 'INFO replication');
+
+/** A number field (`name:123`) of an `INFO` text, or -1. */
+function replicationField(info: string, name: string): number {
+  const match = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);
+  return match ? Number(match[1]) : -1;
 }
 
 /** Parses the reply of `CLUSTER NODES`. */
@@ -122,14 +131,26 @@ export class ReplicatedCluster {
     return replica;
   }
 
-  /** SIGKILLs the master on `port` and waits until its replica serves its slots, as every live node sees it. */
-  async killMaster(port: number): Promise<void> {
+  /**
+   * Waits until the replica of the master on `port` holds every write the master had, SIGKILLs
+   * the master, calls `afterKill`, and waits until the replica serves the master's slots, as
+   * every live node sees it.
+   */
+  async killMaster(port: number, { afterKill }: { afterKill?: () => void } = {}): Promise<void> {
     await this.#replicasInSync();
     const replica = await this.replicaOf(port);
     const node = this.#nodes.find((candidate) => candidate.port === port);
     if (!node) throw new Error(`replicated cluster: no node of ours on port ${port}`);
+    const written = replicationField(await replicationInfo(port), 'master_repl_offset');
+    await waitUntil(
+      `the replica on ${replica.port} to catch up with ${port}`,
+      async () => replicationField(await replicationInfo(replica.port), 'slave_repl_offset') >= written,
+      undefined,
+      SETTLE_TIMEOUT_MS,
+    );
     process.kill(node.pid, 'SIGKILL');
     this.#killed.add(port);
+    afterKill?.();
     await this.#settled(`the replica on ${replica.port} to take over from ${port}`, (views) =>
       views.some((view) => view.port === replica.port && view.role === 'master' && view.slotCount > 0),
     );
@@ -193,7 +214,7 @@ export class ReplicatedCluster {
     for (const replica of replicas) {
       await waitUntil(
         `the replica on ${replica.port} to sync`,
-        async () => (await ask(replica.port, 'INFO replication\r\n', (text) => text.includes('master_link_status:') && text.endsWith('\r\n'))).includes('master_link_status:up'),
+        async () => (await replicationInfo(replica.port)).includes('master_link_status:up'),
         undefined,
         SETTLE_TIMEOUT_MS,
       );

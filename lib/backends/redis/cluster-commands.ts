@@ -29,10 +29,9 @@ export type PipelineCommand = [name: string, ...args: CommandArgs];
 const TOPOLOGY_CHANGE =
   /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN|READONLY|LOADING|MASTERDOWN)\b|slots allocation group|Too many Cluster redirections|^Connection is closed/;
 
-/** Sends made on their own after the first attempt failed, at most. */
-const MAX_RESENDS = 8;
-/** Wait before the n-th resend, times n: lets an election finish that ioredis's own retries did not see end. */
+/** Wait before the n-th resend after the first, times n (at most `MAX_RESEND_DELAY_MS`): lets an election finish. */
 const RESEND_DELAY_MS = 100;
+const MAX_RESEND_DELAY_MS = 1000;
 
 /** Whether `error` says the cluster's layout is changing (the command was not run where it was sent). */
 export function isTopologyChange(error: unknown): boolean {
@@ -40,42 +39,58 @@ export function isTopologyChange(error: unknown): boolean {
 }
 
 /**
- * `name args` on `cluster`: through the client's own path first (auto-pipelined when the client
- * is set so), then, if that failed because the cluster is changing, on its own until it succeeds,
- * fails otherwise, or `MAX_RESENDS` sends have failed.
+ * The commands of one `RedisCache` on a Cluster. A command that fails because the cluster is
+ * changing is sent again on its own, at once and then with growing pauses, for as long as
+ * `resendForMs` after its first failure (the backend's `backendTimeoutMs`: after that its caller
+ * has been answered without it), so a call waits out an election that its bound allows.
  */
-export function clusterCommand<T>(cluster: Cluster, name: string, args: CommandArgs): Promise<T> {
-  return (cluster.call(name, ...args) as Promise<T>).catch((error: unknown) => resend<T>(cluster, name, args, error));
-}
+export class ClusterCommands {
+  readonly cluster: Cluster;
+  readonly #resendForMs: number;
 
-/**
- * The commands on `cluster` as one explicit pipeline (one slot's commands, so one round trip);
- * each command that failed because the cluster is changing is sent again on its own, and the
- * first other failure is thrown. Resolves to the replies in order.
- */
-export async function clusterPipeline(cluster: Cluster, commands: readonly PipelineCommand[]): Promise<unknown[]> {
-  const sent = cluster.pipeline(commands.map((command) => ['call', ...command])).exec();
-  // A pipeline refused as a whole (the cluster not ready) fails each of its commands alike.
-  const results = (await sent.catch((error: unknown) => commands.map((): [unknown, unknown] => [error, undefined]))) ?? [];
-  return Promise.all(
-    commands.map(([name, ...args], index) => {
-      const [error, reply] = results[index] ?? [new Error(`no reply to ${name} in the pipeline`)];
-      return error ? resend(cluster, name, args, error) : reply;
-    }),
-  );
-}
-
-/** Sends `name args` on its own after `error`, while the errors say the cluster is changing. */
-async function resend<T>(cluster: Cluster, name: string, args: CommandArgs, error: unknown): Promise<T> {
-  let last = error;
-  for (let attempt = 1; attempt <= MAX_RESENDS && isTopologyChange(last) && cluster.status !== 'end'; attempt += 1) {
-    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, RESEND_DELAY_MS * attempt));
-    try {
-      const { Command } = ioredis();
-      return (await cluster.sendCommand(new Command(name, args, { replyEncoding: 'utf8' }))) as T;
-    } catch (next) {
-      last = next;
-    }
+  constructor(cluster: Cluster, resendForMs: number) {
+    this.cluster = cluster;
+    this.#resendForMs = resendForMs;
   }
-  throw last;
+
+  /** `name args`: through the client's own path first (auto-pipelined when the client is set so), then on its own. */
+  command<T>(name: string, args: CommandArgs): Promise<T> {
+    return (this.cluster.call(name, ...args) as Promise<T>).catch((error: unknown) => this.#resend<T>(name, args, error));
+  }
+
+  /**
+   * The commands as one explicit pipeline (one slot's commands, so one round trip); each command
+   * that failed because the cluster is changing is sent again on its own, and the first other
+   * failure is thrown. Resolves to the replies in order.
+   */
+  async pipeline(commands: readonly PipelineCommand[]): Promise<unknown[]> {
+    const sent = this.cluster.pipeline(commands.map((command) => ['call', ...command])).exec();
+    // A pipeline refused as a whole (the cluster not ready) fails each of its commands alike.
+    const results = (await sent.catch((error: unknown) => commands.map((): [unknown, unknown] => [error, undefined]))) ?? [];
+    return Promise.all(
+      commands.map(([name, ...args], index) => {
+        const [error, reply] = results[index] ?? [new Error(`no reply to ${name} in the pipeline`)];
+        return error ? this.#resend(name, args, error) : reply;
+      }),
+    );
+  }
+
+  /** Sends `name args` on its own after `error`, while the errors say the cluster is changing and time is left. */
+  async #resend<T>(name: string, args: CommandArgs, error: unknown): Promise<T> {
+    const deadline = performance.now() + this.#resendForMs;
+    let last = error;
+    for (let attempt = 0; isTopologyChange(last) && this.cluster.status !== 'end'; attempt += 1) {
+      const left = deadline - performance.now();
+      // The first resend goes at once (a MOVED is usually fixed by it); later ones only while time is left.
+      if (attempt > 0 && left <= 0) break;
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(RESEND_DELAY_MS * attempt, MAX_RESEND_DELAY_MS, left)));
+      try {
+        const { Command } = ioredis();
+        return (await this.cluster.sendCommand(new Command(name, args, { replyEncoding: 'utf8' }))) as T;
+      } catch (next) {
+        last = next;
+      }
+    }
+    throw last;
+  }
 }

@@ -18,7 +18,7 @@ const unhandled = watchUnhandledRejections();
 afterAll(() => unhandled.stop());
 afterEach(() => expect(unhandled.seen).toEqual([]));
 
-/** Calls that must complete while a change is under way, so that the change is seen by callers. */
+/** Calls that complete from the start of a change on (calls run before, during and after each change). */
 const CALLS_DURING_CHANGE = 200;
 
 const describeIfCluster = canStartReplicatedCluster() ? describe : describe.skip;

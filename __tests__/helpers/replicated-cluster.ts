@@ -10,7 +10,7 @@ import { ask, waitUntil } from '../setup/server-process';
 import { clusterInfo, hasBinary, redisCli, startClusterNode, stopServer, type StartedServer } from '../setup/servers';
 
 /** A node timeout short enough for a quick failover, long enough not to fire on a loaded machine. */
-const NODE_TIMEOUT_MS = 2000;
+const NODE_TIMEOUT_MS = 3000;
 /** How long a topology change may take to settle (elections wait for the node timeout and more). */
 const SETTLE_TIMEOUT_MS = 60_000;
 

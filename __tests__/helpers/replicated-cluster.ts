@@ -7,7 +7,7 @@
  * the processes it started.
  */
 import { ask, waitUntil } from '../setup/server-process';
-import { clusterInfo, hasBinary, redisCli, startClusterNode, stopServer, type StartedServer } from '../setup/servers';
+import { clusterInfo, hasBinary, killServersSync, redisCli, startClusterNode, stopServer, type StartedServer } from '../setup/servers';
 
 /** A node timeout short enough for a quick failover, long enough not to fire on a loaded machine. */
 const NODE_TIMEOUT_MS = 3000;
@@ -83,8 +83,12 @@ export class ReplicatedCluster {
   readonly #nodes: StartedServer[];
   readonly #killed = new Set<number>();
 
+  /** Kills the nodes if the process exits before `stop()` (a drill interrupted, a test run cut short). */
+  readonly #onExit = (): void => killServersSync(this.#nodes);
+
   private constructor(nodes: StartedServer[]) {
     this.#nodes = nodes;
+    process.once('exit', this.#onExit);
   }
 
   /** Starts six nodes and joins them as three masters with one replica each; waits until all agree. */
@@ -198,6 +202,7 @@ export class ReplicatedCluster {
 
   /** Stops every node this cluster started (the killed ones included) and removes their directories. */
   async stop(): Promise<void> {
+    process.off('exit', this.#onExit);
     await Promise.all(this.#nodes.map((node) => stopServer(node)));
   }
 

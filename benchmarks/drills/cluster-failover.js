@@ -177,6 +177,9 @@ async function topologyChanges(contender) {
   }
 }
 
+// Ctrl-C ends the drill through 'exit', where each cluster still running kills its nodes.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
 const current = loadEasyCache();
 const baseline = loadBaseline(baselineRef(argv) ?? 'main');
 const contenders = [

@@ -69,7 +69,7 @@ export class Breaker {
     return 'probe';
   }
 
-  /** A call was answered. Resolves to `true` when it was the probe and closed the breaker. */
+  /** A call was answered. Returns `true` when it was the probe and closed the breaker. */
   succeeded(admission: Admission): boolean {
     if (this.#state === 'closed') {
       this.#failures = 0;
@@ -83,7 +83,7 @@ export class Breaker {
     return true;
   }
 
-  /** A call failed or timed out. Resolves to `true` when this failure opened the breaker. */
+  /** A call failed or timed out. Returns `true` when this failure opened the breaker. */
   failed(admission: Admission, error?: unknown): boolean {
     const now = this.#now();
     if (this.#state === 'closed') {

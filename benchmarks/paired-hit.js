@@ -25,17 +25,13 @@ import { contender, HIT_IDS } from './lib/kit.js';
 import { easyCache, makeLoader } from './lib/libraries.js';
 import { CHANNELS_BYPASSED, loadLibVariant } from './lib/lib-variant.js';
 import { loadEasyCache, useDist } from './lib/load-library.js';
-import { calibrate, median, timeOperations } from './lib/measure.js';
+import { median } from './lib/measure.js';
+import { describePlan, measurePaired, PAIRED_PLAN } from './lib/paired-measure.js';
 import { pairedRatio, percent } from './lib/paired-stats.js';
 import { formatTime, markdownTable } from './lib/report.js';
 
 const argv = process.argv.slice(2);
-const quick = argv.includes('--quick');
-const option = (name, fallback) => Number(argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
-const ROUNDS = option('rounds', quick ? 41 : 201);
-const SAMPLE_MS = option('sample-ms', quick ? 10 : 20);
-const WARMUP_MS = quick ? 200 : 600;
-const CLOCK = argv.includes('--clock=wall') ? 'wall' : 'cpu';
+const { quick } = PAIRED_PLAN;
 
 /** One contender: the memory hit of `lib`. */
 async function hitOf(label, lib) {
@@ -43,35 +39,6 @@ async function hitOf(label, lib) {
   const hit = contender(label, 'easy-cache', made, undefined, 'hit', { idBase: 0 });
   await hit.prepare();
   return hit;
-}
-
-/**
- * Nanoseconds of `count` hits: by default the CPU time of this process (user + system), which
- * leaves out the time it waited for a CPU that other processes held; `--clock=wall` for wall time.
- */
-async function timeSample(one, count) {
-  if (CLOCK === 'wall') return timeOperations(one, count, 1);
-  const before = process.cpuUsage();
-  await timeOperations(one, count, 1);
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) * 1000;
-}
-
-/** Times every contender once per round, rotating the order; returns the ns per hit of each, round by round. */
-async function measurePaired(contenders) {
-  const counts = new Map();
-  for (const one of contenders) {
-    // Calibrated again once warm: the first trial runs cold code and would make samples short.
-    await timeOperations(one, Math.round(((await calibrate(one, SAMPLE_MS, 1)) * WARMUP_MS) / SAMPLE_MS), 1);
-    counts.set(one, await calibrate(one, SAMPLE_MS, 1));
-  }
-  const samples = new Map(contenders.map((one) => [one, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = contenders.map((_, k) => contenders[(round + k) % contenders.length]);
-    if (round % 2 === 1) order.reverse();
-    for (const one of order) samples.get(one).push((await timeSample(one, counts.get(one))) / counts.get(one));
-  }
-  return samples;
 }
 
 /** Per round, the geometric mean of two contenders' samples: one figure for two builds of the same code. */
@@ -116,7 +83,7 @@ async function main() {
   console.log(`- date: ${new Date(started).toISOString()}`);
   console.log(`- command: \`npm run bench:paired-hit${argv.length ? ' -- ' + argv.join(' ') : ''}\``);
   console.log(`- Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), ${process.platform}; easy-cache from ${dist ? 'dist/ (compiled)' : 'lib/ (ts-node, transpile only)'}`);
-  console.log(`- ${ROUNDS} rounds of ~${SAMPLE_MS} ms per contender (${CLOCK === 'cpu' ? "this process's CPU time" : 'wall time'}), order rotating; ${HIT_IDS.length} users cycled, one call at a time`);
+  console.log(`- ${describePlan()}; ${HIT_IDS.length} users cycled, one call at a time`);
   console.log();
   console.log(markdownTable(['contender', 'median time/hit', 'vs B1·B2, paired median', '95 % interval'], rows));
   console.log();

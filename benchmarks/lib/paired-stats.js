@@ -5,15 +5,12 @@
  */
 import { median } from './measure.js';
 
-/** A small deterministic generator (mulberry32), so that two reports of the same samples agree. */
+/** A deterministic generator (the LCG of Numerical Recipes), so that two reports of the same samples agree; good enough to resample. */
 function random(seed) {
   let state = seed >>> 0;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
  */
-import type { Cluster } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { BackendError, CacheConfigError } from '../../errors';
 import { Codec } from '../shared/codec';
@@ -18,6 +18,7 @@ import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
+import { ClusterCommands, type CommandArgs } from './cluster-commands';
 import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
 
 /**
@@ -50,7 +51,10 @@ export class RedisCache implements CacheInstance {
   }
 
   readonly #client: RedisClient;
-  readonly #cluster: Cluster | undefined;
+  /** The commands of a Cluster (they ride out failovers and moving slots), or `undefined`. */
+  readonly #cluster: ClusterCommands | undefined;
+  /** Where multi-key commands go: the stand-alone client, or `#cluster`. */
+  readonly #target: Redis | ClusterCommands;
   readonly #ownsClient: boolean;
   readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
@@ -76,7 +80,9 @@ export class RedisCache implements CacheInstance {
     this.#storedKey = keyBuilder(resolved.prefix);
     this.#ownsClient = !isRedisClient(client);
     this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
-    this.#cluster = isClusterClient(this.#client) ? this.#client : undefined;
+    this.#cluster = isClusterClient(this.#client) ? new ClusterCommands(this.#client, this.backendTimeoutMs) : undefined;
+    // Not a Cluster, so a stand-alone Redis.
+    this.#target = this.#cluster ?? (this.#client as Redis);
     const redis = this.#client;
     this.#reads = this.#cluster
       ? undefined
@@ -105,7 +111,7 @@ export class RedisCache implements CacheInstance {
     const stored = this.#storedKey(key);
     let reply: Promise<string | null>;
     try {
-      reply = this.#reads === undefined ? this.#client.get(stored) : this.#reads.read(stored);
+      reply = this.#reads === undefined ? this.#command('get', [stored], () => this.#client.get(stored)) : this.#reads.read(stored);
     } catch (error) {
       reply = Promise.reject(error);
     }
@@ -136,7 +142,7 @@ export class RedisCache implements CacheInstance {
     if (keys.length === 0) return found;
     const stored = keys.map(this.#storedKey);
     const reads = this.#reads;
-    const texts = await this.#call('getMany', keys[0], () => (reads === undefined ? mgetBySlot(this.#client, stored) : reads.readMany(stored)));
+    const texts = await this.#call('getMany', keys[0], () => (reads === undefined ? mgetBySlot(this.#target, stored) : reads.readMany(stored)));
     keys.forEach((key, index) => {
       const text = texts[index];
       if (text !== null && text !== undefined && !found.has(key)) found.set(key, this.#codec.decode(key, text));
@@ -150,9 +156,9 @@ export class RedisCache implements CacheInstance {
     const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
     await this.#call<unknown>('set', key, () => {
-      if (expiry === EXPIRE_NOW) return this.#client.del(stored);
-      if (expiry === null) return this.#client.set(stored, text);
-      return this.#client.set(stored, text, 'PX', expiry);
+      if (expiry === EXPIRE_NOW) return this.#command('del', [stored], () => this.#client.del(stored));
+      if (expiry === null) return this.#command('set', [stored, text], () => this.#client.set(stored, text));
+      return this.#command('set', [stored, text, 'PX', expiry], () => this.#client.set(stored, text, 'PX', expiry));
     });
   }
 
@@ -168,7 +174,7 @@ export class RedisCache implements CacheInstance {
     }
     const expiry = this.#expiry('setMany', timeout);
     await this.#call('setMany', entries.keys().next().value, () =>
-      expiry === EXPIRE_NOW ? deleteAllBySlot(this.#client, keys) : setAllBySlot(this.#client, keys, texts, expiry),
+      expiry === EXPIRE_NOW ? deleteAllBySlot(this.#target, keys) : setAllBySlot(this.#target, keys, texts, expiry),
     );
   }
 
@@ -180,7 +186,9 @@ export class RedisCache implements CacheInstance {
     if (expiry === EXPIRE_NOW) return false;
     const stored = this.#storedKey(key);
     const reply = await this.#call('add', key, () =>
-      expiry === null ? this.#client.set(stored, text, 'NX') : this.#client.set(stored, text, 'PX', expiry, 'NX'),
+      expiry === null
+        ? this.#command('set', [stored, text, 'NX'], () => this.#client.set(stored, text, 'NX'))
+        : this.#command('set', [stored, text, 'PX', expiry, 'NX'], () => this.#client.set(stored, text, 'PX', expiry, 'NX')),
     );
     return reply === 'OK';
   }
@@ -195,12 +203,13 @@ export class RedisCache implements CacheInstance {
     // A timeout of 0 or less would shorten, which touch never does.
     if (expiry === EXPIRE_NOW) return;
     const stored = keys.map(this.#storedKey);
-    await this.#call('touch', keys[0], () => extendAllBySlot(this.#client, stored, expiry));
+    await this.#call('touch', keys[0], () => extendAllBySlot(this.#target, stored, expiry));
   }
 
   /** `DEL`; whether a key was removed. */
   async delete(key: string): Promise<boolean> {
-    const removed = await this.#call('delete', key, () => this.#client.del(this.#storedKey(key)));
+    const stored = this.#storedKey(key);
+    const removed = await this.#call('delete', key, () => this.#command('del', [stored], () => this.#client.del(stored)));
     return removed > 0;
   }
 
@@ -217,8 +226,8 @@ export class RedisCache implements CacheInstance {
       );
     }
     const pattern = prefixPattern(this.prefix);
-    const nodes = this.#cluster ? this.#cluster.nodes('master') : [this.#client];
-    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#client, node, pattern))));
+    const nodes = this.#cluster ? this.#cluster.cluster.nodes('master') : [this.#client];
+    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#target, node, pattern))));
   }
 
   /** Closes the client if this backend built it; a client passed in is left to its owner. */
@@ -232,6 +241,14 @@ export class RedisCache implements CacheInstance {
   #expiry(operation: string, timeout: BackendTimeout): number | null | typeof EXPIRE_NOW {
     const seconds = writeExpiry('RedisCache', operation, timeout, this.#defaultTimeout);
     return typeof seconds === 'number' ? toWholeMilliseconds(seconds) : seconds;
+  }
+
+  /**
+   * One command: on a Cluster `name args` through `clusterCommand`, which rides out failovers and
+   * moving slots (see cluster-commands.ts); on a stand-alone Redis `standalone()`, the typed method.
+   */
+  #command<T>(name: string, args: CommandArgs, standalone: () => Promise<T>): Promise<T> {
+    return this.#cluster === undefined ? standalone() : this.#cluster.command<T>(name, args);
   }
 
   /** Runs one client call; a client failure becomes a `BackendError` naming the operation and key. */

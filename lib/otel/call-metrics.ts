@@ -11,21 +11,41 @@ interface CallSeries {
   count: number;
 }
 
+/** Series by function label, then by outcome. */
+type SeriesTable = Map<string, Partial<Record<string, CallSeries>>>;
+
+/**
+ * The totals behind `easy_cache.calls`, one table and one observable counter per meter, so that
+ * instrumenting again on the same meter provider (after an `unsubscribe()`) goes on counting the
+ * same series instead of reporting a second, conflicting total for each of them.
+ */
+const tables = new WeakMap<Meter, SeriesTable>();
+
+function tableOf(meter: Meter): SeriesTable {
+  let table = tables.get(meter);
+  if (table === undefined) {
+    const series: SeriesTable = new Map();
+    const calls: ObservableCounter = meter.createObservableCounter(METRIC_CALLS, { description: 'Calls of cached functions, by function and outcome (hit, stale, miss, error).', unit: '{call}' });
+    calls.addCallback((result) => {
+      for (const byOutcome of series.values()) for (const one of Object.values(byOutcome)) if (one) result.observe(one.count, one.attributes);
+    });
+    table = series;
+    tables.set(meter, table);
+  }
+  return table;
+}
+
 /**
  * The three instruments of SPEC 11.7. `easy_cache.calls` is an asynchronous (observable) counter
  * fed from totals kept here: the SDK hashes the attributes of every synchronous measurement,
  * which a hit would pay twice; the duration histogram already pays it once.
  */
 export class CallMetrics {
-  readonly #calls: ObservableCounter;
   readonly #duration: Histogram;
   readonly #backendErrors: Counter;
 
   constructor(meter: Meter) {
-    this.#calls = meter.createObservableCounter(METRIC_CALLS, { description: 'Calls of cached functions, by function and outcome (hit, stale, miss, error).', unit: '{call}' });
-    this.#calls.addCallback((result) => {
-      for (const byOutcome of this.#series.values()) for (const series of Object.values(byOutcome)) if (series) result.observe(series.count, series.attributes);
-    });
+    this.#series = tableOf(meter);
     this.#duration = meter.createHistogram(METRIC_CALL_DURATION, {
       description: 'How long calls of cached functions took, as their callers saw it, by function and outcome.',
       unit: 'ms',
@@ -45,7 +65,7 @@ export class CallMetrics {
   }
 
   // One series per function and outcome, made once: a hit allocates none.
-  readonly #series = new Map<string, Partial<Record<string, CallSeries>>>();
+  readonly #series: SeriesTable;
 
   #seriesOf(label: string, outcome: string): CallSeries {
     let byOutcome = this.#series.get(label);

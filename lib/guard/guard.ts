@@ -15,15 +15,15 @@ import { breakerOf } from './breaker';
 import { breakerOpenError, gated, noteFailure, REFUSED } from './breaker-gate';
 
 /** A backend that answers from this process's memory, with `getSync`. */
-export type SyncReadable = CacheInstance & { getSync(key: string): unknown };
+export type SyncReadable = CacheInstance & { getSync(key: string, now?: number): unknown };
 
 /** What `readSync` returns when the in-process read threw: the full path reads again and reports it. */
 export const UNREAD: unique symbol = Symbol('unread');
 
-/** The hot path's read of an in-process backend: the stored data, or `UNREAD` when the read threw. */
-export function readSync(backend: SyncReadable, key: string): unknown {
+/** The hot path's read of an in-process backend (at `now` on its clock, when read already): the stored data, or `UNREAD` when the read threw. */
+export function readSync(backend: SyncReadable, key: string, now?: number): unknown {
   try {
-    return backend.getSync(key);
+    return backend.getSync(key, now);
   } catch {
     return UNREAD;
   }

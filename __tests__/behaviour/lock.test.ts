@@ -143,8 +143,9 @@ describe.each(REMOTE_KINDS)('lock across processes on %s', (kind) => {
     let runs = 0;
     const fn = async (id: number) => `v${++runs}:${id}`;
     const a = onProcess(twins.a, fn, { timeout: 0.05, grace: 600 });
-    const written = Date.now();
     await expect(a.get(5)).resolves.toBe('v1:5');
+    // Measured after the write: the entry's times are taken when it is written.
+    const written = Date.now();
     await waitFor(() => Date.now() > written + 100, 0);
     await twins.a.add('lock:report:5', 'held-elsewhere', 60);
     const b = onProcess(twins.b, fn, { timeout: 0.05, grace: 600 });
@@ -156,8 +157,9 @@ describe.each(REMOTE_KINDS)('lock across processes on %s', (kind) => {
   it('an eager refresh takes the same lock: none while another process holds it, one once it is free', async () => {
     let runs = 0;
     const a = onProcess(twins.a, async (id: number) => `v${++runs}:${id}`, { timeout: 600, eagerRefresh: 0.0001 });
-    const written = Date.now();
     await expect(a.get(6)).resolves.toBe('v1:6');
+    // Measured after the write: the entry's times are taken when it is written.
+    const written = Date.now();
     await waitFor(() => Date.now() > written + 100, 0);
     await twins.a.add('lock:report:6', 'held-elsewhere', 60);
     await expect(a.get(6)).resolves.toBe('v1:6');

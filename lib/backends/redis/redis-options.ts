@@ -3,6 +3,8 @@
  */
 import { z } from 'zod';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
+import { BREAKER_ALLOWED, isBreakerOption, resolveBreaker, type BreakerOption } from '../shared/breaker-option';
+import type { BreakerSettings } from '../backend';
 import { notAnObject, optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
@@ -35,6 +37,15 @@ export interface RedisCacheOptions {
    * @default 250
    */
   backendTimeoutMs?: number;
+  /**
+   * The circuit breaker the core keeps for this backend (SPEC 11.5): after `failures` failed or
+   * timed-out calls in a row it opens for `openMs` ms, during which reads miss, writes are skipped
+   * and invalidations reject with `BackendError` code `BREAKER_OPEN`, all at once; then one probe
+   * call is let through, and its success closes it. `false`: every call waits for its bound.
+   * @default { failures: 3, openMs: 2000 }
+   * @example new RedisCache(redis, { breaker: { failures: 5, openMs: 10_000 } })
+   */
+  breaker?: BreakerOption;
 }
 
 /** `RedisCacheOptions` with defaults applied. */
@@ -43,6 +54,7 @@ export interface ResolvedRedisCacheOptions {
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
+  readonly breaker: BreakerSettings | false;
 }
 
 const positiveFinite = z.number().refine((n) => Number.isFinite(n) && n > 0);
@@ -55,6 +67,7 @@ const schema = z.strictObject({
   serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: positiveFinite.nullable().optional(),
   backendTimeoutMs: positiveFinite.optional(),
+  breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
 });
 
 /** What each option allows, for error messages (zod's own messages speak of types, not of options). */
@@ -65,6 +78,7 @@ const REDIS_OPTIONS: KnownOptions = {
     serializer: SERIALIZER_SHAPE,
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
+    breaker: BREAKER_ALLOWED,
   } satisfies Record<keyof RedisCacheOptions, string>,
 };
 
@@ -80,5 +94,6 @@ export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOp
     serializer: parsed.serializer ?? taggedJson,
     defaultTimeout: parsed.defaultTimeout ?? null,
     backendTimeoutMs: parsed.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS,
+    breaker: resolveBreaker(parsed.breaker),
   });
 }

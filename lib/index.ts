@@ -26,9 +26,10 @@ export type { MemoryCacheOptions } from './backends/memory/memory-cache-options'
 export type { Serializer } from './serializer/serializer';
 export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode, SchemaIssue, SchemaPathSegment } from './errors';
-export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent } from './observe/events';
+export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent, LockEvent, LockGiveUpReason } from './observe/events';
 export type { BreakerOpenEvent, BreakerCloseEvent } from './observe/breaker-events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
+export type { LockOptions } from './options/lock-options';
 export type { CallMessage, CallOutcome, BackendCallMessage } from './observe/channels';
 export type { InvalidateOptions } from './invalidate';
 export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions, ClassLike } from './methods';

@@ -1,6 +1,7 @@
 import type { CacheInstance } from './backends/backend';
 import type { SchemaIssue } from './errors';
 import type { DefaultTimeout } from './options/defaults';
+import type { LockOptions } from './options/lock-options';
 import type { CacheEventListener } from './observe/events';
 import type { ErrorHandler } from './observe/report';
 
@@ -152,6 +153,16 @@ export interface CachedOptions<A extends unknown[] = unknown[], R = unknown, T =
    * returns it and refreshes it in the background. Needs a `timeout` in seconds or a timeout function.
    */
   readonly eagerRefresh?: number;
+  /**
+   * One computation of a key across processes: a miss takes a lock for its key on the backend,
+   * reads the entry again and runs the function only if still needed; other processes wait for
+   * its value at most `waitMs`. A call with a stale value does not wait; lock operations fail
+   * open; on `MemoryCache` the in-process flight is the lock. See docs/stampedes.md.
+   * @default undefined (no lock: one computation per key per process)
+   * @example cached(loadReport, { timeout: 600, lock: true })
+   * @example cached(loadReport, { timeout: 600, lock: { ttlMs: 30_000, waitMs: 10_000 } })
+   */
+  readonly lock?: boolean | LockOptions;
   /**
    * Seconds (or a function of the call returning them): each stored entry lives a uniformly random
    * extra in `[0, jitter]`, so entries written together do not expire together.

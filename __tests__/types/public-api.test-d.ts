@@ -16,6 +16,8 @@ import {
   type CacheEvent,
   type CacheInstance,
   type CachedFunction,
+  type LockEvent,
+  type LockOptions,
   type StaleEvent,
   type StaleReason,
 } from '../../lib';
@@ -72,6 +74,16 @@ cached(getUser, { timout: 5 });
 cached(getUser, { tags: (id: string) => [id] });
 // @ts-expect-error a key function that returns no string
 cached(getUser, { cacheKey: (id: number) => id });
+
+// lock: a boolean or { ttlMs?, waitMs? }; its event is part of CacheEvent.
+cached(getUser, { lock: true });
+cached(getUser, { lock: { ttlMs: 30_000 } satisfies LockOptions });
+// @ts-expect-error lock in words
+cached(getUser, { lock: 'yes' });
+// @ts-expect-error a misspelt lock field
+cached(getUser, { lock: { ttl: 5000 } });
+expectType<Equal<Extract<CacheEvent, { type: 'lock' }>, LockEvent>>(true);
+expectType<Equal<LockEvent['outcome'], 'taken' | 'waited' | 'given-up'>>(true);
 
 // Stale serving (SPEC 11.1, 11.3): the options, typed after the function where they take a call.
 cached(getUser, { timeout: 60, grace: 3600, graceBackoff: 5, softTimeoutMs: 0, hardTimeoutMs: 2000, eagerRefresh: 0.8, jitter: 10 });

@@ -84,6 +84,7 @@ export function easyCache(env, backend, loader, options = {}) {
   } else if (tagCount > 0) {
     cachedOptions.tags = ['user:{id}', 'users', 'team:{id}'].slice(0, tagCount);
   }
+  if (options.lock) cachedOptions.lock = options.lock;
   const get = core.cached((id) => loader.load(id), cachedOptions);
   return {
     get,

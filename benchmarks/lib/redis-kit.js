@@ -3,6 +3,27 @@ import { HIT_IDS, libraryContenders } from './kit.js';
 import { makeLoader, TTL_SECONDS } from './libraries.js';
 import { rawRedis } from './raw-clients.js';
 
+/** The raw ioredis miss on `raw` (from `rawRedis`): GET (nil), the function, SET EX; a user never asked before on each call. */
+export function rawRedisMiss(env, raw, autoPipelining = false) {
+  const loader = makeLoader();
+  let next = env.idBase;
+  return {
+    label: autoPipelining ? 'raw ioredis GET (nil) + SET EX, auto-pipelining' : 'raw ioredis GET (nil) + SET EX',
+    role: 'limit',
+    run: async () => {
+      const id = next++;
+      const key = raw.key(id);
+      const text = await raw.client.get(key);
+      if (text !== null) return JSON.parse(text);
+      const value = await loader.load(id);
+      await raw.client.set(key, JSON.stringify(value), 'EX', TTL_SECONDS);
+      return value;
+    },
+    prepare: async () => undefined,
+    close: raw.close,
+  };
+}
+
 /**
  * The raw ioredis limit and the libraries for a Redis hit or miss scenario. With 64 calls in
  * flight the limit uses ioredis auto-pipelining (as the issue defines it); the same client
@@ -22,23 +43,7 @@ export async function redisContenders(env, mode, inFlight) {
       close: raw.close,
     });
   } else {
-    const loader = makeLoader();
-    let next = env.idBase;
-    list.push({
-      label: autoPipelining ? 'raw ioredis GET (nil) + SET EX, auto-pipelining' : 'raw ioredis GET (nil) + SET EX',
-      role: 'limit',
-      run: async () => {
-        const id = next++;
-        const key = raw.key(id);
-        const text = await raw.client.get(key);
-        if (text !== null) return JSON.parse(text);
-        const value = await loader.load(id);
-        await raw.client.set(key, JSON.stringify(value), 'EX', TTL_SECONDS);
-        return value;
-      },
-      prepare: async () => undefined,
-      close: raw.close,
-    });
+    list.push(rawRedisMiss(env, raw, autoPipelining));
   }
   if (autoPipelining && mode === 'hit') {
     const plain = rawRedis(env);

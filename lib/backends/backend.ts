@@ -45,6 +45,13 @@ export interface CacheInstance {
   /** Stores `value` only if `key` holds nothing; resolves to whether it stored. */
   add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean>;
   /**
+   * Removes `key` only if it holds `expected` (a string stored with `add` or `set`), atomically
+   * where the store allows; resolves to whether it removed it. The core releases a lock with it
+   * (`lock` option), so that an owner whose lock expired never removes the next owner's. Optional:
+   * without it, a lock is left to expire (after `lock.ttlMs`).
+   */
+  deleteIfEquals?(key: string, expected: string): Promise<boolean>;
+  /**
    * Makes each of `keys` that holds something live at least `timeout` seconds from now (`null`:
    * never expire; see `BackendTimeout`), and never shortens what it already had; a missing key
    * stays missing. The core calls it with the tag keys of each tagged entry it writes, so that a

@@ -10,6 +10,7 @@ import { emitEvent, isObserved } from '../observe/events';
 import { makeEntry, type TagVersions } from '../tags/entry';
 import { extendTags, isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
+import { underLock, type LockUse } from './lock';
 import { checkValue, REFUSED } from './value-check';
 import { inUserTerms, reportLostPrototype } from './value-shape';
 
@@ -109,13 +110,13 @@ export function releaseTagFlights(backend: CacheInstance, tagKeys: readonly stri
  * running computation's value is older than the call. The call then computes afresh and the
  * older value is not stored.
  */
-export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): Promise<unknown> {
+export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined, lockUse?: LockUse): Promise<unknown> {
   const running = flightsOf(call.backend).get(call.key);
   if (running) {
     if (prefetched === undefined || readTheSame(running, prefetched)) return running.promise;
     running.fenced = true;
   }
-  return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched);
+  return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched, lockUse);
 }
 
 /** Whether `read` found every tag version of `flight` as the flight found it, or as it created it, before its function ran. */
@@ -133,7 +134,7 @@ function readTheSame(flight: Flight, read: TagRead): boolean {
  * runs, the value is stored unless an invalidation fenced the flight, and the flight leaves the
  * map however it ends. Concurrent misses share `flight.promise`.
  */
-export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead): Promise<unknown> {
+export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead, lockUse?: LockUse): Promise<unknown> {
   const flights = flightsOf(call.backend);
   const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined };
   flights.set(call.key, flight);
@@ -143,7 +144,7 @@ export function startFlight(call: Call, tagKeys: readonly string[], prefetched?:
     if (flights.get(call.key) === flight) flights.delete(call.key);
     releasedByBackend.get(call.backend)?.delete(flight);
   };
-  flight.promise = computeAndStore(call, flight, prefetched).then(
+  flight.promise = run(call, flight, prefetched, lockUse).then(
     (value) => {
       landed();
       return value;
@@ -165,6 +166,20 @@ interface RunningFlight extends Flight {
 
 // A placeholder until the real promise is assigned a few lines later, synchronously.
 const NEVER: Promise<unknown> = new Promise(() => undefined);
+
+/**
+ * The flight's work: with `lock`, on a remote backend that answered so far, under the lock of its
+ * key across processes (in process, the flight itself is the lock); else the function at once.
+ */
+function run(call: Call, flight: RunningFlight, prefetched: TagRead | undefined, lockUse: LockUse): Promise<unknown> {
+  const { lock } = call.plan;
+  if (lock === undefined || lockUse === 'bypass' || call.backend.inProcess || call.down) return computeAndStore(call, flight, prefetched);
+  return underLock(call, flight.tagKeys, lock, lockUse, (session, read) => {
+    // The versions read after the lock was taken are the ones the value is computed from.
+    if (read) flight.seen = read.found;
+    return computeAndStore(session, flight, read);
+  });
+}
 
 async function computeAndStore(call: Call, flight: RunningFlight, prefetched: TagRead | undefined): Promise<unknown> {
   const tagged = flight.tagKeys.length > 0;

@@ -118,7 +118,7 @@ async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], 
       const value = plan.schema === undefined ? stored.v : await checkValue(call, plan.schema, stored.v, 'cached');
       if (value === REFUSED) reason = 'schema';
       else if (!stale) {
-        if (stored.r !== undefined && now >= stored.r) refreshEarly(call, tagKeys, prefetched);
+        if (stored.r !== undefined && now >= stored.r) refreshEarly(call, value, tagKeys, prefetched);
         return hit(plan, key, value);
       } else return staleCall(call, value, now, tagKeys, prefetched);
     }
@@ -144,12 +144,13 @@ function staleCall(call: Call, stale: unknown, now: number, tagKeys: readonly st
     if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key: call.key, reason: 'backoff', error: undefined }, onEvent);
     return stale;
   }
-  return serveStale(call, joinOrStart(call, tagKeys, prefetched), stale);
+  return serveStale(call, joinOrStart(call, tagKeys, prefetched, { inHand: stale }), stale);
 }
 
 /** A fresh hit past `eagerRefresh`: the key's flight starts in the background unless one is under way. */
-function refreshEarly(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): void {
-  inBackground(call, joinOrStart(call, tagKeys, prefetched), false);
+function refreshEarly(call: Call, value: unknown, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): void {
+  // With `lock`, the refresh runs in one process: where another holds the lock, it ends with the value in hand.
+  inBackground(call, joinOrStart(call, tagKeys, prefetched, { inHand: value }), false);
 }
 
 /** Calls the function now and stores its value; an older computation of the key is fenced off. */
@@ -157,5 +158,6 @@ export async function refresh(plan: CallPlan, scope: unknown, args: readonly unk
   const key = renderFullKey(plan, args, scope);
   const call = new Call(plan, plan.backend(), scope, args, key);
   releaseKeyFlight(call.backend, key, 'hard');
-  return startFlight(call, tagKeysBefore(plan, call));
+  // A refresh computes whatever the entry holds: it takes no lock (whose second read could skip the function).
+  return startFlight(call, tagKeysBefore(plan, call), undefined, 'bypass');
 }

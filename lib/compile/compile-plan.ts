@@ -7,6 +7,7 @@ import { validateOptions } from '../options/resolve';
 import type { CacheEventListener } from '../observe/events';
 import type { ErrorHandler } from '../observe/report';
 import type { CachedOptions, StandardSchema } from '../types';
+import { compileLockPlan, type LockPlan } from './lock-plan';
 import { compileTagsPlan, type TagsPlan } from './tags-plan';
 import { compileTextPlan, type TextPlan } from './text-plan';
 import { checkLifetimeOptions, compileLifetime, compileStalePlan, compileTagLife, type LifetimeOf, type StalePlan } from './lifetime-plan';
@@ -30,6 +31,8 @@ export interface CallPlan {
   readonly tagLife: BackendTimeout;
   /** How long a caller waits for the function before a stale value or a FunctionTimeoutError, in ms. */
   readonly hardTimeoutMs: number | undefined;
+  /** One computation of a key across processes (`lock`), when set. */
+  readonly lock: LockPlan | undefined;
   /** The `version` entries are written under and must carry to be read. */
   readonly version: string | undefined;
   /** The `schema`'s Standard Schema interface, when values are checked. */
@@ -90,6 +93,7 @@ export function compilePlan(fn: unknown, options: unknown, context: PlanContext)
     stale: compileStalePlan(o),
     tagLife: compileTagLife(o),
     hardTimeoutMs: o.hardTimeoutMs,
+    lock: compileLockPlan(o.lock),
     version: o.version,
     schema: o.schema?.['~standard'],
   });

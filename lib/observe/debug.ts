@@ -3,7 +3,7 @@ import { addGlobalListener, type CacheEvent } from './events';
 const MAX_KEY_LENGTH = 200;
 let attached = false;
 
-/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE / BREAKER lines with keys (checked once, when the first function is cached). */
+/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE / LOCK / BREAKER lines with keys (checked once, when the first function is cached). */
 export function attachDebugLoggerFromEnvironment(): void {
   if (attached || process.env.EASY_CACHE_DEBUG !== 'yes') return;
   attached = true;
@@ -24,6 +24,8 @@ export function formatDebugLine(event: CacheEvent): string {
       return `[easy-cache] STALE ${event.function} ${key} (${event.reason})`;
     case 'invalidate':
       return `[easy-cache] ${event.mode === 'soft' ? 'EXPIRE' : 'INVALIDATE'} ${event.function} by ${event.by} ${key}`;
+    case 'lock':
+      return `[easy-cache] LOCK ${event.outcome.toUpperCase()} ${event.function} ${key}${lockDetail(event.waitedMs, event.reason)}`;
     case 'backend-error':
       return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
     case 'breaker-open':
@@ -31,6 +33,12 @@ export function formatDebugLine(event: CacheEvent): string {
     case 'breaker-close':
       return `[easy-cache] BREAKER CLOSE ${event.backend} after ${Math.round(event.openForMs)} ms (probe ${event.function} ${key})`;
   }
+}
+
+function lockDetail(waitedMs: number, reason: string | undefined): string {
+  const rounded = Math.round(waitedMs);
+  const waited = rounded > 0 ? ` after ${rounded} ms` : '';
+  return reason === undefined ? waited : ` (${reason}${waited})`;
 }
 
 function truncate(text: string): string {

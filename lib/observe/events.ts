@@ -58,6 +58,24 @@ export interface StaleEvent extends EventBase {
   readonly error: unknown;
 }
 
+/** Why a call went on without the lock of its key (SPEC 11.4): `waitMs` passed, a lock operation failed, or it had a value to return. */
+export type LockGiveUpReason = 'wait-ms' | 'backend-error' | 'value-in-hand';
+
+/** What became of a flight's use of the lock of its key across processes (option `lock`). */
+export interface LockEvent extends EventBase {
+  /** The kind of event. */
+  readonly type: 'lock';
+  /**
+   * `taken`: this process holds the lock and computes the key; `waited`: another process wrote the
+   * value while this one waited; `given-up`: this one goes on without the lock (see `reason`).
+   */
+  readonly outcome: 'taken' | 'waited' | 'given-up';
+  /** Milliseconds since the flight first tried the lock: the wait for another process, or about one round trip when it did not wait. */
+  readonly waitedMs: number;
+  /** Why it gave up, for `given-up`. */
+  readonly reason?: LockGiveUpReason;
+}
+
 /** An error was reported instead of thrown. */
 export interface BackendErrorEvent {
   /** The kind of event. */
@@ -71,7 +89,7 @@ export interface BackendErrorEvent {
 }
 
 /** What happened, for metrics and logs. Every event names the function and the key involved. */
-export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent | BreakerOpenEvent | BreakerCloseEvent;
+export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent | LockEvent | BreakerOpenEvent | BreakerCloseEvent;
 
 /** Receives events; see `caches.onEvent` and the `onEvent` option. */
 export type CacheEventListener = (event: CacheEvent) => void;

@@ -18,6 +18,15 @@ const isBackend = (value: unknown): boolean =>
   value !== null &&
   ['get', 'getMany', 'set', 'setMany', 'add', 'delete'].every((method) => isFunction((value as Record<string, unknown>)[method]));
 
+// `lock`: a boolean, or an object of `ttlMs` (> 0) and `waitMs` (>= 0), both optional, nothing else.
+const isLock = (value: unknown): boolean => {
+  if (typeof value === 'boolean') return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { ttlMs, waitMs, ...rest } = value as Record<string, unknown>;
+  const finite = (v: unknown, min: number): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= min);
+  return Object.keys(rest).length === 0 && finite(ttlMs, Number.MIN_VALUE) && finite(waitMs, 0);
+};
+
 // Each option: the predicate that checks it and what it allows, which the error message quotes.
 const RULES = {
   cacheKey: [
@@ -45,6 +54,7 @@ const RULES = {
   eagerRefresh: [(v) => typeof v === 'number' && v > 0 && v < 1, 'a fraction of the timeout strictly between 0 and 1'],
   schema: [isStandardSchema, 'a zod schema or another Standard Schema (an object whose "~standard".validate checks a value)'],
   version: [isNonEmptyString, 'a non-empty string; entries written under another version are misses'],
+  lock: [isLock, 'true, false, or { ttlMs?, waitMs? } with ttlMs milliseconds (a positive finite number) and waitMs milliseconds (a finite number >= 0)'],
   jitter: [(v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0) || isFunction(v), 'seconds (a finite number >= 0) or a function of the call'],
 } satisfies Record<string, readonly [(value: unknown) => boolean, string]>;
 

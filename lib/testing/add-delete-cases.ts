@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { NOT_FOUND } from '../backends/backend';
 import type { ContractSuite } from './contract-suite';
 
-/** `add` (atomic store-if-absent, which makes tags safe between first writers) and `delete`. */
+/** `add` (atomic store-if-absent, which makes tags and locks safe between first writers), `delete` and the optional `deleteIfEquals`. */
 export function registerAddDeleteCases(suite: ContractSuite): void {
   const { runner, key } = suite;
 
@@ -38,6 +38,21 @@ export function registerAddDeleteCases(suite: ContractSuite): void {
       await suite.backend.delete(k);
       assert.equal(await suite.backend.add(k, 2), true);
       assert.equal(await suite.backend.get(k), 2);
+    });
+  });
+
+  runner.describe('deleteIfEquals (optional: a backend without it lets locks expire)', () => {
+    runner.it('removes the key only while it holds the expected string, and then lets add store again', async () => {
+      const backend = suite.backend;
+      if (backend.deleteIfEquals === undefined) return;
+      const k = key('delete-if-equals');
+      assert.equal(await backend.add(k, 'token-a', 60), true);
+      assert.equal(await backend.deleteIfEquals(k, 'token-b'), false);
+      assert.equal(await backend.get(k), 'token-a');
+      assert.equal(await backend.deleteIfEquals(k, 'token-a'), true);
+      assert.equal(await backend.get(k), NOT_FOUND);
+      assert.equal(await backend.deleteIfEquals(k, 'token-a'), false);
+      assert.equal(await backend.add(k, 'token-c', 60), true);
     });
   });
 

@@ -222,6 +222,23 @@ export class MemcachedCache implements CacheInstance {
   }
 
   /**
+   * Removes `key` only if it holds `expected`: `gets`, then a `cas` with an expiry in the past
+   * (memcached has no conditional delete; a `cas` that finds the key changed stores nothing).
+   * A client without `gets`/`cas` removes nothing and resolves `false`: the lock then expires.
+   */
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    const { gets, cas } = this.#client;
+    if (gets === undefined || cas === undefined) return false;
+    const safeKey = this.#safeKey(key);
+    const found = await this.#run('deleteIfEquals', key, (done) => gets.call(this.#client, safeKey, done), answer);
+    const held = found as Record<string, unknown> | undefined;
+    if (held === undefined || typeof held.cas !== 'string' || !Object.hasOwn(held, safeKey)) return false;
+    if (this.#decode(key, held[safeKey]) !== expected) return false;
+    // An exptime below zero makes memcached expire the item at once.
+    return this.#run('deleteIfEquals', key, (done) => cas.call(this.#client, safeKey, '', held.cas as string, -1, done), answer).then((result) => result === true);
+  }
+
+  /**
    * Settles every call still waiting (with `BackendError`) and, when this backend built its
    * client, ends the client's connections. Calls after it reject. Calling it twice is harmless.
    */

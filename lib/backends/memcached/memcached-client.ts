@@ -19,6 +19,10 @@ export interface MemcachedClient {
   add(key: string, value: string, lifetime: number, callback: MemcachedCallback): void;
   /** `touch`: sets a new lifetime (seconds, 0 = never expires) of a key that exists. */
   touch(key: string, lifetime: number, callback: (error: unknown) => void): void;
+  /** `gets`: calls back with `{ [key]: value, cas }`, or `undefined` for a miss. Optional: used to release a lock. */
+  gets?(key: string, callback: MemcachedCallback): void;
+  /** `cas`: stores only if the key is unchanged since `gets` gave `cas`; calls back with whether it stored. Optional, as `gets`. */
+  cas?(key: string, value: string, cas: string, lifetime: number, callback: MemcachedCallback): void;
   /** `delete`: calls back with whether the key was there. */
   del(key: string, callback: MemcachedCallback): void;
   /** Closes every connection of the client. */

@@ -162,6 +162,12 @@ export class MemoryCache implements CacheInstance {
     return live;
   }
 
+  /** Removes `key` if it holds the string `expected` (a lock's token); resolves whether it did. */
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    if (this.#closed) throw closedError('deleteIfEquals', key);
+    return this.#read(key) === expected && this.delete(key);
+  }
+
   /** Removes every entry. */
   async clear(): Promise<void> {
     if (this.#closed) throw closedError('clear');

@@ -217,6 +217,17 @@ export class RedisCache implements CacheInstance {
   }
 
   /**
+   * `EVAL` of a compare-and-delete script: `DEL` only if the key holds `expected` (as this
+   * backend encodes it), atomically. Releases a lock only for its owner.
+   */
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    const text = this.#codec.encode(key, expected);
+    const stored = this.#storedKey(key);
+    const removed = await this.#call('deleteIfEquals', key, () => this.#client.eval(DELETE_IF_EQUALS_SCRIPT, 1, stored, text));
+    return removed === 1;
+  }
+
+  /**
    * Removes every key under this backend's prefix (on every master of a Cluster) with `SCAN` and
    * `UNLINK`, in batches of 1000. Without a prefix it refuses: the database may hold other data.
    * @throws CacheConfigError when the backend has no prefix.
@@ -275,6 +286,9 @@ export class RedisCache implements CacheInstance {
     return this.#pending.admit(operation, key);
   }
 }
+
+/** Deletes KEYS[1] when it holds ARGV[1]; one atomic step on the server. */
+const DELETE_IF_EQUALS_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
 /** A client error as a `BackendError` naming the operation and the key, with the error as `cause`. */
 function failure(operation: string, key: string | undefined, error: unknown): BackendError {

@@ -11,6 +11,8 @@ import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
 import { timerDelay } from '../../shared/timer-limit';
 import { Codec, shownKey } from '../shared/codec';
+import { ConnectionWatch } from '../shared/connection-watch';
+import { watchMemcachedConnection } from './connection-events';
 import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
 import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
@@ -50,6 +52,8 @@ export class MemcachedCache implements CacheInstance {
   /** Gathers the gets of a tick, one batcher per server. */
   readonly #readers = new Map<string, ReadBatcher<unknown>>();
   readonly #serverOf: (safeKey: string) => string;
+  readonly #watch = new ConnectionWatch('MemcachedCache', 'Memcached', this);
+  readonly #unwatch: () => void;
   #closed = false;
   /** The longest finite lifetime, in seconds, that `touch` was asked for: memcached cannot only lengthen an expiry. */
   #longestTouch = 0;
@@ -67,9 +71,20 @@ export class MemcachedCache implements CacheInstance {
     this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs);
     guardValueParsing(this.#client);
     this.#serverOf = serverOfKey(this.#client);
+    this.#unwatch = watchMemcachedConnection(this.#client, this.#watch);
     const client = this.#client;
     const onStall = this.#ownsClient ? () => dropStalledConnections(client, stallMs) : () => undefined;
-    this.#calls = new PendingCalls({ limit: new PendingLimit('MemcachedCache', MEMCACHED_MAX_PENDING_CALLS), stallMs, onStall });
+    this.#calls = new PendingCalls({
+      limit: new PendingLimit('MemcachedCache', MEMCACHED_MAX_PENDING_CALLS),
+      stallMs,
+      onStall,
+      connectionProblem: () => this.#watch.problem,
+    });
+  }
+
+  /** Why memcached cannot be reached now (`cannot reach Memcached: connect ECONNREFUSED 127.0.0.1:11211`), or `undefined`; see `CacheInstance.connectionProblem`. */
+  get connectionProblem(): string | undefined {
+    return this.#watch.problem;
   }
 
   /**
@@ -225,6 +240,8 @@ export class MemcachedCache implements CacheInstance {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#watch.stop();
+    this.#unwatch();
     this.#calls.rejectAll(new BackendError('MemcachedCache was closed while the call was waiting', { operation: 'close' }));
     if (this.#ownsClient) this.#client.end();
   }

@@ -5,12 +5,14 @@ import type { Cluster } from 'ioredis';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { BackendError, CacheConfigError } from '../../errors';
 import { Codec } from '../shared/codec';
+import { ConnectionWatch, clientErrorText } from '../shared/connection-watch';
 import { EXPIRE_NOW, toWholeMilliseconds, writeExpiry } from '../shared/expiry';
 import {
   closeOwnedClient,
   createOwnedClient,
   isClusterClient,
   isRedisClient,
+  watchConnection,
   type RedisClient,
   type RedisConnectionOptions,
 } from './redis-client';
@@ -55,6 +57,8 @@ export class RedisCache implements CacheInstance {
   readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
   readonly #storedKey: (key: string) => string;
+  readonly #watch = new ConnectionWatch('RedisCache', 'Redis', this);
+  readonly #unwatch: () => void;
   #closing: Promise<void> | undefined;
   #closed = false;
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
@@ -77,6 +81,7 @@ export class RedisCache implements CacheInstance {
     this.#ownsClient = !isRedisClient(client);
     this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
     this.#cluster = isClusterClient(this.#client) ? this.#client : undefined;
+    this.#unwatch = watchConnection(this.#client, this.#watch);
     const redis = this.#client;
     this.#reads = this.#cluster
       ? undefined
@@ -84,6 +89,11 @@ export class RedisCache implements CacheInstance {
           (key) => redis.get(key),
           (keys) => redis.mget(keys as string[]),
         );
+  }
+
+  /** Why Redis cannot be reached now (`cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379`), or `undefined`; see `CacheInstance.connectionProblem`. */
+  get connectionProblem(): string | undefined {
+    return this.#watch.problem;
   }
 
   /** The ioredis client in use. */
@@ -122,7 +132,7 @@ export class RedisCache implements CacheInstance {
 
   #failed(error: unknown, key: string): never {
     this.#pending.release();
-    throw failure('get', key, error);
+    throw failure('get', key, error, this.#watch);
   }
 
   /**
@@ -221,9 +231,12 @@ export class RedisCache implements CacheInstance {
     await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#client, node, pattern))));
   }
 
-  /** Closes the client if this backend built it; a client passed in is left to its owner. */
+  /** Closes the client if this backend built it; a client passed in is left to its owner, without our listeners. */
   close(): Promise<void> {
     this.#closed = this.#ownsClient;
+    this.#watch.stop();
+    // Our own client keeps its listener while it closes, so that ioredis prints nothing.
+    if (!this.#ownsClient) this.#unwatch();
     this.#closing ??= this.#ownsClient ? closeOwnedClient(this.#client, this.backendTimeoutMs) : Promise.resolve();
     return this.#closing;
   }
@@ -241,7 +254,7 @@ export class RedisCache implements CacheInstance {
     try {
       return await run();
     } catch (error) {
-      throw failure(operation, key, error);
+      throw failure(operation, key, error, this.#watch);
     } finally {
       this.#pending.release();
     }
@@ -256,8 +269,23 @@ export class RedisCache implements CacheInstance {
   }
 }
 
-/** A client error as a `BackendError` naming the operation and the key, with the error as `cause`. */
-function failure(operation: string, key: string | undefined, error: unknown): BackendError {
+/**
+ * A client error as a `BackendError` naming the operation and the key, with the error as `cause`.
+ * A command dropped for want of a connection is said with the connection's error (the address
+ * and the cause), not with ioredis's words, which point at a client option the user may never
+ * have set.
+ */
+function failure(operation: string, key: string | undefined, error: unknown, watch: ConnectionWatch): BackendError {
   const where = key === undefined ? '' : ` for "${key}"`;
-  return new BackendError(`RedisCache.${operation}${where} failed: ${(error as Error).message}`, { operation, key, cause: error });
+  return new BackendError(`RedisCache.${operation}${where} failed: ${failureText(error, watch)}`, { operation, key, cause: error });
+}
+
+function failureText(error: unknown, watch: ConnectionWatch): string {
+  const text = clientErrorText(error);
+  // A reply from Redis (a ReplyError: WRONGTYPE, OOM, ...) is an answer, not a connection problem.
+  if ((error as { name?: unknown } | null)?.name === 'ReplyError') return text;
+  const dropped = (error as { name?: unknown } | null)?.name === 'MaxRetriesPerRequestError';
+  const problem = watch.problem;
+  if (problem !== undefined) return dropped ? `${problem} (the command was not sent)` : `${problem} (${text})`;
+  return dropped ? 'the connection to Redis was lost and the command was not sent' : text;
 }

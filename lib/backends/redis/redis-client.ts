@@ -7,6 +7,7 @@ import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { CacheConfigError } from '../../errors';
 import { requirePeer } from '../shared/require-peer';
 import { describeValue } from '../../shared/describe-value';
+import type { ConnectionWatch } from '../shared/connection-watch';
 
 /** An ioredis client: a stand-alone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -92,11 +93,26 @@ export function createOwnedClient(connection: unknown, backendTimeoutMs: number)
   }
   const settings = { ...ownedClientDefaults(backendTimeoutMs), ...options };
   const { Redis } = ioredis();
-  const client = url === undefined ? new Redis(settings) : new Redis(url, settings);
-  // Connection errors surface through the commands that fail; without a listener ioredis would
-  // also print each reconnection failure to the console.
-  client.on('error', () => undefined);
-  return client;
+  // No `error` listener here: the backend's `watchConnection` adds one at once, before any event can come.
+  return url === undefined ? new Redis(settings) : new Redis(url, settings);
+}
+
+/**
+ * Listens to the client's connection errors (on a Cluster, each node's too) and to its coming
+ * back, for `watch`; returns what removes the listeners, so that a client passed in is left as it
+ * was found. With a listener, ioredis no longer prints "Unhandled error event" stack traces: the
+ * watch reports the errors through easy-cache's own reporting instead.
+ */
+export function watchConnection(client: RedisClient, watch: ConnectionWatch): () => void {
+  const onNodeError = (error: unknown) => watch.failed(error);
+  client.on('error', watch.failed);
+  client.on('ready', watch.connected);
+  if (isClusterClient(client)) client.on('node error', onNodeError);
+  return () => {
+    client.off('error', watch.failed);
+    client.off('ready', watch.connected);
+    client.off('node error', onNodeError);
+  };
 }
 
 /**

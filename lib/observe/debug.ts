@@ -25,6 +25,8 @@ export function formatDebugLine(event: CacheEvent): string {
     case 'invalidate':
       return `[easy-cache] ${event.mode === 'soft' ? 'EXPIRE' : 'INVALIDATE'} ${event.function} by ${event.by} ${key}`;
     case 'backend-error':
+      // A backend's own problem (its connection) has no key, and its message already names the backend.
+      if (event.key === undefined && event.error.message.startsWith(event.function)) return `[easy-cache] ERROR ${event.error.message}`;
       return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
   }
 }

@@ -39,7 +39,7 @@ export function stored(operation: string, key: string, error: unknown, result: u
 export function asBackendError(operation: string, key: string | undefined, thrown: unknown, problem?: string): BackendError {
   if (thrown instanceof BackendError) return thrown;
   const messages = (Array.isArray(thrown) ? thrown : [thrown]).map((item) =>
-    item instanceof Error ? item.message : String(item),
+    item instanceof Error ? item.message : String(item).replace(/^Error: /, ''),
   );
   let why = messages.join('; ');
   if (problem !== undefined && !/SERVER_ERROR|CLIENT_ERROR/.test(why) && !problem.endsWith(why)) why = `${problem} (${why})`;

@@ -4,6 +4,7 @@ import { buildClient } from './build-client';
 import { answer, asBackendError, closedError, readFailure, stored } from './client-replies';
 import { dropStalledConnections, guardValueParsing } from './client-patches';
 import { toExptime } from './expiry';
+import { checkItemSize } from './item-size';
 import type { MemcachedClient } from './memcached-client';
 import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions, type MemcachedServers } from './memcached-options';
 import { PendingCalls, type ClientCallback } from './pending-calls';
@@ -48,6 +49,7 @@ export class MemcachedCache implements CacheInstance {
   readonly #prefix: string;
   readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
+  readonly #maxItemBytes: number;
   readonly #calls: PendingCalls;
   /** Gathers the gets of a tick, one batcher per server. */
   readonly #readers = new Map<string, ReadBatcher<unknown>>();
@@ -65,10 +67,11 @@ export class MemcachedCache implements CacheInstance {
     this.#prefix = resolved.prefix === undefined ? '' : `${resolved.prefix}:`;
     this.#codec = new Codec('MemcachedCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
+    this.#maxItemBytes = resolved.maxItemBytes;
     // Far above the core's bound: only a server that stopped answering gets here.
     const stallMs = timerDelay(Math.max(1000, 4 * resolved.backendTimeoutMs));
     this.#ownsClient = !('client' in target);
-    this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs);
+    this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs, resolved.maxItemBytes);
     guardValueParsing(this.#client);
     this.#serverOf = serverOfKey(this.#client);
     this.#unwatch = watchMemcachedConnection(this.#client, this.#watch);
@@ -192,6 +195,7 @@ export class MemcachedCache implements CacheInstance {
     const text = this.#codec.encode(key, value);
     const safeKey = this.#safeKey(key);
     if (seconds === EXPIRE_NOW) return false;
+    checkItemSize(key, safeKey, text, this.#maxItemBytes);
     return this.#run(
       'add',
       key,
@@ -249,6 +253,7 @@ export class MemcachedCache implements CacheInstance {
   /** One `set` of encoded text; rejects unless memcached answers STORED. */
   #store(operation: string, key: string, text: string, seconds: Exclude<WriteExpiry, typeof EXPIRE_NOW>): Promise<void> {
     const safeKey = this.#safeKey(key);
+    checkItemSize(key, safeKey, text, this.#maxItemBytes);
     return this.#run(
       operation,
       key,

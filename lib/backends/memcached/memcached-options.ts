@@ -34,6 +34,15 @@ export interface MemcachedCacheOptions {
    * @default 250
    */
   backendTimeoutMs?: number;
+  /**
+   * The server's item size (memcached's `-I`), in bytes: an item holds the key, the value and
+   * about 60 bytes of memcached's own. A value too large for it is not sent; the core reports it
+   * once per cached function with its size (`ValueTooLargeError`, code `E_CACHE_TOO_LARGE`) and
+   * returns it uncached. A client built from addresses also gets it as its `maxValue`.
+   * @default 1048576 (1 MiB, memcached's default)
+   * @example new MemcachedCache('127.0.0.1:11211', { maxItemBytes: 4 * 1024 * 1024 }) // memcached -I 4m
+   */
+  maxItemBytes?: number;
 }
 
 /** `MemcachedCacheOptions` after validation, with defaults applied. */
@@ -42,6 +51,7 @@ export interface ResolvedMemcachedOptions {
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
+  readonly maxItemBytes: number;
 }
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
@@ -56,6 +66,8 @@ export const MEMCACHED_DEFAULTS = Object.freeze({
   defaultTimeout: null,
   /** The bound on one call, in milliseconds. */
   backendTimeoutMs: DEFAULT_BACKEND_TIMEOUT_MS,
+  /** memcached's default item size (`-I 1m`). */
+  maxItemBytes: 1024 * 1024,
 });
 
 /** What each option allows, for error messages. */
@@ -66,6 +78,7 @@ const MEMCACHED_OPTIONS: KnownOptions = {
     serializer: SERIALIZER_SHAPE,
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
+    maxItemBytes: "an integer number of bytes of at least 1024 (memcached's -I)",
   } satisfies Record<keyof MemcachedCacheOptions, string>,
 };
 
@@ -74,18 +87,20 @@ const optionsSchema = z.strictObject({
   serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: z.number().positive().finite().nullable().optional(),
   backendTimeoutMs: z.number().positive().finite().optional(),
+  maxItemBytes: z.number().int().min(1024).optional(),
 });
 
 /** Validates `options`; a bad one is a `CacheConfigError` naming the option and what is allowed. */
 export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) throw optionError('new MemcachedCache()', parsed.error.issues[0], options, MEMCACHED_OPTIONS);
-  const { prefix, serializer, defaultTimeout, backendTimeoutMs } = parsed.data;
+  const { prefix, serializer, defaultTimeout, backendTimeoutMs, maxItemBytes } = parsed.data;
   return Object.freeze({
     prefix,
     serializer: serializer ?? taggedJson,
     defaultTimeout: defaultTimeout === undefined ? MEMCACHED_DEFAULTS.defaultTimeout : defaultTimeout,
     backendTimeoutMs: backendTimeoutMs ?? MEMCACHED_DEFAULTS.backendTimeoutMs,
+    maxItemBytes: maxItemBytes ?? MEMCACHED_DEFAULTS.maxItemBytes,
   });
 }
 

@@ -5,7 +5,9 @@ import type { Cluster } from 'ioredis';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { BackendError, CacheConfigError } from '../../errors';
 import { Codec } from '../shared/codec';
-import { ConnectionWatch, clientErrorText } from '../shared/connection-watch';
+import { checkValueSize } from '../shared/value-size';
+import { ConnectionWatch } from '../shared/connection-watch';
+import { failure } from './redis-failure';
 import { EXPIRE_NOW, toWholeMilliseconds, writeExpiry } from '../shared/expiry';
 import {
   closeOwnedClient,
@@ -56,6 +58,7 @@ export class RedisCache implements CacheInstance {
   readonly #ownsClient: boolean;
   readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
+  readonly #maxValueBytes: number | undefined;
   readonly #storedKey: (key: string) => string;
   readonly #watch = new ConnectionWatch('RedisCache', 'Redis', this);
   readonly #unwatch: () => void;
@@ -77,6 +80,7 @@ export class RedisCache implements CacheInstance {
     this.prefix = resolved.prefix;
     this.#codec = new Codec('RedisCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
+    this.#maxValueBytes = resolved.maxValueBytes;
     this.#storedKey = keyBuilder(resolved.prefix);
     this.#ownsClient = !isRedisClient(client);
     this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
@@ -156,7 +160,7 @@ export class RedisCache implements CacheInstance {
 
   /** `SET key value PX ms` (no `PX` for `null`); `DEL` for a timeout of 0 or less. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    const text = this.#codec.encode(key, value);
+    const text = this.#encode(key, value);
     const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
     await this.#call<unknown>('set', key, () => {
@@ -174,7 +178,7 @@ export class RedisCache implements CacheInstance {
     const texts: string[] = [];
     for (const [key, value] of entries) {
       keys.push(this.#storedKey(key));
-      texts.push(this.#codec.encode(key, value));
+      texts.push(this.#encode(key, value));
     }
     const expiry = this.#expiry('setMany', timeout);
     await this.#call('setMany', entries.keys().next().value, () =>
@@ -184,7 +188,7 @@ export class RedisCache implements CacheInstance {
 
   /** `SET key value PX ms NX`; whether it stored. */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    const text = this.#codec.encode(key, value);
+    const text = this.#encode(key, value);
     const expiry = this.#expiry('add', timeout);
     // A value that would expire at once is never stored, so nothing is sent.
     if (expiry === EXPIRE_NOW) return false;
@@ -241,6 +245,13 @@ export class RedisCache implements CacheInstance {
     return this.#closing;
   }
 
+  /** `value` as text; `ValueTooLargeError` over `maxValueBytes`. */
+  #encode(key: string, value: unknown): string {
+    const text = this.#codec.encode(key, value);
+    checkValueSize('RedisCache', 'maxValueBytes', this.#maxValueBytes, key, text);
+    return text;
+  }
+
   /** A write's `PX` milliseconds (never 0), `null` for no expiry, or `EXPIRE_NOW` to delete instead. */
   #expiry(operation: string, timeout: BackendTimeout): number | null | typeof EXPIRE_NOW {
     const seconds = writeExpiry('RedisCache', operation, timeout, this.#defaultTimeout);
@@ -267,25 +278,4 @@ export class RedisCache implements CacheInstance {
     }
     return this.#pending.admit(operation, key);
   }
-}
-
-/**
- * A client error as a `BackendError` naming the operation and the key, with the error as `cause`.
- * A command dropped for want of a connection is said with the connection's error (the address
- * and the cause), not with ioredis's words, which point at a client option the user may never
- * have set.
- */
-function failure(operation: string, key: string | undefined, error: unknown, watch: ConnectionWatch): BackendError {
-  const where = key === undefined ? '' : ` for "${key}"`;
-  return new BackendError(`RedisCache.${operation}${where} failed: ${failureText(error, watch)}`, { operation, key, cause: error });
-}
-
-function failureText(error: unknown, watch: ConnectionWatch): string {
-  const text = clientErrorText(error);
-  // A reply from Redis (a ReplyError: WRONGTYPE, OOM, ...) is an answer, not a connection problem.
-  if ((error as { name?: unknown } | null)?.name === 'ReplyError') return text;
-  const dropped = (error as { name?: unknown } | null)?.name === 'MaxRetriesPerRequestError';
-  const problem = watch.problem;
-  if (problem !== undefined) return dropped ? `${problem} (the command was not sent)` : `${problem} (${text})`;
-  return dropped ? 'the connection to Redis was lost and the command was not sent' : text;
 }

@@ -35,6 +35,15 @@ export interface RedisCacheOptions {
    * @default 250
    */
   backendTimeoutMs?: number;
+  /**
+   * The largest value, in bytes of its encoded form (the text sent to Redis), that this backend
+   * writes: a larger one is not sent, and the core reports it once per cached function with its
+   * size (`ValueTooLargeError`, code `E_CACHE_TOO_LARGE`) and returns it uncached. Redis itself
+   * takes up to 512 MB, but a value of megabytes may not be written within `backendTimeoutMs`.
+   * @default undefined (no limit)
+   * @example new RedisCache(redis, { maxValueBytes: 1024 * 1024 })
+   */
+  maxValueBytes?: number;
 }
 
 /** `RedisCacheOptions` with defaults applied. */
@@ -43,6 +52,7 @@ export interface ResolvedRedisCacheOptions {
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
+  readonly maxValueBytes: number | undefined;
 }
 
 const positiveFinite = z.number().refine((n) => Number.isFinite(n) && n > 0);
@@ -55,6 +65,7 @@ const schema = z.strictObject({
   serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: positiveFinite.nullable().optional(),
   backendTimeoutMs: positiveFinite.optional(),
+  maxValueBytes: z.number().int().positive().optional(),
 });
 
 /** What each option allows, for error messages (zod's own messages speak of types, not of options). */
@@ -65,6 +76,7 @@ const REDIS_OPTIONS: KnownOptions = {
     serializer: SERIALIZER_SHAPE,
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
+    maxValueBytes: 'a positive integer number of bytes',
   } satisfies Record<keyof RedisCacheOptions, string>,
 };
 
@@ -80,5 +92,6 @@ export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOp
     serializer: parsed.serializer ?? taggedJson,
     defaultTimeout: parsed.defaultTimeout ?? null,
     backendTimeoutMs: parsed.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS,
+    maxValueBytes: parsed.maxValueBytes,
   });
 }

@@ -3,6 +3,8 @@
  * and the limit (`ValueTooLargeError`), and `cached()` reports that once per function, returns the
  * value and never throws it, in strict mode either.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { MemoryCache, ValueTooLargeError, cached, CacheConfigError, type CacheInstance, type EasyCacheError } from '../../lib';
 import { NOT_FOUND } from '../../lib/backends/backend';
 import { MemcachedCache } from '../../lib/backends/memcached';
@@ -161,5 +163,53 @@ describeWithMemcached('MemcachedCache maxItemBytes', ([address = '']) => {
 
   it.each([100, 1024.5, -1, 'big'])('refuses maxItemBytes %p with a message naming the option', (maxItemBytes) => {
     expect(() => new MemcachedCache(address, { maxItemBytes } as never)).toThrow(/option "maxItemBytes" must be an integer number of bytes of at least 1024/);
+  });
+});
+
+/** The `ValueTooLargeError` lines of docs/errors.md, in order: Memcached, Redis, memory. */
+function documentedLines(): string[] {
+  const doc = readFileSync(path.resolve(__dirname, '../../docs/errors.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## ValueTooLargeError'), doc.indexOf('## SchemaError'));
+  return section.split('\n').filter((line) => line.startsWith('cached(getReport)'));
+}
+
+/** What `cached(getReport)` reports on `backend` for a value of 1.5 MiB. */
+async function reportFor(backend: CacheInstance): Promise<string | undefined> {
+  const reports: EasyCacheError[] = [];
+  async function getReport(id: number): Promise<string> {
+    return 'x'.repeat(1.5 * 1024 * 1024 - String(id).length) + String(id);
+  }
+  await cached(getReport, { cacheKey: 'report:{id}', cacheInstance: backend, onError: (error) => reports.push(error) })(7);
+  return reports[0]?.message;
+}
+
+describe('the messages of docs/errors.md', () => {
+  const [memcachedLine, redisLine, memoryLine] = documentedLines();
+
+  it('MemoryCache: as documented', async () => {
+    expect(await reportFor(new MemoryCache({ maxBytes: 1024 * 1024 }))).toBe(memoryLine);
+  });
+
+  describeWithRedis('RedisCache', ([address = '']) => {
+    it('as documented', async () => {
+      const [host, port] = address.split(':');
+      const cache = new RedisCache({ host, port: Number(port) }, { maxValueBytes: 1024 * 1024 });
+      try {
+        expect(await reportFor(cache)).toBe(redisLine);
+      } finally {
+        await cache.close();
+      }
+    });
+  });
+
+  describeWithMemcached('MemcachedCache', ([address = '']) => {
+    it('as documented (no prefix: the key is report:7)', async () => {
+      const cache = new MemcachedCache(address);
+      try {
+        expect(await reportFor(cache)).toBe(memcachedLine);
+      } finally {
+        await cache.close();
+      }
+    });
   });
 });

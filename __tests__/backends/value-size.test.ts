@@ -4,6 +4,7 @@
  * value and never throws it, in strict mode either.
  */
 import { readFileSync } from 'node:fs';
+import { Cluster } from 'ioredis';
 import path from 'node:path';
 import { MemoryCache, ValueTooLargeError, cached, CacheConfigError, type CacheInstance, type EasyCacheError } from '../../lib';
 import { NOT_FOUND } from '../../lib/backends/backend';
@@ -11,7 +12,7 @@ import { MemcachedCache } from '../../lib/backends/memcached';
 import { RedisCache } from '../../lib/backends/redis';
 import { ITEM_OVERHEAD_BYTES } from '../../lib/backends/memcached/item-size';
 import { taggedJson } from '../../lib/serializer/tagged-json';
-import { describeWithMemcached, describeWithRedis, uniquePrefix } from '../helpers/server-suites';
+import { describeWithMemcached, describeWithRedis, describeWithRedisCluster, uniquePrefix } from '../helpers/server-suites';
 
 /** A string whose encoded form (the default serializer's text) takes exactly `bytes` bytes. */
 function encodedAs(bytes: number): string {
@@ -133,6 +134,23 @@ describeWithRedis('RedisCache maxValueBytes', ([address = '']) => {
   });
 });
 
+describeWithRedisCluster('RedisCache maxValueBytes on a Cluster', (addresses) => {
+  it('refuses a larger value on every slot, and through cached() reports once per function', async () => {
+    const cluster = new Cluster(addresses.map((address) => ({ host: address.split(':')[0], port: Number(address.split(':')[1]) })));
+    const cache = new RedisCache(cluster, { prefix: uniquePrefix('size-cluster'), maxValueBytes: 2048 });
+    try {
+      await cluster.ping();
+      await expect(cache.setMany(new Map([['a', encodedAs(3000)], ['b', encodedAs(3000)]]))).rejects.toBeInstanceOf(ValueTooLargeError);
+      await cache.set('edge', encodedAs(2048));
+      expect(await cache.get('edge')).toBe(encodedAs(2048));
+      await expectReportedOnce(cache, encodedAs(4000), 2048, 'maxValueBytes');
+    } finally {
+      await cache.clear();
+      await cluster.quit();
+    }
+  });
+});
+
 describeWithMemcached('MemcachedCache maxItemBytes', ([address = '']) => {
   const prefix = uniquePrefix('size');
   let cache: MemcachedCache;
@@ -211,5 +229,35 @@ describe('the messages of docs/errors.md', () => {
         await cache.close();
       }
     });
+  });
+});
+
+describe('a write that gets no answer within the bound', () => {
+  /** A real memory backend, bounded like a remote one, whose writes never answer. */
+  class WritesHang extends MemoryCache {
+    override set(): Promise<void> {
+      return new Promise(() => undefined);
+    }
+  }
+
+  it('names the size of a large value, and the ways out', async () => {
+    const reports: EasyCacheError[] = [];
+    const backend = new WritesHang({ backendTimeoutMs: 20 });
+    const getReport = cached(async (id: number) => `${id}${'x'.repeat(1024 * 1024)}`, { name: 'getReport', cacheKey: 'report:{id}', cacheInstance: backend, onError: (error) => reports.push(error) });
+    await getReport(7);
+    const [documented] = readFileSync(path.resolve(__dirname, '../../docs/errors.md'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('cached(getReport): backend set failed'));
+    expect(reports.map((error) => error.message)).toEqual([documented]);
+    expect(reports.map((error) => error.message)).toEqual([
+      "cached(getReport): backend set failed for key report:7: no answer within the bound (backendTimeoutMs) for a value of 1.0 MiB (1048584 bytes) encoded; a value this large may not be written in time: raise backendTimeoutMs, or have the backend refuse such values at once (RedisCache's maxValueBytes)",
+    ]);
+  });
+
+  it('says only that there was no answer for a small value', async () => {
+    const reports: EasyCacheError[] = [];
+    const getSmall = cached(async (id: number) => id, { name: 'getSmall', cacheInstance: new WritesHang({ backendTimeoutMs: 20 }), onError: (error) => reports.push(error) });
+    await getSmall(1);
+    expect(reports.map((error) => error.message)).toEqual([expect.stringMatching(/backend set failed for key .*: no answer within 20 ms$/)]);
   });
 });

@@ -92,17 +92,24 @@ describe('a Redis server that refuses connections', () => {
     const lines = printed.lines.map((line) => atDocPort(line, port, DOC_PORT.redis));
     expect(printedByOthers(lines)).toEqual([]);
     expect(lines.join('\n')).not.toMatch(/maxRetriesPerRequest|Unhandled error event/);
-    expect(lines.slice(0, 5)).toEqual([
+    // The default warning is rate-limited per backend (one a second): on a slow machine the get's
+    // may come a second after the connection's, so the debug lines are compared on their own.
+    const [warning] = lines;
+    const debugLines = lines.filter((line) => /^\[easy-cache\] (ERROR|MISS) /.test(line));
+    const shown = [warning, ...debugLines.slice(0, 4)];
+    expect(shown).toEqual([
       '[easy-cache] RedisCache: cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379; calls run uncached until it answers again',
       '[easy-cache] ERROR RedisCache: cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379; calls run uncached until it answers again',
       '[easy-cache] ERROR cached(findBook) book:1: cached(findBook): backend get failed for key book:1: cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379 (no answer within 250 ms)',
       '[easy-cache] MISS cached(findBook) book:1',
       '[easy-cache] ERROR cached(findBook) book:1: cached(findBook): backend delete failed for key book:1: cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379 (no answer within 250 ms)',
     ]);
+    // Any other warning is one of the calls' own, in the same words.
+    for (const line of lines.filter((line) => !shown.includes(line))) expect(line).toMatch(/^\[easy-cache\] cached\(findBook\): backend (get|delete) failed for key book:1: cannot reach Redis: connect ECONNREFUSED 127\.0\.0\.1:6379 \(no answer within 250 ms\)$/);
     const faultsDoc = readFileSync(path.join(DOCS, 'faults-and-debugging.md'), 'utf8');
-    expect(faultsDoc).toContain(lines.slice(0, 5).join('\n'));
+    expect(faultsDoc).toContain(shown.join('\n'));
     const errorsDoc = readFileSync(path.join(DOCS, 'errors.md'), 'utf8');
-    for (const line of [lines[0], lines[2], lines[4]]) expect(errorsDoc).toContain(String(line).replace(/^\[easy-cache\] (ERROR cached\(findBook\) book:1: )?/, ''));
+    for (const line of [shown[0], shown[2], shown[4]]) expect(errorsDoc).toContain(String(line).replace(/^\[easy-cache\] (ERROR cached\(findBook\) book:1: )?/, ''));
     // Closed, the backend took its listeners off the client it was given.
     expect(client.listenerCount('error')).toBe(0);
   });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import Memcached from 'memcached';
 import { MemoryCache, cached, caches, invalidateCacheKey, type EasyCacheError, type ErrorInfo } from '../../lib';
 import { MemcachedCache } from '../../lib/backends/memcached';
@@ -136,6 +136,33 @@ describe('a Redis server that refuses connections', () => {
       expect(error.message).toContain(`cannot reach Redis: connect ECONNREFUSED 127.0.0.1:${port}`);
       expect(error.message).not.toMatch(/maxRetriesPerRequest/);
     }
+  });
+});
+
+describe('a Redis Cluster whose nodes refuse connections', () => {
+  it('with a Cluster passed in: reports name the node, ioredis prints nothing, and the reports are few', async () => {
+    const port = await freePort();
+    const printed = capturePrinting();
+    const { reports, stop } = collectReports();
+    const cluster = new Cluster([{ host: '127.0.0.1', port }]);
+    const backend = new RedisCache(cluster);
+    caches.setDefault(backend);
+    const getItem = cached(async (id: number) => ({ id }), { name: 'getItem', cacheKey: 'item:{id}' });
+    try {
+      await until(() => reports.some(({ info }) => info.operation === 'connect'), 'a connection error reported');
+      await expect(getItem(1)).resolves.toEqual({ id: 1 });
+      await expect(invalidateCacheKey('item:1')).rejects.toThrow(`(node 127.0.0.1:${port})`);
+    } finally {
+      stop();
+      cluster.disconnect();
+      await backend.close();
+      printed.restore();
+    }
+    expect(printedByOthers(printed.lines)).toEqual([]);
+    // The Cluster and its node take turns at failing: one connection report covers both.
+    expect(reports.filter(({ info }) => info.operation === 'connect')).toHaveLength(1);
+    for (const { error } of reports) expect(error.message).toMatch(new RegExp(`cannot reach Redis: .+ \\(node 127\\.0\\.0\\.1:${port}\\)`));
+    expect(cluster.listenerCount('node error')).toBe(0);
   });
 });
 

@@ -7,7 +7,7 @@ import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { CacheConfigError } from '../../errors';
 import { requirePeer } from '../shared/require-peer';
 import { describeValue } from '../../shared/describe-value';
-import type { ConnectionWatch } from '../shared/connection-watch';
+import { clientErrorText, type ConnectionWatch } from '../shared/connection-watch';
 
 /** An ioredis client: a stand-alone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -104,16 +104,28 @@ export function createOwnedClient(connection: unknown, backendTimeoutMs: number)
  * watch reports the errors through easy-cache's own reporting instead.
  */
 export function watchConnection(client: RedisClient, watch: ConnectionWatch): () => void {
-  const onNodeError = (error: unknown) => watch.failed(error);
-  client.on('error', watch.failed);
+  let nodeErrorAt = 0;
+  // A node's error names the node; the Cluster's own ("Failed to refresh slots cache") does not,
+  // so it counts only when no node has said more lately.
+  const onNodeError = (error: unknown, node: unknown) => {
+    nodeErrorAt = Date.now();
+    watch.failed(new Error(`${clientErrorText(error)} (node ${String(node)})`, { cause: error }));
+  };
+  const onError = (error: unknown) => {
+    if (Date.now() - nodeErrorAt > NODE_ERROR_WINS_MS) watch.failed(error);
+  };
+  client.on('error', onError);
   client.on('ready', watch.connected);
   if (isClusterClient(client)) client.on('node error', onNodeError);
   return () => {
-    client.off('error', watch.failed);
+    client.off('error', onError);
     client.off('ready', watch.connected);
     client.off('node error', onNodeError);
   };
 }
+
+/** How long a Cluster node's error, which names the node, is preferred to the Cluster's own. */
+const NODE_ERROR_WINS_MS = 5000;
 
 /**
  * Closes a client we own: QUIT when connected, then a hard disconnect in any case, waiting (at

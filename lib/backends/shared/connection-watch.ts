@@ -10,6 +10,8 @@ import { reportBackendProblem } from '../../shared/problem-sink';
 
 /** The same connection error is reported again at most this often while it lasts. */
 export const CONNECTION_REPORT_EVERY_MS = 30_000;
+/** Another connection error is reported at most this often. */
+const CHANGED_CAUSE_AFTER_MS = 5000;
 /** A connection error older than this, with none since, no longer explains a failed call. */
 const CURRENT_FOR_MS = 10_000;
 
@@ -39,14 +41,16 @@ export class ConnectionWatch {
     this.#source = source;
   }
 
-  /** Records a connection error and reports it: once, again when the cause changes, and at most every 30 s while it lasts. */
+  /** Records a connection error and reports it: once, again when the cause changes (at most every 5 s), and at most every 30 s while it lasts. */
   readonly failed = (error: unknown): void => {
     if (this.#stopped) return;
     const text = clientErrorText(error);
     const now = Date.now();
     this.#problem = text;
     this.#problemAt = now;
-    if (text === this.#reported && now - this.#reportedAt < CONNECTION_REPORT_EVERY_MS) return;
+    const since = now - this.#reportedAt;
+    // The same cause again within 30 s, or another one within 5 s (a Cluster's nodes take turns), is not reported.
+    if (since < (text === this.#reported ? CONNECTION_REPORT_EVERY_MS : CHANGED_CAUSE_AFTER_MS)) return;
     this.#reported = text;
     this.#reportedAt = now;
     const message = `${this.#backend}: cannot reach ${this.#server}: ${text}; calls run uncached until it answers again`;
@@ -62,6 +66,7 @@ export class ConnectionWatch {
   readonly connected = (): void => {
     this.#problem = undefined;
     this.#reported = undefined;
+    this.#reportedAt = 0;
   };
 
   /** The backend is closed: errors the client emits while it closes are not reported. */

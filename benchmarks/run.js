@@ -46,6 +46,7 @@ const SCENARIOS = [
   'memcached-hit-sequential',
   'memcached-hit-in-flight',
   'tag-invalidation',
+  'redis-outage-breaker',
   'key-template-1',
   'key-template-8',
   'key-automatic',
@@ -243,6 +244,11 @@ function printScenario(scenario, rows) {
   say();
   say(scenario.measures);
   say();
+  if (scenario.custom && scenario.table) {
+    say(markdownTable(...scenario.table(rows)));
+    say();
+    return;
+  }
   if (scenario.custom) {
     const limit = rows.find((row) => row.role === 'limit');
     say(

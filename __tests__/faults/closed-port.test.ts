@@ -131,7 +131,8 @@ describe('a Redis server that refuses connections', () => {
       printed.restore();
     }
     expect(printedByOthers(printed.lines)).toEqual([]);
-    expect(reports.map(({ info }) => info.operation)).toEqual(expect.arrayContaining(['connect', 'get', 'delete']));
+    // The breaker (on by default) opens after 3 failed calls; its report and its refusals name the cause too.
+    expect(reports.map(({ info }) => info.operation)).toEqual(expect.arrayContaining(['connect', 'get']));
     for (const { error } of reports) {
       expect(error.message).toContain(`cannot reach Redis: connect ECONNREFUSED 127.0.0.1:${port}`);
       expect(error.message).not.toMatch(/maxRetriesPerRequest/);

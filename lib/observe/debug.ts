@@ -3,7 +3,7 @@ import { addGlobalListener, type CacheEvent } from './events';
 const MAX_KEY_LENGTH = 200;
 let attached = false;
 
-/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE lines with keys (checked once, when the first function is cached). */
+/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE / BREAKER lines with keys (checked once, when the first function is cached). */
 export function attachDebugLoggerFromEnvironment(): void {
   if (attached || process.env.EASY_CACHE_DEBUG !== 'yes') return;
   attached = true;
@@ -28,6 +28,10 @@ export function formatDebugLine(event: CacheEvent): string {
       // A backend's own problem (its connection) has no key, and its message already names the backend.
       if (event.key === undefined && event.error.message.startsWith(event.function)) return `[easy-cache] ERROR ${event.error.message}`;
       return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
+    case 'breaker-open':
+      return `[easy-cache] BREAKER OPEN ${event.backend} after ${event.failures} failures in a row (${event.function} ${key}): calls skip it for ${event.openMs} ms`;
+    case 'breaker-close':
+      return `[easy-cache] BREAKER CLOSE ${event.backend} after ${Math.round(event.openForMs)} ms (probe ${event.function} ${key})`;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { EasyCacheError } from '../errors';
+import type { BreakerCloseEvent, BreakerOpenEvent } from './breaker-events';
 import { eventsPublished, publishEvent } from './channels';
 
 /** What every event says: which function, and which key. */
@@ -70,7 +71,7 @@ export interface BackendErrorEvent {
 }
 
 /** What happened, for metrics and logs. Every event names the function and the key involved. */
-export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent;
+export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent | BreakerOpenEvent | BreakerCloseEvent;
 
 /** Receives events; see `caches.onEvent` and the `onEvent` option. */
 export type CacheEventListener = (event: CacheEvent) => void;

@@ -1,8 +1,8 @@
 /**
  * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
  */
-import type { Cluster } from 'ioredis';
-import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
+import type { Redis } from 'ioredis';
+import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance } from '../backend';
 import { BackendError, CacheConfigError } from '../../errors';
 import { Codec } from '../shared/codec';
 import { checkValueSize } from '../shared/value-size';
@@ -22,6 +22,7 @@ import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
+import { ClusterCommands, type CommandArgs } from './cluster-commands';
 import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
 
 /**
@@ -45,6 +46,8 @@ export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
 export class RedisCache implements CacheInstance {
   /** The bound, in milliseconds, that the core puts on each call to this backend. */
   readonly backendTimeoutMs: number;
+  /** The circuit breaker the core keeps for this backend, or `false` (the `breaker` option). */
+  readonly breaker: BreakerSettings | false;
   /** The prefix of every stored key (`prefix:key`), or `undefined`. */
   readonly prefix: string | undefined;
 
@@ -54,7 +57,10 @@ export class RedisCache implements CacheInstance {
   }
 
   readonly #client: RedisClient;
-  readonly #cluster: Cluster | undefined;
+  /** The commands of a Cluster (they ride out failovers and moving slots), or `undefined`. */
+  readonly #cluster: ClusterCommands | undefined;
+  /** Where multi-key commands go: the stand-alone client, or `#cluster`. */
+  readonly #target: Redis | ClusterCommands;
   readonly #ownsClient: boolean;
   readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
@@ -77,6 +83,7 @@ export class RedisCache implements CacheInstance {
   constructor(client: RedisClient | RedisConnectionOptions, options?: RedisCacheOptions) {
     const resolved = resolveRedisCacheOptions(options);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
+    this.breaker = resolved.breaker;
     this.prefix = resolved.prefix;
     this.#codec = new Codec('RedisCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
@@ -84,7 +91,9 @@ export class RedisCache implements CacheInstance {
     this.#storedKey = keyBuilder(resolved.prefix);
     this.#ownsClient = !isRedisClient(client);
     this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
-    this.#cluster = isClusterClient(this.#client) ? this.#client : undefined;
+    this.#cluster = isClusterClient(this.#client) ? new ClusterCommands(this.#client, this.backendTimeoutMs) : undefined;
+    // Not a Cluster, so a stand-alone Redis.
+    this.#target = this.#cluster ?? (this.#client as Redis);
     this.#unwatch = watchConnection(this.#client, this.#watch);
     const redis = this.#client;
     this.#reads = this.#cluster
@@ -119,7 +128,7 @@ export class RedisCache implements CacheInstance {
     const stored = this.#storedKey(key);
     let reply: Promise<string | null>;
     try {
-      reply = this.#reads === undefined ? this.#client.get(stored) : this.#reads.read(stored);
+      reply = this.#reads === undefined ? this.#command('get', [stored], () => this.#client.get(stored)) : this.#reads.read(stored);
     } catch (error) {
       reply = Promise.reject(error);
     }
@@ -150,7 +159,7 @@ export class RedisCache implements CacheInstance {
     if (keys.length === 0) return found;
     const stored = keys.map(this.#storedKey);
     const reads = this.#reads;
-    const texts = await this.#call('getMany', keys[0], () => (reads === undefined ? mgetBySlot(this.#client, stored) : reads.readMany(stored)));
+    const texts = await this.#call('getMany', keys[0], () => (reads === undefined ? mgetBySlot(this.#target, stored) : reads.readMany(stored)));
     keys.forEach((key, index) => {
       const text = texts[index];
       if (text !== null && text !== undefined && !found.has(key)) found.set(key, this.#codec.decode(key, text));
@@ -164,9 +173,9 @@ export class RedisCache implements CacheInstance {
     const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
     await this.#call<unknown>('set', key, () => {
-      if (expiry === EXPIRE_NOW) return this.#client.del(stored);
-      if (expiry === null) return this.#client.set(stored, text);
-      return this.#client.set(stored, text, 'PX', expiry);
+      if (expiry === EXPIRE_NOW) return this.#command('del', [stored], () => this.#client.del(stored));
+      if (expiry === null) return this.#command('set', [stored, text], () => this.#client.set(stored, text));
+      return this.#command('set', [stored, text, 'PX', expiry], () => this.#client.set(stored, text, 'PX', expiry));
     });
   }
 
@@ -182,7 +191,7 @@ export class RedisCache implements CacheInstance {
     }
     const expiry = this.#expiry('setMany', timeout);
     await this.#call('setMany', entries.keys().next().value, () =>
-      expiry === EXPIRE_NOW ? deleteAllBySlot(this.#client, keys) : setAllBySlot(this.#client, keys, texts, expiry),
+      expiry === EXPIRE_NOW ? deleteAllBySlot(this.#target, keys) : setAllBySlot(this.#target, keys, texts, expiry),
     );
   }
 
@@ -194,7 +203,9 @@ export class RedisCache implements CacheInstance {
     if (expiry === EXPIRE_NOW) return false;
     const stored = this.#storedKey(key);
     const reply = await this.#call('add', key, () =>
-      expiry === null ? this.#client.set(stored, text, 'NX') : this.#client.set(stored, text, 'PX', expiry, 'NX'),
+      expiry === null
+        ? this.#command('set', [stored, text, 'NX'], () => this.#client.set(stored, text, 'NX'))
+        : this.#command('set', [stored, text, 'PX', expiry, 'NX'], () => this.#client.set(stored, text, 'PX', expiry, 'NX')),
     );
     return reply === 'OK';
   }
@@ -209,12 +220,13 @@ export class RedisCache implements CacheInstance {
     // A timeout of 0 or less would shorten, which touch never does.
     if (expiry === EXPIRE_NOW) return;
     const stored = keys.map(this.#storedKey);
-    await this.#call('touch', keys[0], () => extendAllBySlot(this.#client, stored, expiry));
+    await this.#call('touch', keys[0], () => extendAllBySlot(this.#target, stored, expiry));
   }
 
   /** `DEL`; whether a key was removed. */
   async delete(key: string): Promise<boolean> {
-    const removed = await this.#call('delete', key, () => this.#client.del(this.#storedKey(key)));
+    const stored = this.#storedKey(key);
+    const removed = await this.#call('delete', key, () => this.#command('del', [stored], () => this.#client.del(stored)));
     return removed > 0;
   }
 
@@ -231,31 +243,36 @@ export class RedisCache implements CacheInstance {
       );
     }
     const pattern = prefixPattern(this.prefix);
-    const nodes = this.#cluster ? this.#cluster.nodes('master') : [this.#client];
-    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#client, node, pattern))));
+    const nodes = this.#cluster ? this.#cluster.cluster.nodes('master') : [this.#client];
+    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#target, node, pattern))));
   }
 
   /** Closes the client if this backend built it; a client passed in is left to its owner, without our listeners. */
   close(): Promise<void> {
     this.#closed = this.#ownsClient;
     this.#watch.stop();
-    // Our own client keeps its listener while it closes, so that ioredis prints nothing.
-    if (!this.#ownsClient) this.#unwatch();
+    if (!this.#ownsClient) this.#unwatch(); // our own client keeps its listener while it closes: ioredis prints nothing
     this.#closing ??= this.#ownsClient ? closeOwnedClient(this.#client, this.backendTimeoutMs) : Promise.resolve();
     return this.#closing;
   }
 
   /** `value` as text; `ValueTooLargeError` over `maxValueBytes`. */
   #encode(key: string, value: unknown): string {
-    const text = this.#codec.encode(key, value);
-    checkValueSize('RedisCache', 'maxValueBytes', this.#maxValueBytes, key, text);
-    return text;
+    return checkValueSize('RedisCache', 'maxValueBytes', this.#maxValueBytes, key, this.#codec.encode(key, value));
   }
 
   /** A write's `PX` milliseconds (never 0), `null` for no expiry, or `EXPIRE_NOW` to delete instead. */
   #expiry(operation: string, timeout: BackendTimeout): number | null | typeof EXPIRE_NOW {
     const seconds = writeExpiry('RedisCache', operation, timeout, this.#defaultTimeout);
     return typeof seconds === 'number' ? toWholeMilliseconds(seconds) : seconds;
+  }
+
+  /**
+   * One command: on a Cluster `name args` through `clusterCommand`, which rides out failovers and
+   * moving slots (see cluster-commands.ts); on a stand-alone Redis `standalone()`, the typed method.
+   */
+  #command<T>(name: string, args: CommandArgs, standalone: () => Promise<T>): Promise<T> {
+    return this.#cluster === undefined ? standalone() : this.#cluster.command<T>(name, args);
   }
 
   /** Runs one client call; a client failure becomes a `BackendError` naming the operation and key. */

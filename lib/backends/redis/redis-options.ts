@@ -3,6 +3,8 @@
  */
 import { z } from 'zod';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
+import { BREAKER_ALLOWED, isBreakerOption, resolveBreaker, type BreakerOption } from '../shared/breaker-option';
+import type { BreakerSettings } from '../backend';
 import { notAnObject, optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
@@ -44,6 +46,15 @@ export interface RedisCacheOptions {
    * @example new RedisCache(redis, { maxValueBytes: 1024 * 1024 })
    */
   maxValueBytes?: number;
+  /**
+   * The circuit breaker the core keeps for this backend (SPEC 11.5): after `failures` failed or
+   * timed-out calls in a row it opens for `openMs` ms, during which reads miss, writes are skipped
+   * and invalidations reject with `BackendError` code `BREAKER_OPEN`, all at once; then one probe
+   * call is let through, and its success closes it. `false`: every call waits for its bound.
+   * @default { failures: 3, openMs: 2000 }
+   * @example new RedisCache(redis, { breaker: { failures: 5, openMs: 10_000 } })
+   */
+  breaker?: BreakerOption;
 }
 
 /** `RedisCacheOptions` with defaults applied. */
@@ -53,6 +64,7 @@ export interface ResolvedRedisCacheOptions {
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
   readonly maxValueBytes: number | undefined;
+  readonly breaker: BreakerSettings | false;
 }
 
 const positiveFinite = z.number().refine((n) => Number.isFinite(n) && n > 0);
@@ -66,6 +78,7 @@ const schema = z.strictObject({
   defaultTimeout: positiveFinite.nullable().optional(),
   backendTimeoutMs: positiveFinite.optional(),
   maxValueBytes: z.number().int().positive().optional(),
+  breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
 });
 
 /** What each option allows, for error messages (zod's own messages speak of types, not of options). */
@@ -77,6 +90,7 @@ const REDIS_OPTIONS: KnownOptions = {
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
     maxValueBytes: 'a positive integer number of bytes',
+    breaker: BREAKER_ALLOWED,
   } satisfies Record<keyof RedisCacheOptions, string>,
 };
 
@@ -93,5 +107,6 @@ export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOp
     defaultTimeout: parsed.defaultTimeout ?? null,
     backendTimeoutMs: parsed.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS,
     maxValueBytes: parsed.maxValueBytes,
+    breaker: resolveBreaker(parsed.breaker),
   });
 }

@@ -45,9 +45,10 @@ export function valueTooLarge(key: string, bytes: number, limit: number, option:
   });
 }
 
-/** Throws `ValueTooLargeError` when `text`, the encoded value for `key`, takes more than `limit` bytes (no limit: nothing to check). */
-export function checkValueSize(owner: string, option: string, limit: number | undefined, key: string, text: string): void {
-  if (limit === undefined) return;
+/** `text`, the encoded value for `key`; `ValueTooLargeError` when it takes more than `limit` bytes (no limit: nothing to check). */
+export function checkValueSize(owner: string, option: string, limit: number | undefined, key: string, text: string): string {
+  if (limit === undefined) return text;
   const bytes = bytesOver(text, limit);
   if (bytes !== undefined) throw valueTooLarge(key, bytes, limit, option, `${owner} stores values of at most ${formatLimit(limit, option)}`);
+  return text;
 }

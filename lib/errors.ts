@@ -7,6 +7,7 @@ export type EasyCacheErrorCode =
   | 'BREAKER_OPEN'
   | 'E_CACHE_SERIALIZE'
   | 'E_CACHE_SCHEMA'
+  | 'E_CACHE_TOO_LARGE'
   | 'FUNCTION_TIMEOUT'
   | 'FUNCTION_ERROR';
 
@@ -88,8 +89,34 @@ export class BackendError extends EasyCacheError {
 
 /** A value that cannot be encoded (a function, a symbol) or stored data that cannot be decoded. */
 export class SerializationError extends EasyCacheError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('E_CACHE_SERIALIZE', message, options);
+  constructor(message: string, options?: { cause?: unknown }, code: EasyCacheErrorCode = 'E_CACHE_SERIALIZE') {
+    super(code, message, options);
+  }
+}
+
+/**
+ * A value too large for its backend: over Memcached's item size (`maxItemBytes`), a `RedisCache`'s
+ * `maxValueBytes`, or a `MemoryCache`'s `maxBytes`. It is not stored; the call returns it. Like a
+ * `SerializationError` (its base class) it is the value's fault, never thrown to a caller, and
+ * reported once per cached function.
+ * @example `cached(getReport): the value for key report:7 is not stored: it takes 2.1 MB (2202009 bytes) and MemcachedCache takes at most 1 MB (1048576 bytes, option "maxItemBytes"); every call recomputes it (reported once per function)`
+ */
+export class ValueTooLargeError extends SerializationError {
+  /** The key of the value. */
+  readonly key: string;
+  /** The value's size in bytes, as the backend measures it (its encoded form). */
+  readonly bytes: number;
+  /** The most the backend takes, in bytes. */
+  readonly limitBytes: number;
+  /** The backend option that sets the limit: `maxItemBytes`, `maxValueBytes` or `maxBytes`. */
+  readonly option: string;
+
+  constructor(message: string, details: { key: string; bytes: number; limitBytes: number; option: string; cause?: unknown }) {
+    super(message, { cause: details.cause }, 'E_CACHE_TOO_LARGE');
+    this.key = details.key;
+    this.bytes = details.bytes;
+    this.limitBytes = details.limitBytes;
+    this.option = details.option;
   }
 }
 

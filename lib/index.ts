@@ -18,7 +18,7 @@ export { NOT_FOUND } from './backends/backend';
 export { MemoryCache } from './backends/memory/memory-cache';
 export { taggedJson } from './serializer/tagged-json';
 export { CALL_CHANNEL, EVENT_CHANNEL, BACKEND_CHANNEL } from './observe/channels';
-export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, SchemaError, FunctionTimeoutError, FunctionError } from './errors';
+export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, ValueTooLargeError, SchemaError, FunctionTimeoutError, FunctionError } from './errors';
 
 export type { CacheInstance, BackendTimeout, NotFound, BreakerSettings } from './backends/backend';
 export type { BreakerOption } from './backends/shared/breaker-option';

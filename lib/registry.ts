@@ -1,9 +1,13 @@
 import type { CacheInstance } from './backends/backend';
 import { MemoryCache } from './backends/memory/memory-cache';
 import { CacheConfigError } from './errors';
+import { routeBackendProblems } from './observe/backend-problems';
 import { attachDebugLoggerFromEnvironment } from './observe/debug';
 import { addGlobalListener, type CacheEventListener } from './observe/events';
 import { setGlobalErrorHandler, type ErrorHandler } from './observe/report';
+
+// Connection errors of backends' clients reach caches.onError and the events from now on.
+routeBackendProblems();
 
 const aliases = new Map<string, CacheInstance>();
 let defaultInstance: CacheInstance | undefined;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import Memcached from 'memcached';
 import { NOT_FOUND } from '../../lib/backends/backend';
 import { MemcachedCache, MEMCACHED_MAX_PENDING_CALLS, toSafeKey } from '../../lib/backends/memcached';
-import { BackendError, SerializationError } from '../../lib/errors';
+import { BackendError, SerializationError, ValueTooLargeError } from '../../lib/errors';
 import { eventually } from '../faults/fault-kit';
 import { describeBackendContract } from '../../lib/testing';
 import { rawExchange, rawGet, rawSet, rawStats } from '../helpers/raw-memcached';
@@ -208,20 +208,26 @@ describeWithMemcached('MemcachedCache', (addresses) => {
 
     describe('values over the item size limit', () => {
       it('rejects a value over 1 MB without sending it', async () => {
-        await expect(cache.set('huge', 'x'.repeat(1_100_000))).rejects.toBeInstanceOf(BackendError);
+        await expect(cache.set('huge', 'x'.repeat(1_100_000))).rejects.toBeInstanceOf(ValueTooLargeError);
         await expect(cache.get('huge')).resolves.toBe(NOT_FOUND);
       });
 
       it('rejects a value the server refuses (SERVER_ERROR) and keeps the connection usable', async () => {
-        await cache.set('near-limit-neighbour', 'fine');
-        const attempts = await Promise.allSettled([
-          cache.set('near-limit', 'x'.repeat(1_048_500)),
-          cache.get('near-limit-neighbour'),
-        ]);
-        expect(attempts[0]).toMatchObject({ status: 'rejected', reason: expect.any(BackendError) });
-        expect(attempts[1]).toEqual({ status: 'fulfilled', value: 'fine' });
-        await expect(cache.add('near-limit', 'x'.repeat(1_048_500))).rejects.toBeInstanceOf(BackendError);
-        await expect(cache.get('near-limit-neighbour')).resolves.toBe('fine');
+        // maxItemBytes above the server's real item size (-I 1m): the backend lets it through, the server refuses it.
+        const cache = new MemcachedCache(first, { prefix: `${p}-over`, maxItemBytes: 2 * 1024 * 1024 });
+        try {
+          await cache.set('near-limit-neighbour', 'fine');
+          const attempts = await Promise.allSettled([
+            cache.set('near-limit', 'x'.repeat(1_048_500)),
+            cache.get('near-limit-neighbour'),
+          ]);
+          expect(attempts[0]).toMatchObject({ status: 'rejected', reason: expect.any(BackendError) });
+          expect(attempts[1]).toEqual({ status: 'fulfilled', value: 'fine' });
+          await expect(cache.add('near-limit', 'x'.repeat(1_048_500))).rejects.toBeInstanceOf(BackendError);
+          await expect(cache.get('near-limit-neighbour')).resolves.toBe('fine');
+        } finally {
+          await cache.close();
+        }
       });
     });
 

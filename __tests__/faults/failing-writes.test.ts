@@ -4,7 +4,7 @@
  * `BackendError`, nothing is left unhandled; strict mode and invalidations reject.
  */
 import Redis from 'ioredis';
-import { BackendError, cached, type EasyCacheError, type ErrorInfo } from '../../lib';
+import { BackendError, ValueTooLargeError, cached, type EasyCacheError, type ErrorInfo } from '../../lib';
 import { MemcachedCache } from '../../lib/backends/memcached';
 import { RedisCache } from '../../lib/backends/redis';
 import { ControlledServer, canStart } from '../helpers/server-control';
@@ -100,9 +100,14 @@ describeIfRedis('Redis at its memory limit (maxmemory 1mb, noeviction)', () => {
 
 describeWithMemcached('a Memcached value over the 1 MB item limit', (addresses) => {
   const backend = new MemcachedCache(addresses[0] as string, { prefix: uniquePrefix('big'), backendTimeoutMs: 1000 });
-  afterAll(() => backend.close());
+  // maxItemBytes above the server's real item size (-I 1m): only the server refuses what is too large.
+  const lenient = new MemcachedCache(addresses[0] as string, { prefix: uniquePrefix('big2'), backendTimeoutMs: 1000, maxItemBytes: 2 * 1024 * 1024 });
+  afterAll(async () => {
+    await backend.close();
+    await lenient.close();
+  });
 
-  it('returns the value, reports the refused write, and keeps the connection usable', async () => {
+  it('returns the value, reports the refused write once with its size, and keeps the connection usable', async () => {
     const reported: { error: EasyCacheError; info: ErrorInfo }[] = [];
     let runs = 0;
     const huge = cached(async () => ({ run: ++runs, text: 'x'.repeat(1536 * 1024) }), {
@@ -115,25 +120,24 @@ describeWithMemcached('a Memcached value over the 1 MB item limit', (addresses) 
     expect(first.value?.run).toBe(1);
     expect(first.value?.text).toHaveLength(1536 * 1024);
     expect((await huge()).run).toBe(2);
-    expect(reported.map(({ info }) => info.operation)).toEqual(['set', 'set']);
-    expect(reported[0]?.error).toBeInstanceOf(BackendError);
-    // The client refuses values over its maxValue (1 MB) before sending them.
-    expect(reported[0]?.error.message).toMatch(/greater than 1048576/);
+    // The backend refuses values over the item size before sending them; reported once per function.
+    expect(reported.map(({ info }) => info.operation)).toEqual(['set']);
+    expect(reported[0]?.error).toBeInstanceOf(ValueTooLargeError);
+    expect(reported[0]?.error.message).toMatch(/not stored: it takes 1\.5 MiB \(\d+ bytes\), and a memcached item of 1 MiB \(1048576 bytes, option "maxItemBytes"\)/);
     // Calls after the refused write are answered normally on the same client.
     let small = 0;
     const tiny = cached(async () => ++small, { cacheKey: 'tiny', cacheInstance: backend, onError: (error) => reported.push({ error, info: { operation: 'x', key: undefined, function: '' } }) });
     expect(await tiny()).toBe(1);
     expect(await tiny()).toBe(1);
-    expect(reported).toHaveLength(2);
+    expect(reported).toHaveLength(1);
   });
 
-  it('returns the value when the server itself refuses an item just under the client limit', async () => {
+  it('returns the value when the server itself refuses an item the backend let through', async () => {
     const reported: EasyCacheError[] = [];
     let runs = 0;
-    // Under the client's 1 MB check once encoded, over the server's item limit with the item header and key.
     const nearly = cached(async () => ({ run: ++runs, text: 'y'.repeat(1024 * 1024 - 64) }), {
       cacheKey: 'nearly',
-      cacheInstance: backend,
+      cacheInstance: lenient,
       onError: (error) => reported.push(error),
     });
     expect((await nearly()).run).toBe(1);
@@ -142,7 +146,7 @@ describeWithMemcached('a Memcached value over the 1 MB item limit', (addresses) 
     expect(reported[0]).toBeInstanceOf(BackendError);
     expect(reported[0]?.message).toMatch(/did not store|SERVER_ERROR|too large/i);
     let small = 0;
-    const tiny = cached(async () => ++small, { cacheKey: 'tiny-2', cacheInstance: backend });
+    const tiny = cached(async () => ++small, { cacheKey: 'tiny-2', cacheInstance: lenient });
     expect(await tiny()).toBe(1);
     expect(await tiny()).toBe(1);
   });

@@ -89,6 +89,13 @@ export interface CacheInstance {
    * that would lose its prototype. Optional: absent, nothing is reported.
    */
   readonly losesPrototypes?: boolean;
+  /**
+   * Why the backend cannot be reached right now, with its client's words and the address
+   * (`cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379`), or `undefined` while it can (or
+   * cannot tell). The core puts it in the message of a call that got no answer within its bound.
+   * Optional.
+   */
+  readonly connectionProblem?: string | undefined;
 }
 
 /** The clock of `backend`: its own, else `Date.now`. */

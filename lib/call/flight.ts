@@ -13,6 +13,7 @@ import type { Call } from './call';
 import { underLock, type LockUse } from './lock';
 import { checkValue, REFUSED } from './value-check';
 import { inUserTerms, reportLostPrototype } from './value-shape';
+import { slowLargeWrite, writeUnlessTooLarge } from './value-size';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
 export interface Flight {
@@ -230,8 +231,8 @@ async function store(call: Call, flight: Flight, value: unknown, before: TagVers
   const entry = makeEntry(value, versions, times, plan.version);
   const { timeout } = lifetime;
   reportLostPrototype(call, value);
-  const explain = (error: unknown) => inUserTerms(error, call, value);
-  const written = call.attempt<void | typeof NOT_WRITTEN>('set', key, () => call.backend.set(key, entry, timeout), NOT_WRITTEN, explain);
+  const explain = (error: unknown) => slowLargeWrite(inUserTerms(error, call, value), call, value);
+  const written = call.attempt<void | typeof NOT_WRITTEN>('set', key, () => writeUnlessTooLarge(call, call.backend.set(key, entry, timeout), NOT_WRITTEN), NOT_WRITTEN, explain);
   // Its tags are made to outlive it, sent with the write (one round trip).
   const stored = (versions ? (await Promise.all([written, extendTags(call, versions, timeout)]))[0] : await written) !== NOT_WRITTEN;
   const { onEvent } = plan.settings;

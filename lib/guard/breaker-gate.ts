@@ -49,7 +49,7 @@ export function noteFailure(backend: CacheInstance, settings: CallSettings, oper
   const { label, onError, onEvent } = settings;
   const name = describeBackend(backend);
   const opened = new BackendError(
-    `${label}: the circuit breaker of ${name} opened after ${breaker.failuresToOpen} failed calls in a row; calls skip it for ${breaker.openMs} ms, then one call probes it`,
+    `${label}: the circuit breaker of ${name} opened after ${breaker.failuresToOpen} failed calls in a row${because(backend)}; calls skip it for ${breaker.openMs} ms, then one call probes it`,
     { operation, key, cause: error, code: 'BREAKER_OPEN' },
   );
   // The breaker is the source: the failure itself was just reported, and the default warning is rate-limited per source.
@@ -63,13 +63,19 @@ export function noteFailure(backend: CacheInstance, settings: CallSettings, oper
 /** The error of a call the breaker refused, for an invalidation or a strict function. */
 export function breakerOpenError(backend: CacheInstance, label: string, operation: string, key: string | undefined): BackendError {
   const breaker = breakerOf(backend);
-  const why = breaker ? ` after ${breaker.failuresToOpen} failed calls in a row` : '';
+  const why = breaker ? ` after ${breaker.failuresToOpen} failed calls in a row${because(backend)}` : '';
   return new BackendError(`${label}: backend ${operation} not sent for key ${key ?? '-'}: the circuit breaker of ${describeBackend(backend)} is open${why}`, {
     operation,
     key,
     cause: breaker?.cause,
     code: 'BREAKER_OPEN',
   });
+}
+
+/** The backend's connection error, when it has one, as the likely cause: ` (cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379)`. */
+function because(backend: CacheInstance): string {
+  const problem = backend.connectionProblem;
+  return problem === undefined ? '' : ` (${problem})`;
 }
 
 /** A call was answered (even with data it could not decode): a probe's answer closes the breaker, reported once. */

@@ -113,7 +113,7 @@ export class BackendSession {
       return fallback;
     }
     // Calls sent together may fail together: one report per user call is enough.
-    const reported = this.#down ? asBackendError(error, this.settings.label, operation, key, this.#boundMs) : this.report(error, operation, key);
+    const reported = this.#down ? asBackendError(error, this.backend, this.settings.label, operation, key, this.#boundMs) : this.report(error, operation, key);
     this.#down = true;
     noteFailure(this.backend, this.settings, operation, key, reported);
     if (this.settings.strict) throw reported;
@@ -146,7 +146,7 @@ export class BackendSession {
   }
 
   private report(error: unknown, operation: string, key: string | undefined): EasyCacheError {
-    const wrapped = asBackendError(error, this.settings.label, operation, key, this.#boundMs);
+    const wrapped = asBackendError(error, this.backend, this.settings.label, operation, key, this.#boundMs);
     this.reportProblem(wrapped, operation, key);
     return wrapped;
   }
@@ -163,10 +163,16 @@ function boundOf(backend: CacheInstance, settings: CallSettings): number {
   return backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS);
 }
 
-function asBackendError(error: unknown, label: string, operation: string, key: string | undefined, boundMs: number): EasyCacheError {
+function asBackendError(error: unknown, backend: CacheInstance, label: string, operation: string, key: string | undefined, boundMs: number): EasyCacheError {
   if (error instanceof EasyCacheError && !(error instanceof BoundExceeded)) return error;
-  const why = error instanceof BoundExceeded ? `no answer within ${boundMs} ms` : messageOf(error);
+  const why = error instanceof BoundExceeded ? noAnswer(backend, boundMs) : messageOf(error);
   return new BackendError(`${label}: backend ${operation} failed for key ${key ?? '-'}: ${why}`, { operation, key, cause: error });
+}
+
+/** A call past its bound, with the backend's connection error leading when it has one: the likely cause. */
+function noAnswer(backend: CacheInstance, boundMs: number): string {
+  const problem = backend.connectionProblem;
+  return problem === undefined ? `no answer within ${boundMs} ms` : `${problem} (no answer within ${boundMs} ms)`;
 }
 
 function messageOf(error: unknown): string {

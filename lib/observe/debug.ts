@@ -27,6 +27,8 @@ export function formatDebugLine(event: CacheEvent): string {
     case 'lock':
       return `[easy-cache] LOCK ${event.outcome.toUpperCase()} ${event.function} ${key}${lockDetail(event.waitedMs, event.reason)}`;
     case 'backend-error':
+      // A backend's own problem (its connection) has no key, and its message already names the backend.
+      if (event.key === undefined && event.error.message.startsWith(event.function)) return `[easy-cache] ERROR ${event.error.message}`;
       return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
     case 'breaker-open':
       return `[easy-cache] BREAKER OPEN ${event.backend} after ${event.failures} failures in a row (${event.function} ${key}): calls skip it for ${event.openMs} ms`;

@@ -4,7 +4,7 @@ import { replaceIssueHandling } from './client-patches';
 import type { MemcachedClient } from './memcached-client';
 
 /** A `memcached` client for `addresses`, with the options in docs/backends/memcached.md. */
-export function buildClient(addresses: readonly string[], stallMs: number): MemcachedClient {
+export function buildClient(addresses: readonly string[], stallMs: number, maxItemBytes: number): MemcachedClient {
   const Client = requirePeer<typeof Memcached>('memcached', 'easy-cache/memcached', () => require('memcached'));
   // The connection-pool retry settings are read by the client but missing from its published types.
   const options: Memcached.options & { minTimeout: number; maxTimeout: number; factor: number } = {
@@ -21,6 +21,8 @@ export function buildClient(addresses: readonly string[], stallMs: number): Memc
     keyCompression: false,
     namespace: '',
     remove: false,
+    // The backend checks item sizes itself (with the key and memcached's own bytes); the client's own check must not be stricter.
+    maxValue: maxItemBytes,
   };
   const client = new Client(addresses.length === 1 ? (addresses[0] as string) : [...addresses], options);
   replaceIssueHandling(client);

@@ -31,11 +31,17 @@ export function stored(operation: string, key: string, error: unknown, result: u
   return true;
 }
 
-/** `thrown` as it is when it is already a `BackendError`, else wrapped in one (with `cause`). */
-export function asBackendError(operation: string, key: string | undefined, thrown: unknown): BackendError {
+/**
+ * `thrown` as it is when it is already a `BackendError`, else wrapped in one (with `cause`). A
+ * client error that is not the server's answer leads with the connection `problem`, if any: the
+ * client's own words ("Server at ... not available") do not say why.
+ */
+export function asBackendError(operation: string, key: string | undefined, thrown: unknown, problem?: string): BackendError {
   if (thrown instanceof BackendError) return thrown;
   const messages = (Array.isArray(thrown) ? thrown : [thrown]).map((item) =>
-    item instanceof Error ? item.message : String(item),
+    item instanceof Error ? item.message : String(item).replace(/^Error: /, ''),
   );
-  return new BackendError(`memcached ${operation} failed: ${messages.join('; ')}`, { operation, key, cause: thrown });
+  let why = messages.join('; ');
+  if (problem !== undefined && !/SERVER_ERROR|CLIENT_ERROR/.test(why) && !problem.endsWith(why)) why = `${problem} (${why})`;
+  return new BackendError(`memcached ${operation} failed: ${why}`, { operation, key, cause: thrown });
 }

@@ -4,6 +4,7 @@ import { buildClient } from './build-client';
 import { answer, asBackendError, closedError, readFailure, stored } from './client-replies';
 import { dropStalledConnections, guardValueParsing } from './client-patches';
 import { toExptime } from './expiry';
+import { checkItemSize } from './item-size';
 import type { MemcachedClient } from './memcached-client';
 import { resolveMemcachedOptions, resolveServers, type MemcachedCacheOptions, type MemcachedServers } from './memcached-options';
 import { PendingCalls, type ClientCallback } from './pending-calls';
@@ -11,6 +12,8 @@ import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
 import { timerDelay } from '../../shared/timer-limit';
 import { Codec, shownKey } from '../shared/codec';
+import { ConnectionWatch } from '../shared/connection-watch';
+import { watchMemcachedConnection } from './connection-events';
 import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
 import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
@@ -48,10 +51,13 @@ export class MemcachedCache implements CacheInstance {
   readonly #prefix: string;
   readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
+  readonly #maxItemBytes: number;
   readonly #calls: PendingCalls;
   /** Gathers the gets of a tick, one batcher per server. */
   readonly #readers = new Map<string, ReadBatcher<unknown>>();
   readonly #serverOf: (safeKey: string) => string;
+  readonly #watch = new ConnectionWatch('MemcachedCache', 'Memcached', this);
+  readonly #unwatch: () => void;
   #closed = false;
   /** The longest finite lifetime, in seconds, that `touch` was asked for: memcached cannot only lengthen an expiry. */
   #longestTouch = 0;
@@ -64,15 +70,23 @@ export class MemcachedCache implements CacheInstance {
     this.#prefix = resolved.prefix === undefined ? '' : `${resolved.prefix}:`;
     this.#codec = new Codec('MemcachedCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
+    this.#maxItemBytes = resolved.maxItemBytes;
     // Far above the core's bound: only a server that stopped answering gets here.
     const stallMs = timerDelay(Math.max(1000, 4 * resolved.backendTimeoutMs));
     this.#ownsClient = !('client' in target);
-    this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs);
+    this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs, resolved.maxItemBytes);
     guardValueParsing(this.#client);
     this.#serverOf = serverOfKey(this.#client);
+    this.#unwatch = watchMemcachedConnection(this.#client, this.#watch);
     const client = this.#client;
     const onStall = this.#ownsClient ? () => dropStalledConnections(client, stallMs) : () => undefined;
-    this.#calls = new PendingCalls({ limit: new PendingLimit('MemcachedCache', MEMCACHED_MAX_PENDING_CALLS), stallMs, onStall });
+    const limit = new PendingLimit('MemcachedCache', MEMCACHED_MAX_PENDING_CALLS);
+    this.#calls = new PendingCalls({ limit, stallMs, onStall, connectionProblem: () => this.#watch.problem });
+  }
+
+  /** Why memcached cannot be reached now (`cannot reach Memcached: connect ECONNREFUSED 127.0.0.1:11211`), or `undefined`; see `CacheInstance.connectionProblem`. */
+  get connectionProblem(): string | undefined {
+    return this.#watch.problem;
   }
 
   /**
@@ -180,6 +194,7 @@ export class MemcachedCache implements CacheInstance {
     const text = this.#codec.encode(key, value);
     const safeKey = this.#safeKey(key);
     if (seconds === EXPIRE_NOW) return false;
+    checkItemSize(key, safeKey, text, this.#maxItemBytes);
     return this.#run(
       'add',
       key,
@@ -245,6 +260,8 @@ export class MemcachedCache implements CacheInstance {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#watch.stop();
+    this.#unwatch();
     this.#calls.rejectAll(new BackendError('MemcachedCache was closed while the call was waiting', { operation: 'close' }));
     if (this.#ownsClient) this.#client.end();
   }
@@ -252,6 +269,7 @@ export class MemcachedCache implements CacheInstance {
   /** One `set` of encoded text; rejects unless memcached answers STORED. */
   #store(operation: string, key: string, text: string, seconds: Exclude<WriteExpiry, typeof EXPIRE_NOW>): Promise<void> {
     const safeKey = this.#safeKey(key);
+    checkItemSize(key, safeKey, text, this.#maxItemBytes);
     return this.#run(
       operation,
       key,

@@ -37,6 +37,15 @@ export interface MemcachedCacheOptions {
    */
   backendTimeoutMs?: number;
   /**
+   * The server's item size (memcached's `-I`), in bytes: an item holds the key, the value and
+   * about 60 bytes of memcached's own. A value too large for it is not sent; the core reports it
+   * once per cached function with its size (`ValueTooLargeError`, code `E_CACHE_TOO_LARGE`) and
+   * returns it uncached. A client built from addresses also gets it as its `maxValue`.
+   * @default 1048576 (1 MiB, memcached's default)
+   * @example new MemcachedCache('127.0.0.1:11211', { maxItemBytes: 4 * 1024 * 1024 }) // memcached -I 4m
+   */
+  maxItemBytes?: number;
+  /**
    * The circuit breaker the core keeps for this backend (SPEC 11.5): after `failures` failed or
    * timed-out calls in a row it opens for `openMs` ms, during which reads miss, writes are skipped
    * and invalidations reject with `BackendError` code `BREAKER_OPEN`, all at once; then one probe
@@ -53,6 +62,7 @@ export interface ResolvedMemcachedOptions {
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
+  readonly maxItemBytes: number;
   readonly breaker: BreakerSettings | false;
 }
 
@@ -68,6 +78,8 @@ export const MEMCACHED_DEFAULTS = Object.freeze({
   defaultTimeout: null,
   /** The bound on one call, in milliseconds. */
   backendTimeoutMs: DEFAULT_BACKEND_TIMEOUT_MS,
+  /** memcached's default item size (`-I 1m`). */
+  maxItemBytes: 1024 * 1024,
 });
 
 /** What each option allows, for error messages. */
@@ -78,6 +90,7 @@ const MEMCACHED_OPTIONS: KnownOptions = {
     serializer: SERIALIZER_SHAPE,
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
+    maxItemBytes: "an integer number of bytes of at least 1024 (memcached's -I)",
     breaker: BREAKER_ALLOWED,
   } satisfies Record<keyof MemcachedCacheOptions, string>,
 };
@@ -87,6 +100,7 @@ const optionsSchema = z.strictObject({
   serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: z.number().positive().finite().nullable().optional(),
   backendTimeoutMs: z.number().positive().finite().optional(),
+  maxItemBytes: z.number().int().min(1024).optional(),
   breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
 });
 
@@ -94,12 +108,13 @@ const optionsSchema = z.strictObject({
 export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) throw optionError('new MemcachedCache()', parsed.error.issues[0], options, MEMCACHED_OPTIONS);
-  const { prefix, serializer, defaultTimeout, backendTimeoutMs, breaker } = parsed.data;
+  const { prefix, serializer, defaultTimeout, backendTimeoutMs, maxItemBytes, breaker } = parsed.data;
   return Object.freeze({
     prefix,
     serializer: serializer ?? taggedJson,
     defaultTimeout: defaultTimeout === undefined ? MEMCACHED_DEFAULTS.defaultTimeout : defaultTimeout,
     backendTimeoutMs: backendTimeoutMs ?? MEMCACHED_DEFAULTS.backendTimeoutMs,
+    maxItemBytes: maxItemBytes ?? MEMCACHED_DEFAULTS.maxItemBytes,
     breaker: resolveBreaker(breaker),
   });
 }

@@ -14,6 +14,8 @@ export interface PendingCallsOptions {
   readonly stallMs: number;
   /** Runs when a call is given up (for example to drop the connections that stopped answering). */
   readonly onStall: () => void;
+  /** The client's current connection problem, which a failed call's message leads with (see `ConnectionWatch`). */
+  readonly connectionProblem?: () => string | undefined;
 }
 
 /**
@@ -64,7 +66,7 @@ export class PendingCalls {
       try {
         invoke((error, result) => call.answer(error, result));
       } catch (thrown) {
-        call.fail(asBackendError(operation, key, thrown));
+        call.fail(asBackendError(operation, key, thrown, this.connectionProblem));
       }
     });
   }
@@ -75,6 +77,11 @@ export class PendingCalls {
    */
   admit(operation: string, key: string | undefined): BackendError | undefined {
     return this.#options.limit.admit(operation, key);
+  }
+
+  /** The client's current connection problem, or `undefined`. */
+  get connectionProblem(): string | undefined {
+    return this.#options.connectionProblem?.();
   }
 
   /** Rejects every waiting call with `error` (when the backend closes). */
@@ -121,7 +128,7 @@ class PendingCall<T> implements Expirable {
     try {
       this.resolve(this.interpret(error, result));
     } catch (thrown) {
-      this.reject(asBackendError(this.operation, this.key, thrown));
+      this.reject(asBackendError(this.operation, this.key, thrown, this.calls.connectionProblem));
     }
   }
 

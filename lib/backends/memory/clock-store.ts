@@ -31,10 +31,17 @@ export class ClockStore {
   #hand = 0;
   readonly #maxEntries: number;
   readonly #now: () => number;
+  /** The bound on the bytes of all entries together, or `undefined`; then sizes are not kept. */
+  readonly #maxBytes: number | undefined;
+  /** Each slot's size in bytes, as given to `write` (only with `maxBytes`). */
+  readonly #sizes: number[] | undefined;
+  #totalBytes = 0;
 
-  constructor(maxEntries: number, now: () => number) {
+  constructor(maxEntries: number, now: () => number, maxBytes?: number) {
     this.#maxEntries = maxEntries;
     this.#now = now;
+    this.#maxBytes = maxBytes;
+    this.#sizes = maxBytes === undefined ? undefined : [];
     const slots = Math.min(maxEntries, INITIAL_SLOTS);
     this.#expiresAt = new Float64Array(slots);
     this.#flags = new Uint8Array(slots);
@@ -43,6 +50,11 @@ export class ClockStore {
   /** How many entries are held, expired ones not yet reclaimed included. */
   get size(): number {
     return this.#slots.size;
+  }
+
+  /** The bytes of every entry held, as given to `write` (0 without `maxBytes`). */
+  get bytes(): number {
+    return this.#totalBytes;
   }
 
   /** The slot of `key`, expired or not, or -1. */
@@ -80,16 +92,30 @@ export class ClockStore {
    * Stores an entry (`expiresAt` in ms on the clock, 0 = never); an overwrite counts as use.
    * `form` (0 to 127) is kept with it for `formOf`: how the value must be read.
    */
-  write(key: string, value: unknown, form: number, expiresAt: number): void {
+  write(key: string, value: unknown, form: number, expiresAt: number, bytes = 0): void {
     const held = this.#slots.get(key);
     const flags = form << FORM_SHIFT;
-    if (held !== undefined) {
-      this.#fill(held, key, value, flags | USED, expiresAt);
-      return;
+    let slot = held;
+    if (slot !== undefined) {
+      this.#fill(slot, key, value, flags | USED, expiresAt);
+    } else {
+      slot = this.#emptySlot();
+      this.#fill(slot, key, value, flags, expiresAt);
+      this.#slots.set(key, slot);
     }
-    const slot = this.#emptySlot();
-    this.#fill(slot, key, value, flags, expiresAt);
-    this.#slots.set(key, slot);
+    if (this.#sizes !== undefined) this.#sized(slot, bytes);
+  }
+
+  /**
+   * Records the size of the entry just written to `slot`, then evicts others (CLOCK, as for
+   * `maxEntries`) until the total is within `maxBytes`. The caller refuses an entry larger than
+   * `maxBytes` by itself, so the one just written always stays.
+   */
+  #sized(slot: number, bytes: number): void {
+    const sizes = this.#sizes as number[];
+    this.#totalBytes += bytes - (sizes[slot] ?? 0);
+    sizes[slot] = bytes;
+    while (this.#totalBytes > (this.#maxBytes as number) && this.#slots.size > 1) this.remove(this.#victim(slot));
   }
 
   /** Makes the live entry of `key` (if any) expire no earlier than `expiresAt` (0 = never); never brings an expiry forward. */
@@ -123,6 +149,8 @@ export class ClockStore {
   /** Removes every entry and gives the arrays' memory back. */
   clear(): void {
     this.#slots.clear();
+    if (this.#sizes !== undefined) this.#sizes.length = 0;
+    this.#totalBytes = 0;
     this.#keys.length = 0;
     this.#values.length = 0;
     this.#free.length = 0;
@@ -157,23 +185,31 @@ export class ClockStore {
   }
 
   #empty(slot: number): void {
+    const sizes = this.#sizes;
+    if (sizes !== undefined) {
+      this.#totalBytes -= sizes[slot] ?? 0;
+      sizes[slot] = 0;
+    }
     this.#slots.delete(this.#keys[slot] as string);
     this.#keys[slot] = undefined;
     this.#values[slot] = undefined;
   }
 
   /**
-   * The slot to evict when every slot is taken: the first one at or after the hand that is expired
-   * or not used since the hand last passed it. At most one full turn plus one step.
+   * The slot to evict: the first one at or after the hand that is expired or not used since the
+   * hand last passed it. At most one full turn plus one step when every slot is taken; over
+   * `maxBytes`, empty slots and `keep` (the entry just written) are passed over.
    */
-  #victim(): number {
+  #victim(keep = -1): number {
     const flags = this.#flags;
     const expiries = this.#expiresAt;
-    const count = this.#keys.length;
+    const keys = this.#keys;
+    const count = keys.length;
     const now = this.#now();
     for (;;) {
       const slot = this.#hand;
       this.#hand = slot + 1 === count ? 0 : slot + 1;
+      if (slot === keep || keys[slot] === undefined) continue;
       const expiresAt = expiries[slot] as number;
       const flag = flags[slot] as number;
       if ((flag & USED) === 0 || (expiresAt !== 0 && expiresAt <= now)) return slot;

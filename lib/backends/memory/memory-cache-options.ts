@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CacheConfigError } from '../../errors';
 import { optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
@@ -13,6 +14,18 @@ export interface MemoryCacheOptions {
    * @example new MemoryCache({ maxEntries: 50_000 })
    */
   maxEntries?: number;
+  /**
+   * A bound on the bytes the cache holds, next to `maxEntries`: storing past it evicts entries
+   * (least recently used first, as for `maxEntries`) until the total is within it. An entry's size
+   * is the UTF-8 bytes of its key and of its value's encoded form (the serializer's text, as a
+   * remote backend would store it; a primitive's text), not its heap footprint. A single value
+   * larger than `maxBytes` is not stored: the core reports it once per cached function
+   * (`ValueTooLargeError`, code `E_CACHE_TOO_LARGE`). Needs `copy: true`: a value kept as it is
+   * has no size one can measure cheaply.
+   * @default undefined (no byte bound)
+   * @example new MemoryCache({ maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 })
+   */
+  maxBytes?: number;
   /**
    * Store a copy of each object and hand out a fresh copy on every read, so callers can mutate
    * what they get without changing the cache, and the memory backend returns what Redis or
@@ -59,6 +72,7 @@ export interface MemoryCacheOptions {
 /** `MemoryCacheOptions` with every default applied. */
 export interface ResolvedMemoryCacheOptions {
   readonly maxEntries: number;
+  readonly maxBytes: number | undefined;
   readonly copy: boolean;
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
@@ -77,6 +91,7 @@ const isFunction = (value: unknown): boolean => typeof value === 'function';
 
 const schema = z.strictObject({
   maxEntries: z.number().int().positive().optional(),
+  maxBytes: z.number().int().positive().optional(),
   copy: z.boolean().optional(),
   serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: z.number().positive().finite().nullable().optional(),
@@ -94,6 +109,7 @@ const MEMORY_OPTIONS: KnownOptions = {
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
     now: 'a function returning milliseconds',
+    maxBytes: 'a positive integer number of bytes',
   } satisfies Record<keyof MemoryCacheOptions, string>,
 };
 
@@ -102,8 +118,15 @@ export function resolveMemoryCacheOptions(options: unknown): ResolvedMemoryCache
   const parsed = schema.safeParse(options ?? {});
   if (!parsed.success) throw optionError('new MemoryCache(options)', parsed.error.issues[0], options, MEMORY_OPTIONS);
   const o = parsed.data;
+  if (o.maxBytes !== undefined && o.copy === false) {
+    throw new CacheConfigError(
+      'new MemoryCache(options): option "maxBytes" needs copies (copy: true, the default): a value kept as it is (copy: false) has no size one can measure cheaply',
+      { option: 'maxBytes', received: o.maxBytes },
+    );
+  }
   return Object.freeze({
     maxEntries: o.maxEntries ?? MEMORY_CACHE_DEFAULTS.maxEntries,
+    maxBytes: o.maxBytes,
     copy: o.copy ?? MEMORY_CACHE_DEFAULTS.copy,
     serializer: o.serializer ?? taggedJson,
     defaultTimeout: o.defaultTimeout === undefined ? MEMORY_CACHE_DEFAULTS.defaultTimeout : o.defaultTimeout,

@@ -4,6 +4,7 @@ import { NOT_PLAIN, cloneStoredPlainJson, copyPlainJson } from '../../serializer
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { Codec } from '../shared/codec';
+import { formatLimit, valueTooLarge } from '../shared/value-size';
 import { EXPIRE_NOW, writeExpiry } from '../shared/expiry';
 import { ClockStore } from './clock-store';
 import { resolveMemoryCacheOptions, type MemoryCacheOptions } from './memory-cache-options';
@@ -17,6 +18,8 @@ const BUFFER_TAG = '"$":"B"';
 interface Kept {
   readonly stored: unknown;
   readonly form: Form;
+  /** Its size for `maxBytes` (0 without it). */
+  readonly bytes: number;
 }
 
 /** How a stored value is read (the entry's form in the `ClockStore`). */
@@ -62,6 +65,7 @@ export class MemoryCache implements CacheInstance {
   /** Copies are kept as decoded snapshots and cloned on read (the default serializer only). */
   readonly #snapshots: boolean;
   readonly #defaultTimeout: number | null;
+  readonly #maxBytes: number | undefined;
   /** The clock entries expire by (the `now` option, else `Date.now`); the core judges freshness by it too. */
   readonly now: () => number;
   #closed = false;
@@ -69,7 +73,8 @@ export class MemoryCache implements CacheInstance {
   constructor(options: MemoryCacheOptions = {}) {
     const resolved = resolveMemoryCacheOptions(options);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
-    this.#entries = new ClockStore(resolved.maxEntries, resolved.now);
+    this.#entries = new ClockStore(resolved.maxEntries, resolved.now, resolved.maxBytes);
+    this.#maxBytes = resolved.maxBytes;
     this.#copy = resolved.copy;
     this.#codec = new Codec('MemoryCache', resolved.serializer);
     this.#snapshots = resolved.serializer === taggedJson;
@@ -92,6 +97,11 @@ export class MemoryCache implements CacheInstance {
   /** How many entries are held, expired ones not yet reclaimed included. */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The bytes held, as `maxBytes` counts them (0 without `maxBytes`). */
+  get bytes(): number {
+    return this.#entries.bytes;
   }
 
   /** `get` without a Promise: lets the core answer a hit with no await at all; `now` (this cache's clock, read by the caller) spares a second clock read. */
@@ -138,7 +148,7 @@ export class MemoryCache implements CacheInstance {
     }
     const prepared: Array<[string, Kept]> = [];
     for (const [key, value] of entries) prepared.push([key, this.#keep(key, value)]);
-    for (const [key, kept] of prepared) this.#entries.write(key, kept.stored, kept.form, expiresAt);
+    for (const [key, kept] of prepared) this.#entries.write(key, kept.stored, kept.form, expiresAt, kept.bytes);
   }
 
   /** Stores `value` only if `key` holds nothing live (an expired entry counts as nothing). */
@@ -211,7 +221,7 @@ export class MemoryCache implements CacheInstance {
 
   #write(key: string, value: unknown, expiresAt: number): void {
     const kept = this.#keep(key, value);
-    this.#entries.write(key, kept.stored, kept.form, expiresAt);
+    this.#entries.write(key, kept.stored, kept.form, expiresAt, kept.bytes);
   }
 
   /**
@@ -223,15 +233,24 @@ export class MemoryCache implements CacheInstance {
    * serializer gets its text back on every read.
    */
   #keep(key: string, value: unknown): Kept {
+    const kept = this.#copyOf(key, value);
+    if (this.#maxBytes === undefined) return kept;
+    const bytes = Buffer.byteLength(key) + measure(kept);
+    if (bytes > this.#maxBytes) throw valueTooLarge(key, bytes, this.#maxBytes, 'maxBytes', `MemoryCache holds at most ${formatLimit(this.#maxBytes, 'maxBytes')}`);
+    return { ...kept, bytes };
+  }
+
+  #copyOf(key: string, value: unknown): Kept {
     const type = typeof value;
     const copied = this.#copy && (type === 'object' ? value !== null : type === 'function' || type === 'symbol');
-    if (!copied) return { stored: value, form: Form.AsIs };
-    if (!this.#snapshots) return { stored: this.#codec.encode(key, value), form: Form.Text };
+    if (!copied) return { stored: value, form: Form.AsIs, bytes: 0 };
+    if (!this.#snapshots) return { stored: this.#codec.encode(key, value), form: Form.Text, bytes: 0 };
     const plain = copyPlainOrNot(value);
-    if (plain !== NOT_PLAIN) return { stored: plain, form: Form.PlainCopy };
+    if (plain !== NOT_PLAIN) return { stored: plain, form: Form.PlainCopy, bytes: 0 };
     const text = this.#codec.encode(key, value);
     const snapshot = taggedJson.decode(text);
-    return { stored: text.includes(BUFFER_TAG) ? cloneSnapshotUnpooled(snapshot) : snapshot, form: Form.Snapshot };
+    // The text is what `maxBytes` measures; it is at hand only here.
+    return { stored: text.includes(BUFFER_TAG) ? cloneSnapshotUnpooled(snapshot) : snapshot, form: Form.Snapshot, bytes: Buffer.byteLength(text) };
   }
 
   #remove(key: string): void {
@@ -247,6 +266,15 @@ export class MemoryCache implements CacheInstance {
     // Fractions are kept as they are: unlike Redis and memcached, nothing here needs whole units.
     return this.now() + seconds * 1000;
   }
+}
+
+/** The bytes of a kept value's encoded form: its text, plain data's JSON, a primitive's text. */
+function measure(kept: Kept): number {
+  const { stored, form } = kept;
+  if (form === Form.Snapshot) return kept.bytes;
+  if (form === Form.Text) return Buffer.byteLength(stored as string);
+  if (form === Form.PlainCopy) return Buffer.byteLength(JSON.stringify(stored));
+  return typeof stored === 'string' ? Buffer.byteLength(stored) : String(stored).length;
 }
 
 /** `copyPlainJson`, with a throwing getter left for the encoder to report. */

@@ -5,12 +5,16 @@ import type { Redis } from 'ioredis';
 import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance } from '../backend';
 import { BackendError, CacheConfigError } from '../../errors';
 import { Codec } from '../shared/codec';
+import { checkValueSize } from '../shared/value-size';
+import { ConnectionWatch } from '../shared/connection-watch';
+import { failure } from './redis-failure';
 import { EXPIRE_NOW, toWholeMilliseconds, writeExpiry } from '../shared/expiry';
 import {
   closeOwnedClient,
   createOwnedClient,
   isClusterClient,
   isRedisClient,
+  watchConnection,
   type RedisClient,
   type RedisConnectionOptions,
 } from './redis-client';
@@ -60,7 +64,10 @@ export class RedisCache implements CacheInstance {
   readonly #ownsClient: boolean;
   readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
+  readonly #maxValueBytes: number | undefined;
   readonly #storedKey: (key: string) => string;
+  readonly #watch = new ConnectionWatch('RedisCache', 'Redis', this);
+  readonly #unwatch: () => void;
   #closing: Promise<void> | undefined;
   #closed = false;
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
@@ -80,12 +87,14 @@ export class RedisCache implements CacheInstance {
     this.prefix = resolved.prefix;
     this.#codec = new Codec('RedisCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
+    this.#maxValueBytes = resolved.maxValueBytes;
     this.#storedKey = keyBuilder(resolved.prefix);
     this.#ownsClient = !isRedisClient(client);
     this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
     this.#cluster = isClusterClient(this.#client) ? new ClusterCommands(this.#client, this.backendTimeoutMs) : undefined;
     // Not a Cluster, so a stand-alone Redis.
     this.#target = this.#cluster ?? (this.#client as Redis);
+    this.#unwatch = watchConnection(this.#client, this.#watch);
     const redis = this.#client;
     this.#reads = this.#cluster
       ? undefined
@@ -93,6 +102,11 @@ export class RedisCache implements CacheInstance {
           (key) => redis.get(key),
           (keys) => redis.mget(keys as string[]),
         );
+  }
+
+  /** Why Redis cannot be reached now (`cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379`), or `undefined`; see `CacheInstance.connectionProblem`. */
+  get connectionProblem(): string | undefined {
+    return this.#watch.problem;
   }
 
   /** The ioredis client in use. */
@@ -131,7 +145,7 @@ export class RedisCache implements CacheInstance {
 
   #failed(error: unknown, key: string): never {
     this.#pending.release();
-    throw failure('get', key, error);
+    throw failure('get', key, error, this.#watch);
   }
 
   /**
@@ -155,7 +169,7 @@ export class RedisCache implements CacheInstance {
 
   /** `SET key value PX ms` (no `PX` for `null`); `DEL` for a timeout of 0 or less. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    const text = this.#codec.encode(key, value);
+    const text = this.#encode(key, value);
     const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
     await this.#call<unknown>('set', key, () => {
@@ -173,7 +187,7 @@ export class RedisCache implements CacheInstance {
     const texts: string[] = [];
     for (const [key, value] of entries) {
       keys.push(this.#storedKey(key));
-      texts.push(this.#codec.encode(key, value));
+      texts.push(this.#encode(key, value));
     }
     const expiry = this.#expiry('setMany', timeout);
     await this.#call('setMany', entries.keys().next().value, () =>
@@ -183,7 +197,7 @@ export class RedisCache implements CacheInstance {
 
   /** `SET key value PX ms NX`; whether it stored. */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    const text = this.#codec.encode(key, value);
+    const text = this.#encode(key, value);
     const expiry = this.#expiry('add', timeout);
     // A value that would expire at once is never stored, so nothing is sent.
     if (expiry === EXPIRE_NOW) return false;
@@ -244,11 +258,18 @@ export class RedisCache implements CacheInstance {
     await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#target, node, pattern))));
   }
 
-  /** Closes the client if this backend built it; a client passed in is left to its owner. */
+  /** Closes the client if this backend built it; a client passed in is left to its owner, without our listeners. */
   close(): Promise<void> {
     this.#closed = this.#ownsClient;
+    this.#watch.stop();
+    if (!this.#ownsClient) this.#unwatch(); // our own client keeps its listener while it closes: ioredis prints nothing
     this.#closing ??= this.#ownsClient ? closeOwnedClient(this.#client, this.backendTimeoutMs) : Promise.resolve();
     return this.#closing;
+  }
+
+  /** `value` as text; `ValueTooLargeError` over `maxValueBytes`. */
+  #encode(key: string, value: unknown): string {
+    return checkValueSize('RedisCache', 'maxValueBytes', this.#maxValueBytes, key, this.#codec.encode(key, value));
   }
 
   /** A write's `PX` milliseconds (never 0), `null` for no expiry, or `EXPIRE_NOW` to delete instead. */
@@ -272,7 +293,7 @@ export class RedisCache implements CacheInstance {
     try {
       return await run();
     } catch (error) {
-      throw failure(operation, key, error);
+      throw failure(operation, key, error, this.#watch);
     } finally {
       this.#pending.release();
     }
@@ -289,9 +310,3 @@ export class RedisCache implements CacheInstance {
 
 /** Deletes KEYS[1] when it holds ARGV[1]; one atomic step on the server. */
 const DELETE_IF_EQUALS_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-
-/** A client error as a `BackendError` naming the operation and the key, with the error as `cause`. */
-function failure(operation: string, key: string | undefined, error: unknown): BackendError {
-  const where = key === undefined ? '' : ` for "${key}"`;
-  return new BackendError(`RedisCache.${operation}${where} failed: ${(error as Error).message}`, { operation, key, cause: error });
-}

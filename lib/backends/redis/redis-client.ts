@@ -7,6 +7,7 @@ import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { CacheConfigError } from '../../errors';
 import { requirePeer } from '../shared/require-peer';
 import { describeValue } from '../../shared/describe-value';
+import { clientErrorText, type ConnectionWatch } from '../shared/connection-watch';
 
 /** An ioredis client: a stand-alone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -92,12 +93,39 @@ export function createOwnedClient(connection: unknown, backendTimeoutMs: number)
   }
   const settings = { ...ownedClientDefaults(backendTimeoutMs), ...options };
   const { Redis } = ioredis();
-  const client = url === undefined ? new Redis(settings) : new Redis(url, settings);
-  // Connection errors surface through the commands that fail; without a listener ioredis would
-  // also print each reconnection failure to the console.
-  client.on('error', () => undefined);
-  return client;
+  // No `error` listener here: the backend's `watchConnection` adds one at once, before any event can come.
+  return url === undefined ? new Redis(settings) : new Redis(url, settings);
 }
+
+/**
+ * Listens to the client's connection errors (on a Cluster, each node's too) and to its coming
+ * back, for `watch`; returns what removes the listeners, so that a client passed in is left as it
+ * was found. With a listener, ioredis no longer prints "Unhandled error event" stack traces: the
+ * watch reports the errors through easy-cache's own reporting instead.
+ */
+export function watchConnection(client: RedisClient, watch: ConnectionWatch): () => void {
+  let nodeErrorAt = 0;
+  // A node's error names the node; the Cluster's own ("Failed to refresh slots cache") does not,
+  // so it counts only when no node has said more lately.
+  const onNodeError = (error: unknown, node: unknown) => {
+    nodeErrorAt = Date.now();
+    watch.failed(new Error(`${clientErrorText(error)} (node ${String(node)})`, { cause: error }));
+  };
+  const onError = (error: unknown) => {
+    if (Date.now() - nodeErrorAt > NODE_ERROR_WINS_MS) watch.failed(error);
+  };
+  client.on('error', onError);
+  client.on('ready', watch.connected);
+  if (isClusterClient(client)) client.on('node error', onNodeError);
+  return () => {
+    client.off('error', onError);
+    client.off('ready', watch.connected);
+    client.off('node error', onNodeError);
+  };
+}
+
+/** How long a Cluster node's error, which names the node, is preferred to the Cluster's own. */
+const NODE_ERROR_WINS_MS = 5000;
 
 /**
  * Closes a client we own: QUIT when connected, then a hard disconnect in any case, waiting (at

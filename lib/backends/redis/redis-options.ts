@@ -38,6 +38,15 @@ export interface RedisCacheOptions {
    */
   backendTimeoutMs?: number;
   /**
+   * The largest value, in bytes of its encoded form (the text sent to Redis), that this backend
+   * writes: a larger one is not sent, and the core reports it once per cached function with its
+   * size (`ValueTooLargeError`, code `E_CACHE_TOO_LARGE`) and returns it uncached. Redis itself
+   * takes up to 512 MB, but a value of megabytes may not be written within `backendTimeoutMs`.
+   * @default undefined (no limit)
+   * @example new RedisCache(redis, { maxValueBytes: 1024 * 1024 })
+   */
+  maxValueBytes?: number;
+  /**
    * The circuit breaker the core keeps for this backend (SPEC 11.5): after `failures` failed or
    * timed-out calls in a row it opens for `openMs` ms, during which reads miss, writes are skipped
    * and invalidations reject with `BackendError` code `BREAKER_OPEN`, all at once; then one probe
@@ -54,6 +63,7 @@ export interface ResolvedRedisCacheOptions {
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
+  readonly maxValueBytes: number | undefined;
   readonly breaker: BreakerSettings | false;
 }
 
@@ -67,6 +77,7 @@ const schema = z.strictObject({
   serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: positiveFinite.nullable().optional(),
   backendTimeoutMs: positiveFinite.optional(),
+  maxValueBytes: z.number().int().positive().optional(),
   breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
 });
 
@@ -78,6 +89,7 @@ const REDIS_OPTIONS: KnownOptions = {
     serializer: SERIALIZER_SHAPE,
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
+    maxValueBytes: 'a positive integer number of bytes',
     breaker: BREAKER_ALLOWED,
   } satisfies Record<keyof RedisCacheOptions, string>,
 };
@@ -94,6 +106,7 @@ export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOp
     serializer: parsed.serializer ?? taggedJson,
     defaultTimeout: parsed.defaultTimeout ?? null,
     backendTimeoutMs: parsed.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS,
+    maxValueBytes: parsed.maxValueBytes,
     breaker: resolveBreaker(parsed.breaker),
   });
 }

@@ -2,6 +2,11 @@
 export const NOT_FOUND: unique symbol = Symbol.for('easy-cache.NOT_FOUND');
 /** The type of `NOT_FOUND`. */
 export type NotFound = typeof NOT_FOUND;
+/**
+ * Returned by `getSync` of a backend with a near cache when this process's memory cannot answer
+ * (the key is not held, or the near cache is bypassed): the caller must `get` it.
+ */
+export const NOT_HELD: unique symbol = Symbol.for('easy-cache.NOT_HELD');
 
 /**
  * Expiry in seconds as it reaches a backend: a positive number (fractions allowed), `null` for
@@ -19,7 +24,8 @@ export interface CacheInstance {
   get(key: string): Promise<unknown>;
   /**
    * `get` without a Promise, for a backend that answers from this process's memory: the hit path
-   * then costs no await. Optional; throws where `get` would reject.
+   * then costs no await. Optional; throws where `get` would reject. A backend that holds only
+   * some keys in memory (a near cache) returns `NOT_HELD` for the others.
    */
   getSync?(key: string): unknown;
   /** The found keys only, with their values; an empty list resolves to an empty Map. One round trip where the store allows. */
@@ -46,6 +52,11 @@ export interface CacheInstance {
   close?(): Promise<void>;
   /** The bound, in milliseconds, on one call to this backend; a function's own option wins. */
   readonly backendTimeoutMs?: number;
+  /**
+   * True for a remote backend with a near cache in this process: what its `getSync` returns comes
+   * from the near cache, and the hit events of such reads say `tier: 'near'`.
+   */
+  readonly tiered?: boolean;
   /**
    * True for a backend that answers from this process's memory and cannot hang: the core then
    * skips the timer it otherwise arms around each call (a timer costs more than a memory hit).

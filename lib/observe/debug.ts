@@ -15,7 +15,7 @@ export function formatDebugLine(event: CacheEvent): string {
   const key = truncate(event.key ?? '-');
   switch (event.type) {
     case 'hit':
-      return `[easy-cache] HIT ${event.function} ${key}`;
+      return `[easy-cache] HIT ${event.function} ${key}${event.tier ? ` (${event.tier})` : ''}`;
     case 'miss':
       return `[easy-cache] MISS ${event.function} ${key}`;
     case 'set':
@@ -26,6 +26,9 @@ export function formatDebugLine(event: CacheEvent): string {
       return `[easy-cache] ${event.mode === 'soft' ? 'EXPIRE' : 'INVALIDATE'} ${event.function} by ${event.by} ${key}`;
     case 'backend-error':
       return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
+    case 'near-cache-bypassed':
+    case 'near-cache-restored':
+      return `[easy-cache] ${event.type === 'near-cache-bypassed' ? 'NEAR BYPASSED' : 'NEAR RESTORED'} ${event.function} (${event.reason})`;
   }
 }
 

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
   const counts = { hit: 0, miss: 0, stale: 0, invalidate: 0, 'backend-error': 0 };
   const unsubscribe = caches.onEvent((event: CacheEvent) => {
-    if (event.type !== 'set') counts[event.type]++;
+    if (event.type in counts) counts[event.type as keyof typeof counts]++;
   });
   let withCache: RunResult & { queries: number };
   try {

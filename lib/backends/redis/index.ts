@@ -11,4 +11,5 @@
  */
 export { RedisCache, REDIS_MAX_PENDING_CALLS } from './redis-cache';
 export type { RedisCacheOptions } from './redis-options';
+export type { RedisNearCacheOptions } from '../near/near-options';
 export type { RedisClient, RedisConnectionOptions } from './redis-client';

@@ -19,6 +19,8 @@ import { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
 import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
+import type { NearTier } from '../near/near-tier';
+import { redisNearTier } from './redis-near';
 
 /**
  * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
@@ -60,6 +62,12 @@ export class RedisCache implements CacheInstance {
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
   /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
+  /** With `nearCache`: the near tier, over a `RedisCache` without one on the same client, answers every call. */
+  readonly #near: NearTier | undefined;
+  /** With `nearCache`: reads the near cache (`NOT_HELD` when it cannot answer). */
+  readonly getSync: ((key: string) => unknown) | undefined;
+  /** With `nearCache`: hits from the near cache are reported with `tier: 'near'`. */
+  readonly tiered: boolean;
 
   /**
    * @param client - an ioredis `Redis` or `Cluster` (left open by `close()`: its owner closes it),
@@ -74,8 +82,9 @@ export class RedisCache implements CacheInstance {
     this.#codec = new Codec('RedisCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#storedKey = keyBuilder(resolved.prefix);
-    this.#ownsClient = !isRedisClient(client);
-    this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
+    const remote = resolved.nearCache && new RedisCache(client, { ...options, nearCache: undefined });
+    this.#ownsClient = !remote && !isRedisClient(client);
+    this.#client = remote?.client ?? (isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs));
     this.#cluster = isClusterClient(this.#client) ? this.#client : undefined;
     const redis = this.#client;
     this.#reads = this.#cluster
@@ -84,6 +93,16 @@ export class RedisCache implements CacheInstance {
           (key) => redis.get(key),
           (keys) => redis.mget(keys as string[]),
         );
+    const near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout }, resolved.nearCache);
+    this.#near = near;
+    this.getSync = near && ((key) => near.getSync(key));
+    this.tiered = near !== undefined;
+  }
+
+  /** `off` without `nearCache`; else `trusted` while client tracking is on, `bypassed` (cleared, reads go to Redis) while it is not. */
+  get nearCacheState(): 'off' | 'trusted' | 'bypassed' {
+    if (!this.#near) return 'off';
+    return this.#near.trusted ? 'trusted' : 'bypassed';
   }
 
   /** The ioredis client in use. */
@@ -100,6 +119,7 @@ export class RedisCache implements CacheInstance {
   get(key: string): Promise<unknown> {
     // The hot path: written without `#call`'s closure and two async frames (they showed up as
     // garbage collection with 64 calls in flight); same checks, same errors.
+    if (this.#near) return this.#near.get(key);
     const refused = this.#refusal('get', key);
     if (refused) return Promise.reject(refused);
     const stored = this.#storedKey(key);
@@ -132,6 +152,7 @@ export class RedisCache implements CacheInstance {
    * Rejects with `SerializationError` when one of the values cannot be decoded.
    */
   async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
+    if (this.#near) return this.#near.getMany(keys);
     const found = new Map<string, unknown>();
     if (keys.length === 0) return found;
     const stored = keys.map(this.#storedKey);
@@ -146,6 +167,7 @@ export class RedisCache implements CacheInstance {
 
   /** `SET key value PX ms` (no `PX` for `null`); `DEL` for a timeout of 0 or less. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
+    if (this.#near) return this.#near.set(key, value, timeout);
     const text = this.#codec.encode(key, value);
     const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
@@ -158,6 +180,7 @@ export class RedisCache implements CacheInstance {
 
   /** A pipeline of `SET ... PX ms` (one per hash slot on a Cluster, sent together); `DEL` for a timeout of 0 or less. */
   async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
+    if (this.#near) return this.#near.setMany(entries, timeout);
     if (entries.size === 0) return;
     // Every value is encoded before anything is sent, so one bad value stores none of them.
     const keys: string[] = [];
@@ -174,6 +197,7 @@ export class RedisCache implements CacheInstance {
 
   /** `SET key value PX ms NX`; whether it stored. */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
+    if (this.#near) return this.#near.add(key, value, timeout);
     const text = this.#codec.encode(key, value);
     const expiry = this.#expiry('add', timeout);
     // A value that would expire at once is never stored, so nothing is sent.
@@ -190,6 +214,7 @@ export class RedisCache implements CacheInstance {
    * a Cluster): an expiry is only lengthened, a missing key stays missing. Needs Redis 7.
    */
   async touch(keys: readonly string[], timeout?: BackendTimeout): Promise<void> {
+    if (this.#near) return this.#near.touch(keys, timeout);
     if (keys.length === 0) return;
     const expiry = this.#expiry('touch', timeout);
     // A timeout of 0 or less would shorten, which touch never does.
@@ -200,6 +225,7 @@ export class RedisCache implements CacheInstance {
 
   /** `DEL`; whether a key was removed. */
   async delete(key: string): Promise<boolean> {
+    if (this.#near) return this.#near.delete(key);
     const removed = await this.#call('delete', key, () => this.#client.del(this.#storedKey(key)));
     return removed > 0;
   }
@@ -210,6 +236,7 @@ export class RedisCache implements CacheInstance {
    * @throws CacheConfigError when the backend has no prefix.
    */
   async clear(): Promise<void> {
+    if (this.#near && this.prefix !== undefined) return this.#near.clear();
     if (this.prefix === undefined) {
       throw new CacheConfigError(
         'RedisCache.clear() needs a prefix: without one it cannot tell its keys from other data in the database, and it never runs FLUSHDB; create the backend with { prefix }',
@@ -223,6 +250,7 @@ export class RedisCache implements CacheInstance {
 
   /** Closes the client if this backend built it; a client passed in is left to its owner. */
   close(): Promise<void> {
+    if (this.#near) return this.#near.close();
     this.#closed = this.#ownsClient;
     this.#closing ??= this.#ownsClient ? closeOwnedClient(this.#client, this.backendTimeoutMs) : Promise.resolve();
     return this.#closing;

@@ -7,6 +7,7 @@ import { notAnObject, optionError, type KnownOptions } from '../../shared/option
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import { isWellFormed } from './redis-keys';
+import { resolveNearCacheOptions, type RedisNearCacheOptions, type ResolvedNearCacheOptions } from '../near/near-options';
 
 /** Options of `RedisCache` (the second constructor argument). */
 export interface RedisCacheOptions {
@@ -35,6 +36,16 @@ export interface RedisCacheOptions {
    * @default 250
    */
   backendTimeoutMs?: number;
+  /**
+   * Keeps the values and tag versions this backend reads or writes in this process's memory too,
+   * so that a hit, tagged or not, sends nothing to Redis. Redis keeps it coherent: client tracking
+   * (broadcast mode, over the prefix) pushes every change of a key to this process, on two
+   * connections the backend opens for it (duplicated from the client). While they are down the
+   * near cache is cleared and bypassed. See docs/near-cache.md.
+   * @default undefined (no near cache)
+   * @example new RedisCache(redis, { prefix: 'shop', nearCache: { maxEntries: 50_000 } })
+   */
+  nearCache?: RedisNearCacheOptions;
 }
 
 /** `RedisCacheOptions` with defaults applied. */
@@ -43,6 +54,7 @@ export interface ResolvedRedisCacheOptions {
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
+  readonly nearCache: ResolvedNearCacheOptions | undefined;
 }
 
 const positiveFinite = z.number().refine((n) => Number.isFinite(n) && n > 0);
@@ -55,6 +67,7 @@ const schema = z.strictObject({
   serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: positiveFinite.nullable().optional(),
   backendTimeoutMs: positiveFinite.optional(),
+  nearCache: z.unknown().optional(),
 });
 
 /** What each option allows, for error messages (zod's own messages speak of types, not of options). */
@@ -65,6 +78,7 @@ const REDIS_OPTIONS: KnownOptions = {
     serializer: SERIALIZER_SHAPE,
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
+    nearCache: 'an object { maxEntries?, copy? }',
   } satisfies Record<keyof RedisCacheOptions, string>,
 };
 
@@ -80,5 +94,6 @@ export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOp
     serializer: parsed.serializer ?? taggedJson,
     defaultTimeout: parsed.defaultTimeout ?? null,
     backendTimeoutMs: parsed.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS,
+    nearCache: resolveNearCacheOptions('RedisCache', parsed.nearCache, false),
   });
 }

@@ -6,6 +6,7 @@ import { optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import type { MemcachedClient } from './memcached-client';
+import { resolveNearCacheOptions, type MemcachedNearCacheOptions, type ResolvedNearCacheOptions } from '../near/near-options';
 
 /** Options of `new MemcachedCache(servers, options)`. */
 export interface MemcachedCacheOptions {
@@ -34,6 +35,15 @@ export interface MemcachedCacheOptions {
    * @default 250
    */
   backendTimeoutMs?: number;
+  /**
+   * Keeps the values and tag versions this backend reads or writes in this process's memory for
+   * at most `ttlMs` milliseconds, so that a hit, tagged or not, sends nothing to Memcached.
+   * Memcached cannot tell other processes of a change: their writes and invalidations reach this
+   * process within `ttlMs` (its own at once). See docs/near-cache.md.
+   * @default undefined (no near cache)
+   * @example new MemcachedCache(servers, { nearCache: { ttlMs: 500, maxEntries: 50_000 } })
+   */
+  nearCache?: MemcachedNearCacheOptions;
 }
 
 /** `MemcachedCacheOptions` after validation, with defaults applied. */
@@ -42,6 +52,7 @@ export interface ResolvedMemcachedOptions {
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
+  readonly nearCache: ResolvedNearCacheOptions | undefined;
 }
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
@@ -66,6 +77,7 @@ const MEMCACHED_OPTIONS: KnownOptions = {
     serializer: SERIALIZER_SHAPE,
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
+    nearCache: 'an object { ttlMs, maxEntries?, copy? }',
   } satisfies Record<keyof MemcachedCacheOptions, string>,
 };
 
@@ -74,18 +86,20 @@ const optionsSchema = z.strictObject({
   serializer: z.custom<Serializer>(isSerializer).optional(),
   defaultTimeout: z.number().positive().finite().nullable().optional(),
   backendTimeoutMs: z.number().positive().finite().optional(),
+  nearCache: z.unknown().optional(),
 });
 
 /** Validates `options`; a bad one is a `CacheConfigError` naming the option and what is allowed. */
 export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) throw optionError('new MemcachedCache()', parsed.error.issues[0], options, MEMCACHED_OPTIONS);
-  const { prefix, serializer, defaultTimeout, backendTimeoutMs } = parsed.data;
+  const { prefix, serializer, defaultTimeout, backendTimeoutMs, nearCache } = parsed.data;
   return Object.freeze({
     prefix,
     serializer: serializer ?? taggedJson,
     defaultTimeout: defaultTimeout === undefined ? MEMCACHED_DEFAULTS.defaultTimeout : defaultTimeout,
     backendTimeoutMs: backendTimeoutMs ?? MEMCACHED_DEFAULTS.backendTimeoutMs,
+    nearCache: resolveNearCacheOptions('MemcachedCache', nearCache, true),
   });
 }
 

@@ -30,6 +30,8 @@ export interface NearSource {
   readonly serializer: Serializer;
   /** Whether `key` may be kept (a key the remote store hashes is never told back by its pushes). */
   keepable(key: string): boolean;
+  /** The clock near copies expire by, in milliseconds like `Date.now` (tests move it by hand). */
+  readonly now?: () => number;
 }
 
 /** A backend with a near tier; see the module comment. Starts bypassed unless `trusted`. */
@@ -44,12 +46,14 @@ export class NearTier implements CacheInstance {
   #trusted: boolean;
   #closed = false;
   readonly #onClose: Array<() => Promise<void>> = [];
+  readonly #now: () => number;
 
   constructor(source: NearSource, options: ResolvedNearCacheOptions, trusted: boolean) {
     this.#source = source;
+    this.#now = source.now ?? Date.now;
     this.#remote = source.remote;
     this.backendTimeoutMs = source.remote.backendTimeoutMs;
-    this.#store = new MemoryCache({ maxEntries: options.maxEntries, copy: options.copy, serializer: source.serializer });
+    this.#store = new MemoryCache({ maxEntries: options.maxEntries, copy: options.copy, serializer: source.serializer, now: this.#now });
     this.#trusted = trusted;
   }
 
@@ -180,12 +184,12 @@ export class NearTier implements CacheInstance {
 
   /** Reads `keys` remotely and keeps each value found, unless an invalidation of it arrived meanwhile. */
   async #fetch(keys: readonly string[]): Promise<Map<string, unknown>> {
-    const sentAt = Date.now();
+    const sentAt = this.#now();
     const [found, keepable] = await this.#settle(this.#inFlight.open(keys), this.#source.readWithLife(keys));
     const values = new Map<string, unknown>();
     // The remote store counted the life from when it answered, after `sentAt`: counting from
     // `sentAt` ends the near copy no later than the remote one.
-    const spent = Date.now() - sentAt;
+    const spent = this.#now() - sentAt;
     for (const [key, lived] of found) {
       values.set(key, lived.value);
       if (this.#trusted && keepable(key)) this.#keep(key, lived.value, lived.lifeMs === null ? null : lived.lifeMs - spent);

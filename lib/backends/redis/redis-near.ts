@@ -4,16 +4,15 @@
  * is trusted only while every link is up; a link that goes down clears it, and it is bypassed
  * until that link is up again.
  */
-import type { Redis } from 'ioredis';
 import { BackendError } from '../../errors';
 import { NearTier, type LivedValue, type NearSource } from '../near/near-tier';
 import type { ResolvedNearCacheOptions } from '../near/near-options';
-import { reportLinkChange } from '../shared/link-events';
 import { Codec } from '../shared/codec';
 import type { Serializer } from '../../serializer/serializer';
 import { isClusterClient, type RedisClient } from './redis-client';
 import { keyBuilder, safeKey } from './redis-keys';
-import { TrackingLink } from './tracking-link';
+import { Coherence } from './tracking-coherence';
+import { watchTopology } from './cluster-topology';
 
 /** The remote side of the near tier: a `RedisCache` without a near cache, and what it was built with. */
 export interface RedisRemote {
@@ -39,10 +38,17 @@ export function redisNearTier(remote: RedisRemote, options: ResolvedNearCacheOpt
   const tier = new NearTier(source, options, false);
   const watched = `${keyPrefixOf(client)}${backend.prefix === undefined ? '' : `${backend.prefix}:`}`;
   const label = backend.prefix === undefined ? 'RedisCache' : `RedisCache(${backend.prefix})`;
-  const coherence = new Coherence(tier, watched, label);
-  const nodes: Redis[] = isClusterClient(client) ? client.nodes('master') : [client];
-  coherence.watch(nodes, backend.backendTimeoutMs ?? 250);
-  tier.onClose(() => coherence.close());
+  const answerMs = Math.max((backend.backendTimeoutMs ?? 250) * 4, 1000);
+  if (isClusterClient(client)) {
+    // A link that fails may be on a node that is no longer a master: the client must look again.
+    const coherence = new Coherence(tier, { watched, label, answerMs, onDown: () => client.refreshSlotsCache() });
+    const stop = watchTopology(client, coherence);
+    tier.onClose(() => (stop(), coherence.close()));
+  } else {
+    const coherence = new Coherence(tier, { watched, label, answerMs });
+    coherence.watch([client]);
+    tier.onClose(() => coherence.close());
+  }
   return tier;
 }
 
@@ -71,67 +77,4 @@ async function readWithLife(client: RedisClient, keys: readonly string[], stored
 function keyPrefixOf(client: RedisClient): string {
   const options = (isClusterClient(client) ? client.options.redisOptions : client.options) as { keyPrefix?: string } | undefined;
   return options?.keyPrefix ?? '';
-}
-
-/** Trusts the tier while every link is up; turns pushed stored keys into cache keys. */
-class Coherence {
-  readonly #tier: NearTier;
-  readonly #watched: string;
-  readonly #label: string;
-  readonly #links: TrackingLink[] = [];
-  readonly #up = new Set<TrackingLink>();
-  #trusted = false;
-
-  constructor(tier: NearTier, watched: string, label: string) {
-    this.#tier = tier;
-    this.#watched = watched;
-    this.#label = label;
-  }
-
-  watch(nodes: readonly Redis[], answerMs: number): void {
-    for (const node of nodes) {
-      const link: TrackingLink = new TrackingLink({
-        node,
-        prefix: this.#watched,
-        answerMs: Math.max(answerMs * 4, 1000),
-        listener: {
-          up: () => this.#linkUp(link),
-          down: (why) => this.#linkDown(link, why),
-          changed: (storedKeys) => this.#tier.invalidate(storedKeys === null ? null : this.#cacheKeys(storedKeys)),
-        },
-      });
-      this.#links.push(link);
-    }
-    for (const link of this.#links) link.start();
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.#links.map((link) => link.close()));
-  }
-
-  #linkUp(link: TrackingLink): void {
-    this.#up.add(link);
-    if (this.#trusted || this.#up.size < this.#links.length) return;
-    this.#trusted = true;
-    this.#tier.trust();
-    this.#report('near-cache-restored', 'client tracking is on');
-  }
-
-  #linkDown(link: TrackingLink, why: string): void {
-    this.#up.delete(link);
-    // Cleared even when already bypassed: nothing read before the link is back may be kept.
-    this.#tier.bypass();
-    if (!this.#trusted) return;
-    this.#trusted = false;
-    this.#report('near-cache-bypassed', why);
-  }
-
-  #cacheKeys(storedKeys: readonly string[]): string[] {
-    const head = this.#watched;
-    return storedKeys.filter((key) => key.startsWith(head)).map((key) => key.slice(head.length));
-  }
-
-  #report(type: 'near-cache-bypassed' | 'near-cache-restored', reason: string): void {
-    reportLinkChange({ type, backend: this.#label, prefix: this.#watched, reason });
-  }
 }

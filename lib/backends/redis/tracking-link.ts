@@ -37,6 +37,8 @@ export interface LinkSettings {
   readonly node: Redis;
   readonly prefix: string;
   readonly answerMs: number;
+  /** A Cluster's link: the node must still be a master (after a failover it is not, and writes go elsewhere). */
+  readonly mustBeMaster: boolean;
   readonly listener: LinkListener;
 }
 
@@ -111,8 +113,9 @@ export class TrackingLink {
     if (!pair || generation !== this.#generation) return;
     const { answerMs } = this.#settings;
     try {
-      const [, info] = await withBound(Promise.all([pair.subscriber.ping(), pair.tracker.call('CLIENT', 'TRACKINGINFO')]), answerMs);
-      const broken = trackingProblem(info);
+      const role = this.#settings.mustBeMaster ? pair.tracker.call('ROLE') : Promise.resolve(['master']);
+      const [, info, roles] = await withBound(Promise.all([pair.subscriber.ping(), pair.tracker.call('CLIENT', 'TRACKINGINFO'), role]), answerMs);
+      const broken = trackingProblem(info) ?? (Array.isArray(roles) && String(roles[0]) === 'master' ? undefined : 'the node is no longer a master');
       if (broken) throw new Error(broken);
     } catch (error) {
       this.#fail(generation, `the link did not answer its check within ${answerMs} ms: ${messageOf(error)}`);

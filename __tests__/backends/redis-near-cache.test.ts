@@ -72,7 +72,7 @@ describeIfRedis('RedisCache with a near cache', () => {
   beforeAll(async () => {
     server = await ControlledServer.start('redis');
     admin = connect(true);
-  });
+  }, 30_000);
 
   beforeEach(() => {
     record = recordEvents();

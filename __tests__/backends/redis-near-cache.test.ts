@@ -15,6 +15,9 @@ import { commandCounts, commandsBetween, connectionIds, recordEvents, untilNearH
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
 import { logCommands } from '../setup/redis-command-log';
+import { flightsOf } from '../../lib/call/flight';
+import { deferred } from '../helpers/deferred';
+import { NOT_FOUND } from '../../lib';
 
 describe('RedisCache nearCache option', () => {
   const client = new Redis({ lazyConnect: true });
@@ -163,6 +166,33 @@ describeIfRedis('RedisCache with a near cache', () => {
     expect(await backend.get('item:2')).toBe('own write');
     await backend.delete('item:2');
     expect(await backend.get('item:2')).toBe(Symbol.for('easy-cache.NOT_FOUND'));
+  });
+
+  it('fences a computation of a key that another instance invalidates while it runs (SPEC 11.9)', async () => {
+    const prefix = uniquePrefix('near-fence');
+    const here = await nearBackend(prefix);
+    const there = await nearBackend(prefix);
+    const gate = deferred();
+    const state = { runs: 0 };
+    const fn = cached(
+      async () => {
+        state.runs++;
+        if (state.runs === 2) await gate.promise;
+        return `run ${state.runs}`;
+      },
+      { cacheKey: 'slow', cacheInstance: here },
+    );
+    expect(await fn()).toBe('run 1');
+    // A refresh computes again while the entry exists; another instance deletes it meanwhile (a
+    // DEL of a key that holds nothing changes nothing, and Redis pushes nothing for it).
+    const refreshing = fn.refreshCache();
+    await eventually('the computation runs', () => state.runs === 2);
+    await invalidateCacheKey('slow', { cacheInstance: there });
+    await eventually('the push fenced the running computation', () => !flightsOf(here).has('slow'));
+    gate.resolve();
+    expect(await refreshing).toBe('run 2');
+    expect(await there.get('slow')).toBe(NOT_FOUND);
+    expect(await fn()).toBe('run 3');
   });
 
   it('checks a near hit as any hit: version, schema and freshness', async () => {

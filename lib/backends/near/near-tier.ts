@@ -47,6 +47,7 @@ export class NearTier implements CacheInstance {
   #closed = false;
   readonly #onClose: Array<() => Promise<void>> = [];
   readonly #now: () => number;
+  #onInvalidate: ((keys: readonly string[] | null) => void) | undefined;
 
   constructor(source: NearSource, options: ResolvedNearCacheOptions, trusted: boolean) {
     this.#source = source;
@@ -135,6 +136,11 @@ export class NearTier implements CacheInstance {
     this.#forgetAll();
   }
 
+  /** Tells `listener` of every invalidation that came from elsewhere (not of this process's own writes). */
+  onInvalidate(listener: (keys: readonly string[] | null) => void): void {
+    this.#onInvalidate = listener;
+  }
+
   /** Runs `release` (the coherence link's) when the tier closes, before the remote backend closes. */
   onClose(release: () => Promise<void>): void {
     this.#onClose.push(release);
@@ -152,11 +158,9 @@ export class NearTier implements CacheInstance {
   /** Keys changed elsewhere (`null`: everything, a flush): forgotten at once, and no reply on its way may bring them back. */
   invalidate(keys: readonly string[] | null): void {
     if (this.#closed) return;
-    if (keys === null) {
-      this.#forgetAll();
-      return;
-    }
-    for (const key of keys) this.#forget(key);
+    if (keys === null) this.#forgetAll();
+    else for (const key of keys) this.#forget(key);
+    this.#onInvalidate?.(keys);
   }
 
   /** The coherence link is down: clear, and read the remote store until `trust()`. */

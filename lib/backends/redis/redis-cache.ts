@@ -21,6 +21,7 @@ import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-option
 import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
 import type { NearTier } from '../near/near-tier';
 import { redisNearTier } from './redis-near';
+import { reportKeysChanged } from '../shared/link-events';
 
 /**
  * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
@@ -97,6 +98,7 @@ export class RedisCache implements CacheInstance {
     this.#near = near;
     this.getSync = near && ((key) => near.getSync(key));
     this.tiered = near !== undefined;
+    near?.onInvalidate((keys) => reportKeysChanged(this, keys));
   }
 
   /** `off` without `nearCache`; else `trusted` while client tracking is on, `bypassed` (cleared, reads go to Redis) while it is not. */

@@ -1,7 +1,8 @@
 /**
- * Changes of a backend's coherence link (the near cache's), sent up to the event listeners. A
- * backend sits below the observers, so it hands its events to a sink that the observing layer
- * installs when it loads; with no sink installed they go nowhere.
+ * What a near cache learns from its coherence link, sent up: changes of the link (to the event
+ * listeners) and keys changed elsewhere (to the running computations of those keys). A backend
+ * sits below both, so it hands them to sinks that the upper layers install when they load; with
+ * no sink installed they go nowhere.
  */
 
 /** The near cache of a backend stopped being used, or is used again. */
@@ -30,4 +31,16 @@ export function reportLinkChange(change: LinkChange): void {
   } catch {
     // An event listener must never break the link that reports to it.
   }
+}
+
+let changedSink: ((backend: object, keys: readonly string[] | null) => void) | undefined;
+
+/** Installs the receiver of the keys a near cache was told changed elsewhere (the call layer does, to fence their computations). */
+export function setKeysChangedSink(receiver: (backend: object, keys: readonly string[] | null) => void): void {
+  changedSink = receiver;
+}
+
+/** Keys of `backend` changed in another process (`null`: all of them, a flush). */
+export function reportKeysChanged(backend: object, keys: readonly string[] | null): void {
+  changedSink?.(backend, keys);
 }

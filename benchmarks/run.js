@@ -43,6 +43,8 @@ const SCENARIOS = [
   'redis-hit-tags-1',
   'redis-hit-tags-1-in-flight',
   'redis-hit-tags-3',
+  'near-hit-tags-3',
+  'near-coherence',
   'memcached-hit-sequential',
   'memcached-hit-in-flight',
   'tag-invalidation',
@@ -243,6 +245,12 @@ function printScenario(scenario, rows) {
   say();
   say(scenario.measures);
   say();
+  if (scenario.table) {
+    const [header, cells] = scenario.table(rows);
+    say(markdownTable(header, cells));
+    say();
+    return;
+  }
   if (scenario.custom) {
     const limit = rows.find((row) => row.role === 'limit');
     say(

@@ -11,7 +11,7 @@ import { SerializationError } from '../errors';
 import { boundedGet, readSync, UNREAD, type SyncReadable } from '../guard/guard';
 import { emitEvent, isObserved, type MissReason } from '../observe/events';
 import { isEntry, isTimed, type Entry } from '../tags/entry';
-import { prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
+import { heldTagState, prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
 import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
 import { checkValue, REFUSED } from './value-check';
@@ -34,7 +34,8 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   }
   if (backend.getSync !== undefined) {
     const stored = readSync(backend as SyncReadable, key);
-    if (isEntry(stored) && stored.t === undefined && stored.n === plan.version && plan.schema === undefined) {
+    // A near cache also holds tag versions: a tagged entry whose versions are all held and current is a hit here too.
+    if (isEntry(stored) && stored.n === plan.version && plan.schema === undefined && (stored.t === undefined || (backend.tiered && heldTagState(backend, stored.t) === 'valid'))) {
       const now = isTimed(stored) ? clockOf(backend)() : 0;
       if (servesAsIs(stored, now)) return Promise.resolve(hit(plan, key, stored.v, backend.tiered ? 'near' : undefined));
       if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return Promise.resolve(stored.v);

@@ -5,6 +5,9 @@
  * the server restarts or freezes, the near cache is cleared and bypassed, never serving an old
  * value, and near hits resume once tracking is back.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { cached, invalidateCacheKey, invalidateCachePrefix, invalidateCacheTags, type CacheEvent } from '../../lib';
 import { RedisCache } from '../../lib/backends/redis';
@@ -41,6 +44,16 @@ describe('RedisCache nearCache option', () => {
 });
 
 const describeIfRedis = canStart('redis') ? describe : describe.skip;
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Invalidates `tags` from a process of its own, as another instance of the service would. */
+async function invalidateInAnotherProcess(address: string, prefix: string, tags: string[]): Promise<void> {
+  const order = JSON.stringify({ kind: 'redis', addresses: [address], prefix, tags });
+  const script = path.join(REPO_ROOT, '__tests__', 'helpers', 'invalidate-elsewhere.ts');
+  const tsNode = path.join(REPO_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
+  await promisify(execFile)(process.execPath, [tsNode, '--transpile-only', script, order], { cwd: REPO_ROOT, timeout: 60_000 });
+}
 
 describeIfRedis('RedisCache with a near cache', () => {
   let server: ControlledServer;
@@ -144,6 +157,14 @@ describeIfRedis('RedisCache with a near cache', () => {
     await invalidate(there);
     await untilOnly(() => fn(1), 'v1:1', 'the invalidation made elsewhere reached the near cache');
   });
+
+  it("reaches the near cache when another process invalidates a tag", async () => {
+    const prefix = uniquePrefix('near-process');
+    const { fn } = counter(await nearBackend(prefix), { tags: ['items'] });
+    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    await invalidateInAnotherProcess(server.address, prefix, ['items']);
+    await untilOnly(() => fn(1), 'v1:1', "the other process's invalidation reached the near cache");
+  }, 60_000);
 
   it.each([
     ['a raw SET', (redis: Redis, key: string) => redis.set(key, 'not an entry')],

@@ -45,6 +45,7 @@ const SCENARIOS = [
   'redis-hit-tags-3',
   'near-hit-tags-3',
   'near-coherence',
+  'near-footprint',
   'memcached-hit-sequential',
   'memcached-hit-in-flight',
   'tag-invalidation',

@@ -8,7 +8,7 @@ import { MemcachedCache } from '../../lib/backends/memcached';
 import { CacheConfigError } from '../../lib/errors';
 import { describeBackendContract } from '../../lib/testing';
 import { eventually } from '../faults/fault-kit';
-import { recordEvents, untilNearHit, untilOnly, type EventRecord } from '../helpers/near-kit';
+import { eachTest, untilNearHit, untilOnly } from '../helpers/near-kit';
 import { rawStats } from '../helpers/raw-memcached';
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
@@ -40,8 +40,8 @@ const describeIfMemcached = canStart('memcached') ? describe : describe.skip;
 
 describeIfMemcached('MemcachedCache with a near cache', () => {
   let server: ControlledServer;
-  let record: EventRecord;
-  const opened: MemcachedCache[] = [];
+  const each = eachTest();
+  const opened = each.opened;
 
   const nearBackend = (prefix: string, ttlMs: number): MemcachedCache => {
     const backend = new MemcachedCache(server.address, { prefix, nearCache: { ttlMs } });
@@ -59,14 +59,6 @@ describeIfMemcached('MemcachedCache with a near cache', () => {
     server = await ControlledServer.start('memcached');
   });
 
-  beforeEach(() => {
-    record = recordEvents();
-  });
-
-  afterEach(async () => {
-    record.stop();
-    for (const backend of opened.splice(0)) await backend.close();
-  });
 
   afterAll(async () => {
     await server?.stop();
@@ -78,7 +70,7 @@ describeIfMemcached('MemcachedCache with a near cache', () => {
 
   it('answers a tagged hit without sending any command (server stats)', async () => {
     const { fn } = counter(nearBackend(uniquePrefix('mc-near-zero'), 60_000));
-    await untilNearHit(() => fn(1), record);
+    await untilNearHit(() => fn(1), each.record);
     const before = await rawStats(server.address);
     for (let i = 0; i < 50; i++) expect(await fn(1)).toBe('v0:1');
     const after = await rawStats(server.address);
@@ -93,7 +85,7 @@ describeIfMemcached('MemcachedCache with a near cache', () => {
     const here = nearBackend(prefix, 300);
     const there = nearBackend(prefix, 300);
     const { fn } = counter(here);
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await invalidate(there);
     await untilOnly(() => fn(1), 'v1:1', 'the invalidation made elsewhere was seen once ttlMs passed');
     await invalidate(here);
@@ -103,7 +95,7 @@ describeIfMemcached('MemcachedCache with a near cache', () => {
   it('never breaks the caller while the server is gone, and serves near hits again once it is back', async () => {
     const backend = nearBackend(uniquePrefix('mc-near-down'), 60_000);
     const { fn } = counter(backend);
-    await untilNearHit(() => fn(1), record);
+    await untilNearHit(() => fn(1), each.record);
     await server.kill();
     try {
       // A near hit needs no server; a miss computes the value, reported, never thrown.
@@ -112,7 +104,7 @@ describeIfMemcached('MemcachedCache with a near cache', () => {
     } finally {
       await server.startAgain();
     }
-    await eventually('the server answers again', async () => (await fn(3)) !== undefined && record.types().includes('set'));
-    await untilNearHit(() => fn(3), record, 'near hits after the outage');
+    await eventually('the server answers again', async () => (await fn(3)) !== undefined && each.record.types().includes('set'));
+    await untilNearHit(() => fn(3), each.record, 'near hits after the outage');
   });
 });

@@ -9,7 +9,7 @@ import { cached, invalidateCacheKey, invalidateCacheTags } from '../../lib';
 import { RedisCache } from '../../lib/backends/redis';
 import { keySlot } from '../../lib/backends/redis/slot-groups';
 import { eventually } from '../faults/fault-kit';
-import { commandCounts, commandsBetween, connectionIds, recordEvents, untilNearHit, untilOnly, type EventRecord } from '../helpers/near-kit';
+import { commandCounts, eachTest, commandsBetween, connectionIds, untilNearHit, untilOnly } from '../helpers/near-kit';
 import { canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
 import { logCommands } from '../setup/redis-command-log';
@@ -43,8 +43,8 @@ async function migrateSlotOf(admins: readonly Redis[], key: string): Promise<voi
 describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
   let cluster: StartedCluster;
   let admins: Redis[];
-  let record: EventRecord;
-  const opened: Array<{ close(): Promise<void> | void }> = [];
+  const each = eachTest();
+  const opened = each.opened;
 
   const connect = (): Cluster => {
     const client = new Cluster(cluster.addresses.map((address) => ({ host: '127.0.0.1', port: Number(address.split(':')[1]) })));
@@ -73,14 +73,6 @@ describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
     admins = cluster.nodes.map((node) => new Redis({ host: '127.0.0.1', port: node.port }));
   }, 60_000);
 
-  beforeEach(() => {
-    record = recordEvents();
-  });
-
-  afterEach(async () => {
-    record.stop();
-    while (opened.length > 0) await opened.shift()?.close();
-  });
 
   afterAll(async () => {
     for (const admin of admins ?? []) admin.disconnect();
@@ -91,7 +83,7 @@ describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
     const backend = await nearBackend(uniquePrefix('cl-near-zero'));
     for (const admin of admins) expect(await connectionIds(admin, 'easy-cache:near-tracker')).toHaveLength(1);
     const { fn } = counter(backend);
-    await untilNearHit(() => fn(1), record);
+    await untilNearHit(() => fn(1), each.record);
     const log = logCommands(backend.client);
     const before = await Promise.all(admins.map(commandCounts));
     for (let i = 0; i < 50; i++) expect(await fn(1)).toBe('v0:1');
@@ -109,7 +101,7 @@ describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
     const here = await nearBackend(prefix);
     const there = await nearBackend(prefix);
     const { fn } = counter(here);
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await invalidate(there);
     await untilOnly(() => fn(1), 'v1:1', 'the invalidation made elsewhere reached the near cache');
   });
@@ -118,12 +110,12 @@ describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
     const prefix = uniquePrefix('cl-near-kill');
     const backend = await nearBackend(prefix);
     const { fn } = counter(backend);
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     const owner = admins[0] as Redis;
     const [id] = await connectionIds(owner, 'easy-cache:near-tracker');
     await owner.client('KILL', 'ID', id as string);
-    await eventually('bypassed, then restored', () => record.types().includes('near-cache-bypassed') && record.types().includes('near-cache-restored'));
-    expect(await untilNearHit(() => fn(1), record, 'near hits resume')).toBe('v0:1');
+    await eventually('bypassed, then restored', () => each.record.types().includes('near-cache-bypassed') && each.record.types().includes('near-cache-restored'));
+    expect(await untilNearHit(() => fn(1), each.record, 'near hits resume')).toBe('v0:1');
   });
 
   it('re-establishes tracking after a slot migration, and stays coherent', async () => {
@@ -131,15 +123,15 @@ describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
     const here = await nearBackend(prefix);
     const there = await nearBackend(prefix);
     const { fn } = counter(here);
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await migrateSlotOf(admins, `${prefix}:item:1`);
     await eventually(
       'the migration was seen: bypassed, then restored',
-      () => record.events.some((event) => event.type === 'near-cache-bypassed' && event.reason === 'the cluster topology changed') && here.nearCacheState === 'trusted',
+      () => each.record.events.some((event) => event.type === 'near-cache-bypassed' && event.reason === 'the cluster topology changed') && here.nearCacheState === 'trusted',
       15_000,
     );
     await invalidateCacheKey('item:1', { cacheInstance: there });
     await untilOnly(() => fn(1), 'v1:1', 'the invalidation after the migration reached the near cache');
-    expect(await untilNearHit(() => fn(1), record, 'near hits resume')).toBe('v1:1');
+    expect(await untilNearHit(() => fn(1), each.record, 'near hits resume')).toBe('v1:1');
   }, 30_000);
 });

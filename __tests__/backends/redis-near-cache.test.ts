@@ -14,7 +14,7 @@ import { RedisCache } from '../../lib/backends/redis';
 import { CacheConfigError } from '../../lib/errors';
 import { describeBackendContract } from '../../lib/testing';
 import { eventually } from '../faults/fault-kit';
-import { commandCounts, commandsBetween, connectionIds, recordEvents, untilNearHit, untilOnly, type EventRecord } from '../helpers/near-kit';
+import { commandCounts, eachTest, commandsBetween, connectionIds, untilNearHit, untilOnly } from '../helpers/near-kit';
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
 import { logCommands } from '../setup/redis-command-log';
@@ -58,8 +58,8 @@ async function invalidateInAnotherProcess(address: string, prefix: string, tags:
 describeIfRedis('RedisCache with a near cache', () => {
   let server: ControlledServer;
   let admin: Redis;
-  let record: EventRecord;
-  const opened: Array<{ close(): Promise<void> | void }> = [];
+  const each = eachTest();
+  const opened = each.opened;
   const keptOpen: Array<{ close(): Promise<void> | void }> = [];
 
   /** A client of this file's server, closed after the test unless `kept` (then after all of them). */
@@ -90,14 +90,6 @@ describeIfRedis('RedisCache with a near cache', () => {
     admin = connect(true);
   }, 30_000);
 
-  beforeEach(() => {
-    record = recordEvents();
-  });
-
-  afterEach(async () => {
-    record.stop();
-    while (opened.length > 0) await opened.shift()?.close();
-  });
 
   afterAll(async () => {
     for (const each of keptOpen) await each.close();
@@ -114,8 +106,8 @@ describeIfRedis('RedisCache with a near cache', () => {
       tags: ['a', 'b:{id}', 'c'],
       cacheInstance: backend,
     });
-    await untilNearHit(() => plain.fn(1), record, 'an untagged near hit');
-    await untilNearHit(() => tagged(1), record, 'a tagged near hit');
+    await untilNearHit(() => plain.fn(1), each.record, 'an untagged near hit');
+    await untilNearHit(() => tagged(1), each.record, 'a tagged near hit');
     const log = logCommands(backend.client);
     const before = await commandCounts(admin);
     for (let i = 0; i < 50; i++) {
@@ -127,7 +119,7 @@ describeIfRedis('RedisCache with a near cache', () => {
     expect(log.sent()).toEqual([]);
     // INFO is this test's own; PING and CLIENT (TRACKINGINFO) are the link's checks, once a second.
     expect(commandsBetween(before, after, ['info', 'ping', 'client|trackinginfo'])).toEqual({});
-    const hits = record.events.filter((event): event is Extract<CacheEvent, { type: 'hit' }> => event.type === 'hit');
+    const hits = each.record.events.filter((event): event is Extract<CacheEvent, { type: 'hit' }> => event.type === 'hit');
     expect(hits.slice(-100).every((event) => event.tier === 'near')).toBe(true);
   });
 
@@ -137,10 +129,10 @@ describeIfRedis('RedisCache with a near cache', () => {
     const make = (backend: RedisCache) => cached(async () => ({ list: [1, 2] }), { cacheKey: 'obj', cacheInstance: backend });
     const a = make(copying);
     const b = make(sharing);
-    const first = await untilNearHit(() => a(), record);
+    const first = await untilNearHit(() => a(), each.record);
     first.list.push(3);
     expect(await a()).toEqual({ list: [1, 2] });
-    const shared = await untilNearHit(() => b(), record);
+    const shared = await untilNearHit(() => b(), each.record);
     expect(await b()).toBe(shared);
   });
 
@@ -153,7 +145,7 @@ describeIfRedis('RedisCache with a near cache', () => {
     const here = await nearBackend(prefix);
     const there = await nearBackend(prefix);
     const { fn } = counter(here, { tags: ['items'], prefix: 'shelf' });
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await invalidate(there);
     await untilOnly(() => fn(1), 'v1:1', 'the invalidation made elsewhere reached the near cache');
   });
@@ -161,7 +153,7 @@ describeIfRedis('RedisCache with a near cache', () => {
   it("reaches the near cache when another process invalidates a tag", async () => {
     const prefix = uniquePrefix('near-process');
     const { fn } = counter(await nearBackend(prefix), { tags: ['items'] });
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await invalidateInAnotherProcess(server.address, prefix, ['items']);
     await untilOnly(() => fn(1), 'v1:1', "the other process's invalidation reached the near cache");
   }, 60_000);
@@ -172,7 +164,7 @@ describeIfRedis('RedisCache with a near cache', () => {
   ])('reaches the near cache after %s of the key', async (_what, change) => {
     const prefix = uniquePrefix('near-raw');
     const { fn } = counter(await nearBackend(prefix));
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await change(admin, `${prefix}:item:1`);
     await untilOnly(() => fn(1), 'v1:1', 'the raw change reached the near cache');
   });
@@ -180,7 +172,7 @@ describeIfRedis('RedisCache with a near cache', () => {
   it('forgets at once what this process invalidates or writes', async () => {
     const backend = await nearBackend(uniquePrefix('near-own'));
     const { fn } = counter(backend, { tags: ['items'] });
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await invalidateCacheTags('items', { cacheInstance: backend });
     expect(await fn(1)).toBe('v1:1');
     await backend.set('item:2', 'own write');
@@ -219,23 +211,23 @@ describeIfRedis('RedisCache with a near cache', () => {
   it('checks a near hit as any hit: version, schema and freshness', async () => {
     const backend = await nearBackend(uniquePrefix('near-checks'));
     const v1 = cached(async () => 'one', { cacheKey: 'shape', cacheInstance: backend, version: '1' });
-    await untilNearHit(() => v1(), record);
+    await untilNearHit(() => v1(), each.record);
     const v2 = cached(async () => 'two', { cacheKey: 'shape', cacheInstance: backend, version: '2' });
-    const from = record.events.length;
+    const from = each.record.events.length;
     expect(await v2()).toBe('two');
-    expect(record.events.slice(from)).toContainEqual(expect.objectContaining({ type: 'miss', reason: 'version' }));
+    expect(each.record.events.slice(from)).toContainEqual(expect.objectContaining({ type: 'miss', reason: 'version' }));
 
     const numbers = cached(async () => 'text', { cacheKey: 'schema', cacheInstance: backend });
-    await untilNearHit(() => numbers(), record);
+    await untilNearHit(() => numbers(), each.record);
     const refusing = { '~standard': { version: 1, vendor: 'test', validate: (value: unknown) => (typeof value === 'number' ? { value } : { issues: [{ message: 'not a number' }] }) } } as const;
     const checked = cached(async () => 7, { cacheKey: 'schema', cacheInstance: backend, schema: refusing, onError: () => undefined });
-    const before = record.events.length;
+    const before = each.record.events.length;
     expect(await checked()).toBe(7);
-    expect(record.events.slice(before)).toContainEqual(expect.objectContaining({ type: 'miss', reason: 'schema' }));
+    expect(each.record.events.slice(before)).toContainEqual(expect.objectContaining({ type: 'miss', reason: 'schema' }));
 
     const state = { runs: 0 };
     const graced = cached(async () => `run ${state.runs++}`, { cacheKey: 'fresh', cacheInstance: backend, timeout: 0.3, grace: 60, onError: () => undefined });
-    const served = await untilNearHit(() => graced(), record);
+    const served = await untilNearHit(() => graced(), each.record);
     // Past its freshness the near copy is stale: the function runs again, as after a remote read.
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect(await graced()).not.toBe(served);
@@ -245,20 +237,20 @@ describeIfRedis('RedisCache with a near cache', () => {
     const prefix = uniquePrefix(`near-kill-${role}`);
     const backend = await nearBackend(prefix);
     const { fn } = counter(backend);
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     const [id] = await connectionIds(admin, `easy-cache:near-${role}`);
     // Killed and the key changed in one round trip: no push for the change can reach this process.
     await admin.pipeline().client('KILL', 'ID', id as string).del(`${prefix}:item:1`).exec();
     await untilOnly(() => fn(1), 'v1:1', 'the change made while the link was down is seen');
-    await eventually('bypassed, then restored', () => record.types().includes('near-cache-bypassed') && record.types().includes('near-cache-restored'));
-    const bypassed = record.events.find((event) => event.type === 'near-cache-bypassed');
+    await eventually('bypassed, then restored', () => each.record.types().includes('near-cache-bypassed') && each.record.types().includes('near-cache-restored'));
+    const bypassed = each.record.events.find((event) => event.type === 'near-cache-bypassed');
     expect(bypassed).toMatchObject({ function: `RedisCache(${prefix})`, key: `${prefix}:` });
-    expect(await untilNearHit(() => fn(1), record, 'near hits resume')).toBe('v1:1');
+    expect(await untilNearHit(() => fn(1), each.record, 'near hits resume')).toBe('v1:1');
   });
 
   it('clears the near cache on FLUSHALL', async () => {
     const { fn } = counter(await nearBackend(uniquePrefix('near-flush')));
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await admin.flushall();
     await untilOnly(() => fn(1), 'v1:1', 'the flush reached the near cache');
   });
@@ -266,18 +258,18 @@ describeIfRedis('RedisCache with a near cache', () => {
   it('clears the near cache when the server restarts, serves through the outage, and resumes', async () => {
     const backend = await nearBackend(uniquePrefix('near-restart'));
     const { fn } = counter(backend);
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     await server.restart();
     // The data is gone with the old server: the value is computed again, and never the old one served.
     await untilOnly(() => fn(1), 'v1:1', 'the restart cleared the near cache');
     await eventually('tracking is back', () => backend.nearCacheState === 'trusted', 10_000);
-    expect(await untilNearHit(() => fn(1), record, 'near hits resume')).toBe('v1:1');
+    expect(await untilNearHit(() => fn(1), each.record, 'near hits resume')).toBe('v1:1');
   });
 
   it('bypasses the near cache while the server is frozen, and resumes when it answers again', async () => {
     const backend = await nearBackend(uniquePrefix('near-freeze'));
     const { fn } = counter(backend);
-    expect(await untilNearHit(() => fn(1), record)).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
     server.freeze();
     try {
       await eventually('the frozen server was noticed', () => backend.nearCacheState === 'bypassed', 10_000);
@@ -285,6 +277,6 @@ describeIfRedis('RedisCache with a near cache', () => {
       server.thaw();
     }
     await eventually('tracking is back', () => backend.nearCacheState === 'trusted', 10_000);
-    expect(await untilNearHit(() => fn(1), record, 'near hits resume')).toBe('v0:1');
+    expect(await untilNearHit(() => fn(1), each.record, 'near hits resume')).toBe('v0:1');
   });
 });

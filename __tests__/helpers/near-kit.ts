@@ -64,3 +64,23 @@ export async function untilOnly<T>(call: () => Promise<T>, expected: T, what: st
   await eventually(what, async () => (await call()) === expected);
   for (let i = 0; i < 20; i++) expect(await call()).toBe(expected);
 }
+
+/** What each test of a near cache suite gets: a fresh event record, and a list of what it opened, closed after it (in order). */
+export interface EachTest {
+  record: EventRecord;
+  readonly opened: Array<{ close(): Promise<void> | void }>;
+}
+
+/** Registers the hooks that give each test its `EachTest`. */
+export function eachTest(): EachTest {
+  const state: EachTest = { record: recordEvents(), opened: [] };
+  state.record.stop();
+  beforeEach(() => {
+    state.record = recordEvents();
+  });
+  afterEach(async () => {
+    state.record.stop();
+    while (state.opened.length > 0) await state.opened.shift()?.close();
+  });
+  return state;
+}

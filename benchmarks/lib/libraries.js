@@ -101,21 +101,7 @@ export function easyCache(env, backend, loader, options = {}) {
  * layer, an L2 Redis layer and a Redis bus that tells other processes to drop their L1 copies.
  */
 export function bentocacheTiered(env, loader, options = {}) {
-  const connection = { host: '127.0.0.1', port: env.redisPort };
-  const store = bentostore().useL1Layer(memoryDriver({})).useL2Layer(redisDriver({ connection })).useBus(redisBusDriver({ connection }));
-  const bento = new BentoCache({ default: 'cache', prefix: namespace(env, 'bento'), stores: { cache: store } });
-  const tagCount = options.tags ?? 0;
-  return {
-    get: (id) =>
-      bento.getOrSet({
-        key: 'user:' + id,
-        factory: () => loader.load(id),
-        ttl: TTL_SECONDS * 1000,
-        ...(tagCount > 0 ? { tags: tagsOf(id, tagCount) } : {}),
-      }),
-    invalidateTag: (tag) => bento.deleteByTag({ tags: [tag] }),
-    close: () => bento.disconnectAll(),
-  };
+  return bentocache(env, 'tiered', loader, options);
 }
 
 /** bentocache: `getOrSet` on a store with an L1 memory layer or an L2 Redis layer (its docs' setup). */
@@ -216,9 +202,12 @@ export async function cachifiedCache(env, backend, capacity) {
 
 /** A bentocache on `backend` as its docs set one up: an L1 memory store (`capacity` items at most, when given) or an L2 Redis store. */
 export function bentoCache(env, backend, capacity) {
+  const connection = { host: '127.0.0.1', port: env.redisPort };
   const store =
     backend === 'memory'
       ? bentostore().useL1Layer(memoryDriver(capacity ? { maxItems: capacity } : {}))
-      : bentostore().useL2Layer(redisDriver({ connection: { host: '127.0.0.1', port: env.redisPort } }));
+      : backend === 'tiered'
+        ? bentostore().useL1Layer(memoryDriver({})).useL2Layer(redisDriver({ connection })).useBus(redisBusDriver({ connection }))
+        : bentostore().useL2Layer(redisDriver({ connection }));
   return new BentoCache({ default: 'cache', prefix: namespace(env, 'bento'), stores: { cache: store } });
 }

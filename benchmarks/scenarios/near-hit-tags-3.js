@@ -3,9 +3,8 @@
  * process memory (no command sent), against `Map.get`, a Redis hit without near cache, and
  * bentocache's L1 + L2 + bus hit.
  */
-import { HIT_IDS, contender } from '../lib/kit.js';
+import { HIT_IDS, contender, mapLimit } from '../lib/kit.js';
 import { bentocacheTiered, easyCache, makeLoader } from '../lib/libraries.js';
-import { rawMap } from '../lib/raw-clients.js';
 
 /** Waits until the near cache of `made` is trusted, then reads every user until the reads are near hits. */
 async function warmNear(made) {
@@ -34,14 +33,7 @@ export default {
   inFlight: 1,
   expectHits: true,
   async contenders(env) {
-    const map = rawMap(makeLoader());
-    const limit = {
-      label: 'Map.get in an async function',
-      role: 'limit',
-      run: (i) => map.get(HIT_IDS[i & 63]),
-      prepare: async () => map.fill(HIT_IDS),
-      close: map.close,
-    };
+    const limit = mapLimit();
     const bentoLoader = makeLoader();
     return [
       limit,

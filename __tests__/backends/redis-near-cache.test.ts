@@ -115,6 +115,18 @@ describeIfRedis('RedisCache with a near cache', () => {
     expect(hits.slice(-100).every((event) => event.tier === 'near')).toBe(true);
   });
 
+  it('built from connection details, closes its own client and its link connections in close()', async () => {
+    const backend = new RedisCache({ host: '127.0.0.1', port: server.port }, { prefix: uniquePrefix('near-owned'), nearCache: {} });
+    await eventually('tracking is on', () => backend.nearCacheState === 'trusted');
+    await backend.set('k', 'v');
+    expect(await backend.get('k')).toBe('v');
+    await backend.close();
+    await eventually('the link connections are gone', async () => (await connectionIds(admin, 'easy-cache:near-tracker')).length === 0);
+    expect(backend.client.status).toBe('end');
+    expect(backend.nearCacheState).toBe('bypassed');
+    await expect(backend.get('k')).rejects.toThrow();
+  });
+
   it('hands out copies by default, and the same object with copy: false', async () => {
     const copying = await nearBackend(uniquePrefix('near-copy'));
     const sharing = await nearBackend(uniquePrefix('near-share'), false);

@@ -90,6 +90,21 @@ describe('NearTier', () => {
     expect(tier.getSync('long')).toBe(NOT_HELD);
   });
 
+  it('counts the life of a write from when it was sent, so the copy ends no later than the remote entry', async () => {
+    const slow = Object.assign(Object.create(remote) as MemoryCache, {
+      set: async (key: string, value: unknown, timeout?: number | null) => {
+        await remote.set(key, value, timeout);
+        now += 500;
+      },
+    });
+    const tier = new NearTier(sourceOver(slow), options, true);
+    await tier.set('k', 'v', 2);
+    now += 1499;
+    expect(tier.getSync('k')).toBe('v');
+    now += 1;
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+  });
+
   it.each([
     ['an invalidation of its key', (tier: NearTier) => tier.invalidate(['k'])],
     ['a flush', (tier: NearTier) => tier.invalidate(null)],

@@ -105,18 +105,21 @@ export class NearTier implements CacheInstance {
   }
 
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
+    const sentAt = this.#now();
     const [, keepable] = await this.#settle(this.#beginWrite([key]), this.#remote.set(key, value, timeout));
-    this.#keepWritten(keepable, [[key, value]], timeout);
+    this.#keepWritten(keepable, [[key, value]], timeout, sentAt);
   }
 
   async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
+    const sentAt = this.#now();
     const [, keepable] = await this.#settle(this.#beginWrite([...entries.keys()]), this.#remote.setMany(entries, timeout));
-    this.#keepWritten(keepable, entries, timeout);
+    this.#keepWritten(keepable, entries, timeout, sentAt);
   }
 
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
+    const sentAt = this.#now();
     const [stored, keepable] = await this.#settle(this.#beginWrite([key]), this.#remote.add(key, value, timeout));
-    if (stored) this.#keepWritten(keepable, [[key, value]], timeout);
+    if (stored) this.#keepWritten(keepable, [[key, value]], timeout, sentAt);
     return stored;
   }
 
@@ -220,10 +223,11 @@ export class NearTier implements CacheInstance {
   }
 
   /** Keeps what this process wrote, unless an invalidation of a key arrived while the write was on its way. */
-  #keepWritten(keepable: (key: string) => boolean, entries: Iterable<readonly [string, unknown]>, timeout: BackendTimeout): void {
+  #keepWritten(keepable: (key: string) => boolean, entries: Iterable<readonly [string, unknown]>, timeout: BackendTimeout, sentAt: number): void {
     if (!this.#trusted) return;
     const seconds = timeout === undefined ? this.#source.defaultTimeout : timeout;
-    const lifeMs = seconds === null ? null : seconds * 1000;
+    // The remote expiry started when the store applied the write, after `sentAt`.
+    const lifeMs = seconds === null ? null : seconds * 1000 - (this.#now() - sentAt);
     for (const [key, value] of entries) if (keepable(key)) this.#keep(key, value, lifeMs);
   }
 

@@ -13,7 +13,9 @@ import { commandCounts, eachTest, commandsBetween, connectionIds, untilNearHit, 
 import { canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
 import { logCommands } from '../setup/redis-command-log';
-import { startRedisCluster, stopServer, type StartedCluster } from '../setup/servers';
+import { startRedisCluster, stopServer, type StartedCluster, type StartedServer } from '../setup/servers';
+import { spawnServer } from '../setup/server-process';
+import { join } from 'node:path';
 
 const describeIfRedis = canStart('redis') ? describe : describe.skip;
 
@@ -38,6 +40,45 @@ async function migrateSlotOf(admins: readonly Redis[], key: string): Promise<voi
   const keys = (await source.call('CLUSTER', 'GETKEYSINSLOT', slot, 1000)) as string[];
   if (keys.length > 0) await source.call('MIGRATE', target.options.host ?? '127.0.0.1', target.options.port ?? 0, '', 0, 5000, 'KEYS', ...keys);
   for (const admin of admins) await admin.call('CLUSTER', 'SETSLOT', slot, 'NODE', ids[targetIndex] as string);
+}
+
+/** The index in `admins` of the master that serves `slot`. */
+async function ownerOf(admins: readonly Redis[], slot: number): Promise<number> {
+  for (let index = 0; index < admins.length; index++) {
+    const ranges = (await (admins[index] as Redis).call('CLUSTER', 'NODES')) as string;
+    const own = ranges.split('\n').find((line) => line.includes('myself'))?.split(' ').slice(8) ?? [];
+    if (own.some((range) => {
+      const [from, to = from] = range.split('-').map(Number);
+      return from !== undefined && to !== undefined && slot >= from && slot <= to;
+    })) return index;
+  }
+  return -1;
+}
+
+/** Starts a cluster node and makes it a replica of `master` (admin client), once it is in sync. */
+async function startReplicaOf(master: Redis): Promise<{ server: StartedServer; admin: Redis }> {
+  const server = await spawnServer('redis', 'redis-server', (port, dir) => [
+    '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir,
+    '--logfile', join(dir, 'server.log'), '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000',
+  ], async (port) => {
+    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      return (await probe.ping()) === 'PONG';
+    } finally {
+      probe.disconnect();
+    }
+  });
+  const admin = new Redis({ host: '127.0.0.1', port: server.port });
+  const masterId = String(await master.call('CLUSTER', 'MYID'));
+  await admin.call('CLUSTER', 'MEET', '127.0.0.1', String(master.options.port));
+  await eventually('the replica knows the master', async () => String(await admin.call('CLUSTER', 'NODES')).includes(masterId), 20_000);
+  await admin.call('CLUSTER', 'REPLICATE', masterId);
+  await eventually('the replica is in sync', async () => {
+    const role = (await admin.call('ROLE')) as unknown[];
+    return String(role[0]) === 'slave' && String(role[3]) === 'connected';
+  }, 20_000);
+  return { server, admin };
 }
 
 describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
@@ -74,9 +115,12 @@ describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
   }, 60_000);
 
 
+  let replica: { server: StartedServer; admin: Redis } | undefined;
+
   afterAll(async () => {
     for (const admin of admins ?? []) admin.disconnect();
-    for (const node of cluster?.nodes ?? []) await stopServer(node);
+    replica?.admin.disconnect();
+    for (const node of [...(cluster?.nodes ?? []), ...(replica ? [replica.server] : [])]) await stopServer(node);
   });
 
   it('tracks every master, and answers a tagged hit without sending a command to any node', async () => {
@@ -134,4 +178,22 @@ describeIfRedis('RedisCache with a near cache on a Redis Cluster', () => {
     await untilOnly(() => fn(1), 'v1:1', 'the invalidation after the migration reached the near cache');
     expect(await untilNearHit(() => fn(1), each.record, 'near hits resume')).toBe('v1:1');
   }, 30_000);
+
+  // Runs last: it changes which node is a master.
+  it('re-establishes tracking after a failover, and stays coherent', async () => {
+    const prefix = uniquePrefix('cl-near-failover');
+    const here = await nearBackend(prefix);
+    const there = await nearBackend(prefix);
+    const { fn } = counter(here);
+    const master = admins[await ownerOf(admins, keySlot(`${prefix}:item:1`))] as Redis;
+    expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
+    replica = await startReplicaOf(master);
+    const promoted = replica.admin;
+    await promoted.call('CLUSTER', 'FAILOVER');
+    await eventually('the replica is a master', async () => String(((await promoted.call('ROLE')) as unknown[])[0]) === 'master', 20_000);
+    await eventually('the failover was seen: bypassed, then restored', () => each.record.types().includes('near-cache-bypassed') && here.nearCacheState === 'trusted', 20_000);
+    await invalidateCacheKey('item:1', { cacheInstance: there });
+    await untilOnly(() => fn(1), 'v1:1', 'the invalidation on the new master reached the near cache');
+    expect(await untilNearHit(() => fn(1), each.record, 'near hits resume')).toBe('v1:1');
+  }, 90_000);
 });

@@ -23,15 +23,7 @@ const describeIfRedis = canStart('redis') ? describe : describe.skip;
 async function migrateSlotOf(admins: readonly Redis[], key: string): Promise<void> {
   const slot = keySlot(key);
   const ids = await Promise.all(admins.map(async (admin) => String(await admin.call('CLUSTER', 'MYID'))));
-  const counts = await Promise.all(admins.map(async (admin) => String(await admin.call('CLUSTER', 'NODES'))));
-  const ownerId = (counts[0] ?? '')
-    .split('\n')
-    .map((line) => line.split(' '))
-    .find((fields) => fields.slice(8).some((range) => {
-      const [from, to = from] = range.split('-').map(Number);
-      return from !== undefined && to !== undefined && slot >= from && slot <= to;
-    }))?.[0];
-  const sourceIndex = ids.indexOf(ownerId ?? '');
+  const sourceIndex = await ownerOf(admins, slot);
   const targetIndex = (sourceIndex + 1) % admins.length;
   const source = admins[sourceIndex] as Redis;
   const target = admins[targetIndex] as Redis;

@@ -46,6 +46,7 @@ const SCENARIOS = [
   'near-hit-tags-3',
   'near-coherence',
   'near-footprint',
+  'near-race',
   'memcached-hit-sequential',
   'memcached-hit-in-flight',
   'tag-invalidation',

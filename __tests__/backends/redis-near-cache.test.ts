@@ -127,6 +127,28 @@ describeIfRedis('RedisCache with a near cache', () => {
     await expect(backend.get('k')).rejects.toThrow();
   });
 
+  it('reports a server that refuses tracking once, reads from Redis meanwhile, and starts when it is allowed', async () => {
+    await admin.call('ACL', 'SETUSER', 'default', '-client|tracking');
+    const prefix = uniquePrefix('near-refused');
+    const backend = new RedisCache(connect(), { prefix, nearCache: {} });
+    opened.unshift(backend);
+    try {
+      await eventually('the refusal is reported', () => each.record.types().includes('near-cache-bypassed'));
+      const refusal = each.record.events.find((event) => event.type === 'near-cache-bypassed');
+      expect(refusal).toMatchObject({ reason: expect.stringContaining('tracking could not be set up') });
+      const { fn } = counter(backend);
+      expect(await fn(1)).toBe('v0:1');
+      expect(await fn(1)).toBe('v0:1');
+      expect(backend.nearCacheState).toBe('bypassed');
+      // Retried with a growing pause: reported once, not at every attempt.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(each.record.types().filter((type) => type === 'near-cache-bypassed')).toHaveLength(1);
+    } finally {
+      await admin.call('ACL', 'SETUSER', 'default', '+client|tracking');
+    }
+    await eventually('tracking is on once allowed', () => backend.nearCacheState === 'trusted', 10_000);
+  });
+
   it('hands out copies by default, and the same object with copy: false', async () => {
     const copying = await nearBackend(uniquePrefix('near-copy'));
     const sharing = await nearBackend(uniquePrefix('near-share'), false);

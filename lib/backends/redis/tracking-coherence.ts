@@ -26,6 +26,8 @@ export class Coherence {
   #links: TrackingLink[] = [];
   readonly #up = new Set<TrackingLink>();
   #trusted = false;
+  /** Whether the last change reported was a bypass: a link that keeps failing is reported once, also before it was ever up. */
+  #bypassReported = false;
 
   constructor(tier: NearTier, settings: CoherenceSettings) {
     this.#tier = tier;
@@ -73,6 +75,7 @@ export class Coherence {
     this.#up.add(link);
     if (this.#trusted || this.#up.size < this.#links.length) return;
     this.#trusted = true;
+    this.#bypassReported = false;
     this.#tier.trust();
     this.#report('near-cache-restored', 'client tracking is on');
   }
@@ -80,8 +83,9 @@ export class Coherence {
   /** A link is down or replaced: cleared even when already bypassed, since nothing read before the link is back may be kept. */
   #lost(reason: string): void {
     this.#tier.bypass();
-    if (!this.#trusted) return;
     this.#trusted = false;
+    if (this.#bypassReported) return;
+    this.#bypassReported = true;
     this.#report('near-cache-bypassed', reason);
   }
 

@@ -50,6 +50,7 @@ const SCENARIOS = [
   'memcached-hit-sequential',
   'memcached-hit-in-flight',
   'tag-invalidation',
+  'redis-outage-breaker',
   'key-template-1',
   'key-template-8',
   'key-automatic',
@@ -247,9 +248,8 @@ function printScenario(scenario, rows) {
   say();
   say(scenario.measures);
   say();
-  if (scenario.table) {
-    const [header, cells] = scenario.table(rows);
-    say(markdownTable(header, cells));
+  if (scenario.custom && scenario.table) {
+    say(markdownTable(...scenario.table(rows)));
     say();
     return;
   }

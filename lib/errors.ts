@@ -4,6 +4,7 @@ export type EasyCacheErrorCode =
   | 'E_CACHE_TEMPLATE'
   | 'E_CACHE_KEY'
   | 'E_CACHE_BACKEND'
+  | 'BREAKER_OPEN'
   | 'E_CACHE_SERIALIZE'
   | 'E_CACHE_SCHEMA'
   | 'FUNCTION_TIMEOUT'
@@ -67,15 +68,19 @@ export class CacheKeyError extends EasyCacheError {
   }
 }
 
-/** A backend call that failed or took longer than its bound; `cause` holds the original error. */
+/**
+ * A backend call that failed or took longer than its bound (`E_CACHE_BACKEND`; `cause` holds the
+ * original error), or that was not made because the backend's circuit breaker is open
+ * (`BREAKER_OPEN`; `cause` holds the failure that opened it).
+ */
 export class BackendError extends EasyCacheError {
   /** The backend operation: get, getMany, set, setMany, add, delete, clear, close. */
   readonly operation: string;
   /** The (first) key involved, when there is one. */
   readonly key: string | undefined;
 
-  constructor(message: string, details: { operation: string; key?: string; cause?: unknown }) {
-    super('E_CACHE_BACKEND', message, { cause: details.cause });
+  constructor(message: string, details: { operation: string; key?: string; cause?: unknown; code?: 'E_CACHE_BACKEND' | 'BREAKER_OPEN' }) {
+    super(details.code ?? 'E_CACHE_BACKEND', message, { cause: details.cause });
     this.operation = details.operation;
     this.key = details.key;
   }

@@ -20,12 +20,14 @@ export { taggedJson } from './serializer/tagged-json';
 export { CALL_CHANNEL, EVENT_CHANNEL, BACKEND_CHANNEL } from './observe/channels';
 export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, SchemaError, FunctionTimeoutError, FunctionError } from './errors';
 
-export type { CacheInstance, BackendTimeout, NotFound } from './backends/backend';
+export type { CacheInstance, BackendTimeout, NotFound, BreakerSettings } from './backends/backend';
+export type { BreakerOption } from './backends/shared/breaker-option';
 export type { MemoryCacheOptions } from './backends/memory/memory-cache-options';
 export type { Serializer } from './serializer/serializer';
 export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode, SchemaIssue, SchemaPathSegment } from './errors';
 export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent, NearCacheEvent } from './observe/events';
+export type { BreakerOpenEvent, BreakerCloseEvent } from './observe/breaker-events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
 export type { CallMessage, CallOutcome, BackendCallMessage } from './observe/channels';
 export type { InvalidateOptions } from './invalidate';

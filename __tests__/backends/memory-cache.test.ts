@@ -216,6 +216,27 @@ describe('MemoryCache: CLOCK eviction (approximately least recently used)', () =
 });
 
 describe('MemoryCache: expiry on an injected clock', () => {
+  it('judges a getSync by the clock reading it is given, and reads its clock only without one', async () => {
+    const clock = { now: 1_000_000, reads: 0 };
+    const cache = new MemoryCache({
+      now: () => {
+        clock.reads++;
+        return clock.now;
+      },
+    });
+    await cache.set('k', 'v', 1);
+    clock.reads = 0;
+    // The caller's reading, not the clock, decides: live at 1 ms before expiry, gone at expiry.
+    clock.now += 5000;
+    expect(cache.getSync('k', 1_000_999)).toBe('v');
+    expect(clock.reads).toBe(0);
+    expect(cache.getSync('k')).toBe(NOT_FOUND);
+    expect(clock.reads).toBe(1);
+    await cache.set('j', 'v', 1);
+    expect(cache.getSync('j', clock.now + 1000)).toBe(NOT_FOUND);
+    expect(cache.size).toBe(0);
+  });
+
   it('keeps fractions of a second', async () => {
     const { cache, clock } = withClock();
     await cache.set('k', 'v', 1.25);

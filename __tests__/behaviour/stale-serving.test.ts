@@ -201,6 +201,70 @@ describe('freshness follows the reading process\'s clock (memory `now`)', () => 
     clock = f;
     expect(await get(1)).toBe('run2:1');
   });
+
+  it('serves a stale entry at once with nobody listening too: while its refresh runs, then while it backs off', async () => {
+    let clock = 1_000_000;
+    const backend = new MemoryCache({ now: () => clock });
+    let runs = 0;
+    let next = deferred<string>();
+    const errors: unknown[] = [];
+    const get = cached(async (id: number) => (++runs === 1 ? `run1:${id}` : next.promise), {
+      cacheKey: 'quiet:{id}',
+      timeout: 10,
+      grace: 60,
+      softTimeoutMs: 0,
+      graceBackoff: 5,
+      cacheInstance: backend,
+      onError: (error) => errors.push(error),
+    });
+    expect(await get(1)).toBe('run1:1');
+    clock += 10_000;
+    // Stale: the first call starts the refresh, the next ones are served while it runs.
+    expect(await get(1)).toBe('run1:1');
+    expect(await get(1)).toBe('run1:1');
+    expect(runs).toBe(2);
+    next.reject(new Error('source down'));
+    await waitFor(() => errors.length === 1);
+    next = deferred<string>();
+    // The refresh failed: served without calling the function for graceBackoff.
+    clock += 4_999;
+    expect(await get(1)).toBe('run1:1');
+    expect(runs).toBe(2);
+    clock += 1;
+    expect(await get(1)).toBe('run1:1');
+    expect(runs).toBe(3);
+    next.resolve('run3:1');
+    await waitFor(() => (backend.getSync('quiet:1') as { v: unknown }).v === 'run3:1');
+    expect(await get(1)).toBe('run3:1');
+  });
+
+  it('reads the clock once per in-process hit, fresh or stale, for the backend\'s expiry and the entry\'s freshness alike', async () => {
+    let clock = 1_000_000;
+    let reads = 0;
+    const backend = new MemoryCache({
+      now: () => {
+        reads++;
+        return clock;
+      },
+    });
+    const held = deferred<string>();
+    let runs = 0;
+    const get = cached(async (id: number) => (++runs === 1 ? `run1:${id}` : held.promise), { cacheKey: 'reads:{id}', timeout: 10, grace: 10, softTimeoutMs: 0, cacheInstance: backend });
+    expect(await get(1)).toBe('run1:1');
+    reads = 0;
+    expect(await get(1)).toBe('run1:1');
+    expect(reads).toBe(1);
+    clock += 10_000;
+    // The first stale call starts the refresh; the next ones join it and are served at once.
+    expect(await get(1)).toBe('run1:1');
+    reads = 0;
+    expect(await get(1)).toBe('run1:1');
+    expect(reads).toBe(1);
+    expect(runs).toBe(2);
+    held.resolve('run2:1');
+    await waitFor(() => (backend.getSync('reads:1') as { v: unknown }).v === 'run2:1');
+    expect(await get(1)).toBe('run2:1');
+  });
 });
 
 describe('EASY_CACHE_DEBUG=yes and stale returns', () => {

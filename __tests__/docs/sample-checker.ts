@@ -121,6 +121,7 @@ export function sampleCompilerOptions(root: string = REPO_ROOT): ts.CompilerOpti
       'easy-cache/redis': [path.join(root, 'lib', 'backends', 'redis', 'index.ts')],
       'easy-cache/memcached': [path.join(root, 'lib', 'backends', 'memcached', 'index.ts')],
       'easy-cache/testing': [path.join(root, 'lib', 'testing', 'index.ts')],
+      'easy-cache/otel': [path.join(root, 'lib', 'otel', 'index.ts')],
     },
   };
 }

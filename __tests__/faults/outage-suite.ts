@@ -4,13 +4,12 @@
  * outage cycles. Each file that runs it starts servers of its own (never the shared ones).
  */
 import { BackendError, cached, type CacheInstance, type EasyCacheError } from '../../lib';
-import { remoteBackend, type RemoteBackend } from '../helpers/backends-under-test';
+import type { RemoteBackend } from '../helpers/backends-under-test';
 import { CountingBackend } from '../helpers/counting-backend';
-import { ControlledServer, canStart } from '../helpers/server-control';
-import { uniquePrefix } from '../helpers/server-suites';
-import { TcpProxy } from '../helpers/tcp-proxy';
+import { canStart } from '../helpers/server-control';
 import { freePort } from '../setup/servers';
-import { eventually, forceGc, liveTimers, sleep, timed, watchUnhandledRejections, type RemoteKind } from './fault-kit';
+import { eventually, forceGc, liveTimers, sleep, timed, type RemoteKind } from './fault-kit';
+import { useOutageRig } from './outage-rig';
 
 /** The bound given to every backend of these tests, in ms. */
 export const BOUND_MS = 100;
@@ -32,16 +31,9 @@ export function describeOutages(kind: RemoteKind): void {
   }
 
   describe(`${kind}: a server that goes away never breaks the caller`, () => {
-    let server: ControlledServer;
-    let proxy: TcpProxy;
-    const backends: RemoteBackend[] = [];
-    const unhandled = watchUnhandledRejections();
-
-    const backendOn = (address: string, boundMs = BOUND_MS): RemoteBackend => {
-      const backend = remoteBackend(kind, address, { prefix: uniquePrefix(`outage-${kind}`), backendTimeoutMs: boundMs });
-      backends.push(backend);
-      return backend;
-    };
+    const rig = useOutageRig(kind, 'outage');
+    // Without the breaker (breaker-outages.test.ts has it): these tests count what each call costs when every call waits for its bound.
+    const backendOn = (address: string, boundMs = BOUND_MS): RemoteBackend => rig.backendOn(address, { backendTimeoutMs: boundMs, breaker: false });
 
     /** A cached function with tags whose value names its id and its run. */
     const cachedOn = (backend: CacheInstance, reported: EasyCacheError[], beforeReturn: () => void = () => undefined) => {
@@ -74,23 +66,6 @@ export function describeOutages(kind: RemoteKind): void {
       return value as { id: number; run: number };
     };
 
-    beforeAll(async () => {
-      server = await ControlledServer.start(kind);
-      proxy = await TcpProxy.start(server.port);
-    });
-
-    afterEach(() => {
-      proxy.pass();
-      expect(unhandled.seen).toEqual([]);
-    });
-
-    afterAll(async () => {
-      unhandled.stop();
-      await Promise.all(backends.map((backend) => backend.close()));
-      await proxy?.close();
-      await server?.stop();
-    });
-
     it('serves every call from the function when the server is down at start, and rejects invalidations', async () => {
       const port = await freePort();
       const reported: EasyCacheError[] = [];
@@ -117,10 +92,10 @@ export function describeOutages(kind: RemoteKind): void {
     it('settles a call whose server freezes (SIGSTOP) mid-call, and every call while it stays frozen', async () => {
       const reported: EasyCacheError[] = [];
       let freezeNow = false;
-      const counting = new CountingBackend(backendOn(server.address));
+      const counting = new CountingBackend(backendOn(rig.server.address));
       const item = cachedOn(counting, reported, () => {
         if (!freezeNow) return;
-        server.freeze();
+        rig.server.freeze();
         // From here on the counts are of calls made to the frozen server.
         counting.reset();
       });
@@ -155,7 +130,7 @@ export function describeOutages(kind: RemoteKind): void {
         expect(invalidation.ms).toBeLessThan(STUCK_LIMIT_MS);
       } finally {
         freezeNow = false;
-        server.thaw();
+        rig.server.thaw();
       }
       expect(reported.some((error) => error instanceof BackendError && /no answer within/.test(error.message))).toBe(true);
       // Back to normal: a value is stored again and then served.
@@ -164,10 +139,10 @@ export function describeOutages(kind: RemoteKind): void {
 
     it('misses (never serves stale data) after a restart that lost the data, then caches again', async () => {
       const reported: EasyCacheError[] = [];
-      const item = cachedOn(backendOn(server.address), reported);
+      const item = cachedOn(backendOn(rig.server.address), reported);
       const { get } = item;
       const before = await servedFromCache('the server serves hits before the restart', item, 1);
-      await server.restart();
+      await rig.server.restart();
       for (let i = 0; i < 5; i++) {
         const call = await timed(() => get(1));
         expect(call.error).toBeUndefined();
@@ -182,8 +157,8 @@ export function describeOutages(kind: RemoteKind): void {
 
     it('bounds every call of 200 concurrent callers through a slow link with jitter', async () => {
       const reported: EasyCacheError[] = [];
-      proxy.delay(25, 50);
-      const { get } = cachedOn(backendOn(proxy.address), reported);
+      rig.proxy.delay(25, 50);
+      const { get } = cachedOn(backendOn(rig.proxy.address), reported);
       const invalidations: { ms: number; error?: unknown }[] = [];
       const caller = async (index: number) => {
         const calls = [];
@@ -210,7 +185,7 @@ export function describeOutages(kind: RemoteKind): void {
 
     it('keeps heap and timers flat over 20 outage cycles (black hole, reset, recovery)', async () => {
       const reported: EasyCacheError[] = [];
-      const backend = backendOn(proxy.address, 50);
+      const backend = backendOn(rig.proxy.address, 50);
       const { get } = cachedOn(backend, reported);
       const burst = async (label: string) => {
         const calls = await Promise.all(Array.from({ length: 30 }, (_, i) => timed(() => get(i % 6))));
@@ -220,11 +195,11 @@ export function describeOutages(kind: RemoteKind): void {
         }
       };
       const cycle = async () => {
-        proxy.blackhole();
+        rig.proxy.blackhole();
         await burst('black hole');
-        proxy.reset();
+        rig.proxy.reset();
         await burst('reset');
-        proxy.pass();
+        rig.proxy.pass();
         await burst('recovered');
       };
       for (let i = 0; i < 3; i++) await cycle();

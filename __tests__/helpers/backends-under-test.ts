@@ -5,7 +5,7 @@
  * already said why, and fails the run when EASY_CACHE_REQUIRE_SERVERS is set).
  */
 import Redis, { Cluster } from 'ioredis';
-import { MemoryCache, taggedJson, type CacheInstance } from '../../lib';
+import { MemoryCache, taggedJson, type BreakerOption, type CacheInstance } from '../../lib';
 import { MemcachedCache } from '../../lib/backends/memcached';
 import { toSafeKey } from '../../lib/backends/memcached/safe-key';
 import { RedisCache } from '../../lib/backends/redis';
@@ -44,7 +44,7 @@ export interface BackendSettings {
 export type RemoteBackend = CacheInstance & { close(): Promise<void> };
 
 /** A backend of `kind` on `address` that builds its own client (with the library's safe defaults). */
-export function remoteBackend(kind: 'redis' | 'memcached', address: string, options: { prefix: string; backendTimeoutMs?: number }): RemoteBackend {
+export function remoteBackend(kind: 'redis' | 'memcached', address: string, options: { prefix: string; backendTimeoutMs?: number; breaker?: BreakerOption }): RemoteBackend {
   if (kind === 'memcached') return new MemcachedCache(address, options);
   return new RedisCache(hostAndPort(address), options);
 }

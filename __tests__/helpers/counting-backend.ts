@@ -1,4 +1,4 @@
-import type { BackendTimeout, CacheInstance } from '../../lib';
+import type { BackendTimeout, BreakerSettings, CacheInstance } from '../../lib';
 
 export type Operation = 'get' | 'getMany' | 'set' | 'setMany' | 'add' | 'delete';
 
@@ -10,14 +10,17 @@ export class CountingBackend implements CacheInstance {
   readonly inner: CacheInstance;
   readonly inProcess: boolean | undefined;
   readonly backendTimeoutMs: number | undefined;
-  /** The inner backend's clock, so that freshness is judged as it would be without the wrapper. */
+  /** The inner backend's clock, so that freshness is judged as it would be without the wrapper (or one the test injects). */
   readonly now: (() => number) | undefined;
+  /** A breaker for the wrapper, when the test gives one: the calls it counts are then those the breaker let through. */
+  readonly breaker: BreakerSettings | false | undefined;
 
-  constructor(inner: CacheInstance) {
+  constructor(inner: CacheInstance, options: { breaker?: BreakerSettings | false; now?: () => number } = {}) {
     this.inner = inner;
     this.inProcess = inner.inProcess;
     this.backendTimeoutMs = inner.backendTimeoutMs;
-    this.now = inner.now;
+    this.now = options.now ?? inner.now;
+    this.breaker = options.breaker;
   }
 
   /** How many calls of each operation were made (only non-zero counts). */

@@ -1,4 +1,4 @@
-import type { BackendTimeout, CacheInstance } from '../../lib';
+import type { BackendTimeout, BreakerSettings, CacheInstance } from '../../lib';
 
 type Mode = { kind: 'ok' } | { kind: 'throw' } | { kind: 'delay'; ms: number } | { kind: 'garbage' } | { kind: 'hang' };
 
@@ -6,12 +6,20 @@ type Mode = { kind: 'ok' } | { kind: 'throw' } | { kind: 'delay'; ms: number } |
 export class FaultyBackend implements CacheInstance {
   readonly inner: CacheInstance;
   readonly backendTimeoutMs: number | undefined;
+  /** A breaker of its own (none by default: a wrapper does not inherit the inner backend's). */
+  readonly breaker: BreakerSettings | false | undefined;
+  /** The clock the core (and this backend's breaker) reads, when the test injects one. */
+  readonly now: (() => number) | undefined;
+  /** Calls that reached this backend, failed or not. */
+  calls = 0;
   #mode: Mode = { kind: 'ok' };
   #failures = 0;
 
-  constructor(inner: CacheInstance, options: { backendTimeoutMs?: number } = {}) {
+  constructor(inner: CacheInstance, options: { backendTimeoutMs?: number; breaker?: BreakerSettings | false; now?: () => number } = {}) {
     this.inner = inner;
     this.backendTimeoutMs = options.backendTimeoutMs;
+    this.breaker = options.breaker;
+    this.now = options.now;
   }
 
   /** The next `count` calls throw. */
@@ -42,6 +50,7 @@ export class FaultyBackend implements CacheInstance {
   }
 
   async #through<T>(run: () => Promise<T>, garbage: () => T): Promise<T> {
+    this.calls++;
     if (this.#failures > 0) {
       this.#failures--;
       throw new Error('injected failure');

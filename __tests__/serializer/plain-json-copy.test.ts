@@ -1,4 +1,4 @@
-import { NOT_PLAIN, clonePlainJson, copyPlainJson } from '../../lib/serializer/plain-json-copy';
+import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, copyPlainJson } from '../../lib/serializer/plain-json-copy';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
 class Point {
@@ -201,27 +201,38 @@ describe('copyPlainJson', () => {
   });
 });
 
-describe('clonePlainJson', () => {
+describe.each([
+  ['clonePlainJson', clonePlainJson],
+  ['cloneStoredPlainJson (its top level copied apart)', cloneStoredPlainJson],
+])('%s', (_name, clone) => {
   it.each(PLAIN_CONTAINERS)('clones the copy of %s: equal, members in the same order, nothing shared', (_label, make) => {
-    const copy = copyPlainJson(make());
-    const before = JSON.stringify(copy);
-    const clone = clonePlainJson(copy as object);
-    expect(clone).toStrictEqual(copy);
-    expect(JSON.stringify(clone)).toBe(before);
-    expectPlainPrototypes(clone);
-    expectNothingShared(clone, copy);
-    mutateEverywhere(clone);
-    expect(JSON.stringify(copy)).toBe(before);
+    expectTrueClone(clone, copyPlainJson(make()) as object);
+  });
+
+  it('clones an entry-shaped top level around a nested value: equal, nothing shared', () => {
+    expectTrueClone(clone, copyPlainJson({ m: 'easy-cache:3', v: { id: 1, roles: ['admin', { level: [2] }] }, t: { 'tag:a': 'x' }, f: 5, g: 9 }) as object);
   });
 
   it('keeps an own "__proto__" member as an own data property and never sets a prototype', () => {
     const copy = copyPlainJson(JSON.parse('{"__proto__": {"x": 1}, "list": [{"__proto__": [2]}]}'));
-    const clone = clonePlainJson(copy as object) as { list: object[] };
-    expect(Object.getPrototypeOf(clone)).toBe(Object.prototype);
-    expect(Object.getOwnPropertyDescriptor(clone, '__proto__')?.value).toStrictEqual({ x: 1 });
-    expect(Object.getPrototypeOf(clone.list[0])).toBe(Object.prototype);
-    expect(Object.getOwnPropertyDescriptor(clone.list[0], '__proto__')?.value).toStrictEqual([2]);
+    const cloned = clone(copy as object) as { list: object[] };
+    expect(Object.getPrototypeOf(cloned)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(cloned, '__proto__')?.value).toStrictEqual({ x: 1 });
+    expect(Object.getPrototypeOf(cloned.list[0])).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(cloned.list[0], '__proto__')?.value).toStrictEqual([2]);
     // The member was rebuilt too, not shared with the copy.
-    expect(Object.getOwnPropertyDescriptor(clone, '__proto__')?.value).not.toBe(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value);
+    expect(Object.getOwnPropertyDescriptor(cloned, '__proto__')?.value).not.toBe(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value);
   });
 });
+
+/** `clone(copy)` equals `copy` member for member, shares no object with it, and changing it leaves `copy` as it was. */
+function expectTrueClone(clone: (value: object) => object, copy: object): void {
+  const before = JSON.stringify(copy);
+  const cloned = clone(copy);
+  expect(cloned).toStrictEqual(copy);
+  expect(JSON.stringify(cloned)).toBe(before);
+  expectPlainPrototypes(cloned);
+  expectNothingShared(cloned, copy);
+  mutateEverywhere(cloned);
+  expect(JSON.stringify(copy)).toBe(before);
+}

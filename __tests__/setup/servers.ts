@@ -27,7 +27,7 @@ function memcachedAnswers(port: number): Promise<boolean> {
 }
 
 /** The reply of `CLUSTER INFO` on one node. */
-function clusterInfo(port: number): Promise<string> {
+export function clusterInfo(port: number): Promise<string> {
   return ask(port, 'CLUSTER INFO\r\n', (text) => text.includes('cluster_stats_messages') || text.startsWith('-'));
 }
 
@@ -50,7 +50,7 @@ export function startRedis(extraArgs: readonly string[] = []): Promise<StartedSe
 }
 
 /** Runs `redis-cli` with `args` and resolves to its output; rejects with its output when it fails. */
-function redisCli(args: readonly string[], timeoutMs = READY_TIMEOUT_MS): Promise<string> {
+export function redisCli(args: readonly string[], timeoutMs = READY_TIMEOUT_MS): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('redis-cli', [...args], { timeout: timeoutMs }, (error, stdout, stderr) => {
       if (error) reject(new Error(`redis-cli ${args.join(' ')} failed: ${error.message}\n${stdout}${stderr}`));
@@ -86,25 +86,29 @@ async function joinCluster(nodes: readonly StartedServer[]): Promise<void> {
 }
 
 /**
+ * Starts one redis-server with cluster mode on, not yet part of any cluster; `nodeTimeoutMs` is how
+ * long a silent node takes to count as failed (and its replica to take over).
+ */
+export function startClusterNode(nodeTimeoutMs = 5000): Promise<StartedServer> {
+  return spawnServer(
+    'redis-cluster-node',
+    'redis-server',
+    (port, dir) => [
+      ...redisArgs(port, dir),
+      '--cluster-enabled', 'yes',
+      '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+      '--cluster-node-timeout', String(nodeTimeoutMs),
+    ],
+    redisAnswers,
+  );
+}
+
+/**
  * Starts a Redis Cluster of `masters` masters (at least 3, as `redis-cli --cluster create`
  * requires) without replicas, and waits until every node reports `cluster_state:ok`.
  */
 export async function startRedisCluster(masters = 3): Promise<StartedCluster> {
-  const started = await Promise.allSettled(
-    Array.from({ length: masters }, () =>
-      spawnServer(
-        'redis-cluster-node',
-        'redis-server',
-        (port, dir) => [
-          ...redisArgs(port, dir),
-          '--cluster-enabled', 'yes',
-          '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-          '--cluster-node-timeout', '5000',
-        ],
-        redisAnswers,
-      ),
-    ),
-  );
+  const started = await Promise.allSettled(Array.from({ length: masters }, () => startClusterNode()));
   const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   try {

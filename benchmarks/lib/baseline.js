@@ -7,10 +7,10 @@
  * commits.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, loadEasyCacheFrom } from './load-library.js';
+import { temporaryRoot } from './temporary-root.js';
 
 /** The environment variable through which child processes (the footprint children) find the baseline's folder. */
 export const BASELINE_DIR_ENV = 'EASY_CACHE_BENCH_BASELINE_DIR';
@@ -47,22 +47,10 @@ export function materializeBaseline(ref) {
   const short = git('rev-parse', '--short', sha);
   const subject = git('log', '-1', '--format=%s', sha);
   const paths = ['lib', ...(git('ls-tree', '--name-only', sha, 'tsconfig.json') ? ['tsconfig.json'] : [])];
-  const dir = mkdtempSync(join(tmpdir(), `easy-cache-baseline-${short}-`));
-  const link = join(dir, 'node_modules');
-  const cleanup = () => {
-    // The link first, so that removing the folder can never reach the repository's node_modules.
-    if (existsSync(link)) unlinkSync(link);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', cleanup);
+  const dir = temporaryRoot(`baseline-${short}`);
   const archive = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', sha, ...paths], { maxBuffer: 256 * 1024 * 1024 });
   execFileSync('tar', ['-x', '-C', dir], { input: archive });
   if (!existsSync(join(dir, 'lib', 'index.ts'))) throw new Error(`--baseline=${ref}: commit ${short} has no lib/index.ts`);
-  // zod, ioredis and memcached must come from the repository's node_modules, the very modules the
-  // current library and the benchmark's clients use: the Redis backend checks `instanceof Redis`
-  // against the client it is given. A folder under benchmarks/ would find benchmarks/node_modules
-  // first, which has an ioredis of its own (for the peers).
-  symlinkSync(join(ROOT, 'node_modules'), link, 'dir');
   return { dir, sha, short, subject };
 }
 

@@ -47,7 +47,7 @@ async function timeRuns(contender, run, count, inFlight) {
 }
 
 /** How many operations fit in `ms`, judged from a short trial run; a multiple of `inFlight`. */
-async function calibrate(contender, ms, inFlight) {
+export async function calibrate(contender, ms, inFlight) {
   let count = Math.max(inFlight, 16);
   for (;;) {
     const ns = await timeOperations(contender, count, inFlight);

@@ -35,11 +35,16 @@ export function makeHeldLoader() {
   });
   const loader = {
     calls: 0,
+    /** Calls waiting at the gate. */
+    held: 0,
     state: 'ready',
     load: async (id) => {
       loader.calls++;
-      if (loader.state === 'held') await gate;
-      else if (loader.state === 'failing') throw new Error('the source is down (benchmark)');
+      if (loader.state === 'held') {
+        loader.held++;
+        await gate;
+        loader.held--;
+      } else if (loader.state === 'failing') throw new Error('the source is down (benchmark)');
       return makeUser(id);
     },
     /** Lets every held call finish, and later calls run normally. */
@@ -159,9 +164,11 @@ function staleContender(label, role, made, loader, state, env) {
       await sleep(20);
     },
     close: async () => {
-      // The held refreshes complete (and store) before the library is closed.
+      // The held refreshes complete (and store) before the library is closed: a write after it
+      // (bentocache's L2 store) would reject unhandled and end the run.
       loader.release();
-      await sleep(30);
+      while (loader.held > 0) await sleep(5);
+      await sleep(100);
       await made.close();
     },
   };

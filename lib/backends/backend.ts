@@ -16,6 +16,17 @@ export const NOT_HELD: unique symbol = Symbol.for('easy-cache.NOT_HELD');
 export type BackendTimeout = number | null | undefined;
 
 /**
+ * The circuit breaker the core keeps for a backend object (SPEC 11.5): after `failures` failed or
+ * timed-out calls in a row it opens for `openMs`, during which calls skip the backend at once.
+ */
+export interface BreakerSettings {
+  /** Failed or timed-out calls in a row that open the breaker (an integer, 1 or more). */
+  readonly failures: number;
+  /** How long it stays open before one probe call is let through, in milliseconds. */
+  readonly openMs: number;
+}
+
+/**
  * The port every backend implements. Values are the caller's values: a backend encodes them
  * itself (through a `Serializer`) or, like `MemoryCache` with `copy: false`, keeps them as they are.
  */
@@ -24,10 +35,13 @@ export interface CacheInstance {
   get(key: string): Promise<unknown>;
   /**
    * `get` without a Promise, for a backend that answers from this process's memory: the hit path
-   * then costs no await. Optional; throws where `get` would reject. A backend that holds only
-   * some keys in memory (a near cache) returns `NOT_HELD` for the others.
+   * then costs no await. Optional; throws where `get` would reject. `now`, when given, is the
+   * caller's reading of this backend's clock (`now`, else `Date.now`), taken just before: expiry
+   * may be judged by it instead of reading the clock again (a clock read costs about half a
+   * `Map.get` on some machines). A backend that holds only some keys in memory (a near cache)
+   * returns `NOT_HELD` for the others.
    */
-  getSync?(key: string): unknown;
+  getSync?(key: string, now?: number): unknown;
   /** The found keys only, with their values; an empty list resolves to an empty Map. One round trip where the store allows. */
   getMany(keys: readonly string[]): Promise<Map<string, unknown>>;
   /** Stores `value` under `key` for `timeout` seconds (see `BackendTimeout`). */
@@ -57,6 +71,12 @@ export interface CacheInstance {
    * from the near cache, and the hit events of such reads say `tier: 'near'`.
    */
   readonly tiered?: boolean;
+  /**
+   * The circuit breaker the core keeps for this backend object, or `false` / absent for none.
+   * `RedisCache` and `MemcachedCache` have one unless built with `breaker: false`; a wrapper
+   * around a backend decides for itself (it does not inherit the inner backend's).
+   */
+  readonly breaker?: BreakerSettings | false;
   /**
    * True for a backend that answers from this process's memory and cannot hang: the core then
    * skips the timer it otherwise arms around each call (a timer costs more than a memory hit).

@@ -19,17 +19,37 @@ const TIMED_OUT: unique symbol = Symbol('timed out');
 
 type Settled = { readonly value: unknown } | { readonly error: unknown } | typeof TIMED_OUT;
 
-// Per backend, the keys whose function failed with a stale value in hand, and until when (ms)
-// their stale value is served without calling it again.
-const backoffsByBackend = new WeakMap<CacheInstance, Map<string, number>>();
+/**
+ * What stale serving keeps per backend: the keys whose function failed with a stale value in
+ * hand, and until when (ms) their stale value is served without calling it again; and the
+ * backend's flights (owned by flight.ts), so that a stale hit finds both with one lookup.
+ */
+interface StaleState {
+  readonly backoffs: Map<string, number>;
+  readonly flights: ReadonlyMap<string, unknown>;
+}
+
+const stateByBackend = new WeakMap<CacheInstance, StaleState>();
+
+function stateOf(backend: CacheInstance): StaleState {
+  let state = stateByBackend.get(backend);
+  if (state === undefined) {
+    state = { backoffs: new Map(), flights: flightsOf(backend) };
+    stateByBackend.set(backend, state);
+  }
+  return state;
+}
 
 /** Whether `key` backs off after a recent failure: its stale value is then served without calling the function. */
 export function isBackingOff(backend: CacheInstance, key: string, now: number): boolean {
-  const backoffs = backoffsByBackend.get(backend);
-  const until = backoffs?.get(key);
+  return backsOff(stateOf(backend).backoffs, key, now);
+}
+
+function backsOff(backoffs: Map<string, number>, key: string, now: number): boolean {
+  const until = backoffs.get(key);
   if (until === undefined) return false;
   if (until > now) return true;
-  backoffs?.delete(key);
+  backoffs.delete(key);
   return false;
 }
 
@@ -40,12 +60,17 @@ export function isBackingOff(backend: CacheInstance, key: string, now: number): 
  */
 export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string, entry: Entry, now: number): boolean {
   if (entry.f === undefined || now < entry.f || (entry.g !== undefined && now >= entry.g)) return false;
-  let reason: StaleReason;
-  if (isBackingOff(backend, key, now)) reason = 'backoff';
-  else if (plan.stale?.softTimeoutMs === 0 && flightsOf(backend).has(key)) reason = 'swr';
-  else return false;
+  const { backoffs, flights } = stateOf(backend);
+  const swr = plan.stale?.softTimeoutMs === 0;
   const { onEvent, label } = plan.settings;
-  if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key, reason, error: undefined }, onEvent);
+  // Unobserved, the reason is not needed: a refresh under way (one lookup) is tested first. An
+  // expired backoff skipped this way is let go by the next test that reaches it.
+  if (!isObserved(onEvent)) return (swr && flights.has(key)) || backsOff(backoffs, key, now);
+  let reason: StaleReason;
+  if (backsOff(backoffs, key, now)) reason = 'backoff';
+  else if (swr && flights.has(key)) reason = 'swr';
+  else return false;
+  emitEvent({ type: 'stale', function: label, key, reason, error: undefined }, onEvent);
   return true;
 }
 
@@ -118,11 +143,7 @@ function failedWithStale(call: Call, error: unknown): void {
 function backOff(call: Call, now: number): void {
   const backoffMs = call.plan.stale?.graceBackoffMs;
   if (backoffMs === undefined) return;
-  let backoffs = backoffsByBackend.get(call.backend);
-  if (!backoffs) {
-    backoffs = new Map();
-    backoffsByBackend.set(call.backend, backoffs);
-  }
+  const { backoffs } = stateOf(call.backend);
   // Keys that failed once and were never read again would stay; past this size they are let go.
   if (backoffs.size >= MAX_BACKOFFS) backoffs.clear();
   backoffs.set(call.key, now + backoffMs);

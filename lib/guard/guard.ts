@@ -11,24 +11,35 @@ import { emitEvent, isObserved } from '../observe/events';
 import { reportError } from '../observe/report';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../shared/default-bound';
 import { BoundExceeded, withBound } from '../shared/bound';
+import { breakerOf } from './breaker';
+import { breakerOpenError, gated, noteFailure, REFUSED } from './breaker-gate';
 
 /** A backend that answers from this process's memory, with `getSync`. */
-export type SyncReadable = CacheInstance & { getSync(key: string): unknown };
+export type SyncReadable = CacheInstance & { getSync(key: string, now?: number): unknown };
 
 /** What `readSync` returns when the in-process read threw: the full path reads again and reports it. */
 export const UNREAD: unique symbol = Symbol('unread');
 
-/** The hot path's read of an in-process backend: the stored data, or `UNREAD` when the read threw. */
-export function readSync(backend: SyncReadable, key: string): unknown {
+/** The hot path's read of an in-process backend (at `now` on its clock, when read already): the stored data, or `UNREAD` when the read threw. */
+export function readSync(backend: SyncReadable, key: string, now?: number): unknown {
   try {
-    return backend.getSync(key);
+    return backend.getSync(key, now);
   } catch {
     return UNREAD;
   }
 }
 
-/** The hot path's remote read: one bounded `get`; a failure is for a session to `absorb`. */
+/**
+ * The hot path's remote read: one bounded `get`; a failure (or the circuit breaker's refusal) is
+ * for a session to `absorb`. A closed breaker that saw no failure costs a lookup here, nothing more.
+ */
 export function boundedGet(backend: CacheInstance, settings: CallSettings, key: string): Promise<unknown> {
+  const breaker = breakerOf(backend);
+  if (breaker !== undefined && !breaker.quiet) return gated(backend, settings, key, () => unguardedGet(backend, settings, key));
+  return unguardedGet(backend, settings, key);
+}
+
+function unguardedGet(backend: CacheInstance, settings: CallSettings, key: string): Promise<unknown> {
   const ms = boundOf(backend, settings);
   return backendCallsTraced() ? traceBackendCall(backend, 'get', key, settings.label, () => withBound(backend.get(key), ms)) : withBound(backend.get(key), ms);
 }
@@ -78,10 +89,10 @@ export class BackendSession {
   async attempt<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T, explain?: (error: unknown) => unknown): Promise<T> {
     if (this.#down) return fallback;
     try {
-      return await bounded(this.backend, this.settings.label, operation, key, run, this.#nextBound());
+      return await gated(this.backend, this.settings, key, () => bounded(this.backend, this.settings.label, operation, key, run, this.#nextBound()));
     } catch (error) {
       // `explain` words a failure in the caller's terms; only failures pay for it.
-      return this.absorb(explain ? explain(error) : error, operation, key, fallback);
+      return this.absorb(explain && error !== REFUSED ? explain(error) : error, operation, key, fallback);
     }
   }
 
@@ -90,6 +101,12 @@ export class BackendSession {
    * `BackendError`). After a backend failure the session is down.
    */
   absorb<T>(error: unknown, operation: string, key: string | undefined, fallback: T): T {
+    // Skipped by the open breaker: not reported (its opening was), and the rest of the call skips the backend too.
+    if (error === REFUSED) {
+      this.#down = true;
+      if (this.settings.strict) throw breakerOpenError(this.backend, this.settings.label, operation, key);
+      return fallback;
+    }
     // Data that cannot be decoded or encoded is the value's fault, not the backend's: a miss or a skipped write.
     if (error instanceof SerializationError) {
       this.reportProblem(error, operation, key);
@@ -98,16 +115,23 @@ export class BackendSession {
     // Calls sent together may fail together: one report per user call is enough.
     const reported = this.#down ? asBackendError(error, this.settings.label, operation, key, this.#boundMs) : this.report(error, operation, key);
     this.#down = true;
+    noteFailure(this.backend, this.settings, operation, key, reported);
     if (this.settings.strict) throw reported;
     return fallback;
   }
 
-  /** Runs an invalidation: failures are reported and always reject with `BackendError`. */
+  /**
+   * Runs an invalidation: failures are reported and always reject with `BackendError`; while the
+   * breaker is open it rejects at once with code `BREAKER_OPEN` (not reported: the opening was).
+   */
   async mustSucceed<T>(operation: string, key: string | undefined, run: () => Promise<T>): Promise<T> {
     try {
-      return await bounded(this.backend, this.settings.label, operation, key, run, this.#boundMs);
+      return await gated(this.backend, this.settings, key, () => bounded(this.backend, this.settings.label, operation, key, run, this.#boundMs));
     } catch (error) {
-      throw this.report(error, operation, key);
+      if (error === REFUSED) throw breakerOpenError(this.backend, this.settings.label, operation, key);
+      const reported = this.report(error, operation, key);
+      noteFailure(this.backend, this.settings, operation, key, reported);
+      throw reported;
     }
   }
 

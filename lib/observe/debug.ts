@@ -3,7 +3,7 @@ import { addGlobalListener, type CacheEvent } from './events';
 const MAX_KEY_LENGTH = 200;
 let attached = false;
 
-/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE lines with keys (checked once, when the first function is cached). */
+/** With `EASY_CACHE_DEBUG=yes`, logs HIT / MISS / SET / INVALIDATE / BREAKER lines with keys (checked once, when the first function is cached). */
 export function attachDebugLoggerFromEnvironment(): void {
   if (attached || process.env.EASY_CACHE_DEBUG !== 'yes') return;
   attached = true;
@@ -29,6 +29,10 @@ export function formatDebugLine(event: CacheEvent): string {
     case 'near-cache-bypassed':
     case 'near-cache-restored':
       return `[easy-cache] ${event.type === 'near-cache-bypassed' ? 'NEAR BYPASSED' : 'NEAR RESTORED'} ${event.function} (${event.reason})`;
+    case 'breaker-open':
+      return `[easy-cache] BREAKER OPEN ${event.backend} after ${event.failures} failures in a row (${event.function} ${key}): calls skip it for ${event.openMs} ms`;
+    case 'breaker-close':
+      return `[easy-cache] BREAKER CLOSE ${event.backend} after ${Math.round(event.openForMs)} ms (probe ${event.function} ${key})`;
   }
 }
 

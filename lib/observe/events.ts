@@ -1,5 +1,6 @@
 import type { EasyCacheError } from '../errors';
 import { setLinkChangeSink } from '../backends/shared/link-events';
+import type { BreakerCloseEvent, BreakerOpenEvent } from './breaker-events';
 import { eventsPublished, publishEvent } from './channels';
 
 /** What every event says: which function, and which key. */
@@ -89,7 +90,7 @@ export interface NearCacheEvent extends EventBase {
 }
 
 /** What happened, for metrics and logs. Every event names the function and the key involved. */
-export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent | NearCacheEvent;
+export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent | BreakerOpenEvent | BreakerCloseEvent | NearCacheEvent;
 
 /** Receives events; see `caches.onEvent` and the `onEvent` option. */
 export type CacheEventListener = (event: CacheEvent) => void;

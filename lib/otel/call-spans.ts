@@ -1,12 +1,12 @@
 /**
  * Spans from the channels. A call's span is created once the call is known not to be a plain
- * hit (its `miss` or `stale` event, a nested cached call, or its end), with the time the call
- * started, so that hits cost no span unless asked for. Backend calls made inside a call's async
- * context become its child spans: at once when the call's span exists, else when it is created.
+ * hit (a nested cached call, or its end with another outcome), with the time the call started,
+ * so that hits cost no span unless asked for. Backend calls made inside a call's async context
+ * become its child spans: at once when the call's span exists, else when it is created.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import type { BackendCallMessage, CallMessage, CacheEvent } from '../index';
+import type { BackendCallMessage, CallMessage } from '../index';
 import {
   ATTR_BACKEND,
   ATTR_DB_OPERATION,
@@ -36,8 +36,8 @@ interface TracedCall {
   readonly parent: Context;
   span: Span | undefined;
   ended: boolean;
-  /** Backend calls that ended before the span existed; they become its children when it is created. */
-  earlier: { readonly message: BackendCallMessage; readonly startedAt: number; readonly endedAt: number }[];
+  /** Backend calls that ended before the span existed; they become its children when it is created. Made on the first one. */
+  earlier: { readonly message: BackendCallMessage; readonly startedAt: number; readonly endedAt: number }[] | undefined;
 }
 
 /** One backend call, from its `start` to its `asyncEnd`. */
@@ -59,7 +59,6 @@ export class CallSpans {
   /** The call whose async context code runs in: bound to `easy-cache:call` `start`. */
   readonly store = new AsyncLocalStorage<TracedCall>();
   readonly #settings: SpanSettings;
-  readonly #calls = new WeakMap<CallMessage, TracedCall>();
   readonly #backendCalls = new WeakMap<BackendCallMessage, TracedBackendCall>();
   /** Calls whose span is open, ended by `close()` if the instrumentation stops first. */
   readonly #open = new Set<TracedCall>();
@@ -75,22 +74,17 @@ export class CallSpans {
     if (enclosing !== undefined && !enclosing.ended) this.#startSpan(enclosing);
     const active = context.active();
     const parent = enclosing?.span !== undefined ? trace.setSpan(active, enclosing.span) : active;
-    const call: TracedCall = { message, startedAt: now(), parent, span: undefined, ended: false, earlier: [] };
-    this.#calls.set(message, call);
-    return call;
+    return { message, startedAt: now(), parent, span: undefined, ended: false, earlier: undefined };
   }
 
-  /** A `miss` or `stale` event inside a call: its span starts now (backdated to the call's start). */
-  event(event: CacheEvent): void {
-    if (event.type !== 'miss' && event.type !== 'stale') return;
-    const call = this.store.getStore();
-    if (call !== undefined && !call.ended && call.message.key === event.key) this.#startSpan(call);
-  }
-
-  /** `asyncEnd` of a call: the span, if any, gets the outcome and ends. Returns the call's duration in ms. */
+  /**
+   * `asyncEnd` of a call: the span, if any, gets the outcome and ends. Returns the call's duration
+   * in ms. The TracingChannel publishes `asyncEnd` from a callback registered inside the call's
+   * `start` context, so the store holds this very call.
+   */
   callEnded(message: CallMessage): number | undefined {
-    const call = this.#calls.get(message);
-    if (call === undefined || call.ended) return undefined;
+    const call = this.store.getStore();
+    if (call === undefined || call.message !== message || call.ended) return undefined;
     const endedAt = now();
     call.ended = true;
     const outcome = message.outcome ?? 'miss';
@@ -103,7 +97,7 @@ export class CallSpans {
       span.end(endedAt);
       this.#open.delete(call);
     }
-    call.earlier = [];
+    call.earlier = undefined;
     return endedAt - call.startedAt;
   }
 
@@ -125,7 +119,7 @@ export class CallSpans {
     let span = traced.span;
     if (span === undefined && owner?.span !== undefined) span = this.#backendSpan(message, owner, startedAt);
     if (span !== undefined) endBackendSpan(span, message, endedAt);
-    else if (owner !== undefined && !owner.ended) owner.earlier.push({ message, startedAt, endedAt });
+    else if (owner !== undefined && !owner.ended) (owner.earlier ??= []).push({ message, startedAt, endedAt });
   }
 
   /** Ends the spans of calls still running (the instrumentation stops). */
@@ -146,8 +140,8 @@ export class CallSpans {
     if (this.#settings.includeKeys && message.key !== undefined) attributes[ATTR_KEY] = message.key;
     call.span = this.#settings.tracer.startSpan(callSpanName(message.function), { kind: SpanKind.INTERNAL, startTime: call.startedAt, attributes }, call.parent);
     this.#open.add(call);
-    for (const earlier of call.earlier) endBackendSpan(this.#backendSpan(earlier.message, call, earlier.startedAt), earlier.message, earlier.endedAt);
-    call.earlier = [];
+    for (const earlier of call.earlier ?? []) endBackendSpan(this.#backendSpan(earlier.message, call, earlier.startedAt), earlier.message, earlier.endedAt);
+    call.earlier = undefined;
   }
 
   #backendSpan(message: BackendCallMessage, owner: TracedCall, startedAt: number): Span {

@@ -2,9 +2,9 @@
  * `instrumentEasyCache()`: OpenTelemetry spans and metrics from easy-cache's diagnostics
  * channels. It knows the library only through its public API and the channel names.
  */
-import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
+import { tracingChannel } from 'node:diagnostics_channel';
 import { metrics, trace } from '@opentelemetry/api';
-import { BACKEND_CHANNEL, CALL_CHANNEL, EVENT_CHANNEL, type BackendCallMessage, type CacheEvent, type CallMessage } from '../index';
+import { BACKEND_CHANNEL, CALL_CHANNEL, type BackendCallMessage, type CallMessage } from '../index';
 import { CallMetrics } from './call-metrics';
 import { CallSpans } from './call-spans';
 import { SCOPE } from './names';
@@ -45,10 +45,10 @@ export function instrumentEasyCache(options?: InstrumentEasyCacheOptions): EasyC
   const onBackendStart = quietly((message: BackendCallMessage) => spans.backendStarted(message));
   const onBackendEnd = quietly((message: BackendCallMessage) => spans.backendEnded(message));
   const onBackendError = quietly((message: BackendCallMessage) => calls.backendError(message));
-  const onEvent = quietly((event: CacheEvent) => spans.event(event));
 
-  // The call's async context holds its state, so that its events, backend calls and nested
-  // cached calls find it; runStores calls the transform at `start`.
+  // The call's async context holds its state, so that its backend calls, nested cached calls and
+  // its own end find it; runStores calls the transform at `start`. No subscription to
+  // `easy-cache:event`: the call's outcome is on its message, and a hit then builds no event.
   callChannel.start.bindStore(spans.store, (message) => {
     try {
       return spans.callStarted(message as CallMessage);
@@ -60,7 +60,6 @@ export function instrumentEasyCache(options?: InstrumentEasyCacheOptions): EasyC
   backendChannel.start.subscribe(onBackendStart);
   backendChannel.asyncEnd.subscribe(onBackendEnd);
   backendChannel.error.subscribe(onBackendError);
-  subscribe(EVENT_CHANNEL, onEvent);
 
   let subscribed = true;
   return {
@@ -72,7 +71,6 @@ export function instrumentEasyCache(options?: InstrumentEasyCacheOptions): EasyC
       backendChannel.start.unsubscribe(onBackendStart);
       backendChannel.asyncEnd.unsubscribe(onBackendEnd);
       backendChannel.error.unsubscribe(onBackendError);
-      unsubscribe(EVENT_CHANNEL, onEvent);
       spans.close();
       // Releases the async hook that an AsyncLocalStorage keeps on while any is enabled (Node 20).
       spans.store.disable();

@@ -44,6 +44,22 @@ export function clonePlainJson(value: object): object {
   return clone;
 }
 
+/**
+ * `clonePlainJson` for a value as a backend keeps it, with its top level copied by code of its
+ * own. Under the core that level is a cache entry (a handful of shapes) while the levels below
+ * take every shape the application caches: sharing one spread site with them, the entries made
+ * it megamorphic, and a memory hit spent about a third of its time cloning.
+ */
+export function cloneStoredPlainJson(value: object): object {
+  if (Array.isArray(value)) return clonePlainJson(value);
+  const clone: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key in clone) {
+    const item = clone[key];
+    if (typeof item === 'object' && item !== null && Object.hasOwn(clone, key)) clone[key] = clonePlainJson(item);
+  }
+  return clone;
+}
+
 /** Whether JSON carries `value` unchanged: a finite number other than -0. */
 export function isPlainNumber(value: number): boolean {
   return Number.isFinite(value) && (value !== 0 || 1 / value > 0);

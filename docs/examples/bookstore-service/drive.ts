@@ -72,6 +72,7 @@ async function main(): Promise<void> {
 
   const counts = { hit: 0, miss: 0, stale: 0, invalidate: 0, 'backend-error': 0 };
   const unsubscribe = caches.onEvent((event: CacheEvent) => {
+    // Counts the kinds of event it prints; others (set, breaker-open, ...) pass by.
     if (event.type in counts) counts[event.type as keyof typeof counts]++;
   });
   let withCache: RunResult & { queries: number };

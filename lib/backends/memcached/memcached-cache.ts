@@ -1,5 +1,5 @@
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
-import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
+import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance } from '../backend';
 import { buildClient } from './build-client';
 import { answer, asBackendError, closedError, readFailure, stored } from './client-replies';
 import { dropStalledConnections, guardValueParsing } from './client-patches';
@@ -38,6 +38,8 @@ const SET_MANY_CONCURRENCY = 100;
 export class MemcachedCache implements CacheInstance {
   /** The bound, in milliseconds, that easy-cache puts on each call to this backend. */
   readonly backendTimeoutMs: number;
+  /** The circuit breaker the core keeps for this backend, or `false` (the `breaker` option). */
+  readonly breaker: BreakerSettings | false;
   /** Class instances come back as plain objects with the default serializer (see `CacheInstance.losesPrototypes`). */
   get losesPrototypes(): boolean {
     return this.#codec.losesPrototypes;
@@ -66,6 +68,7 @@ export class MemcachedCache implements CacheInstance {
     const resolved = resolveMemcachedOptions(options);
     const target = resolveServers(servers);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
+    this.breaker = resolved.breaker;
     this.#prefix = resolved.prefix === undefined ? '' : `${resolved.prefix}:`;
     this.#codec = new Codec('MemcachedCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;

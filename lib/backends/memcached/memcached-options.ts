@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { CacheConfigError } from '../../errors';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
 import { describeValue } from '../../shared/describe-value';
+import { BREAKER_ALLOWED, isBreakerOption, resolveBreaker, type BreakerOption } from '../shared/breaker-option';
+import type { BreakerSettings } from '../backend';
 import { optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
@@ -44,6 +46,15 @@ export interface MemcachedCacheOptions {
    * @example new MemcachedCache(servers, { nearCache: { ttlMs: 500, maxEntries: 50_000 } })
    */
   nearCache?: MemcachedNearCacheOptions;
+  /**
+   * The circuit breaker the core keeps for this backend (SPEC 11.5): after `failures` failed or
+   * timed-out calls in a row it opens for `openMs` ms, during which reads miss, writes are skipped
+   * and invalidations reject with `BackendError` code `BREAKER_OPEN`, all at once; then one probe
+   * call is let through, and its success closes it. `false`: every call waits for its bound.
+   * @default { failures: 3, openMs: 2000 }
+   * @example new MemcachedCache(servers, { breaker: { failures: 5, openMs: 10_000 } })
+   */
+  breaker?: BreakerOption;
 }
 
 /** `MemcachedCacheOptions` after validation, with defaults applied. */
@@ -53,6 +64,7 @@ export interface ResolvedMemcachedOptions {
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
   readonly nearCache: ResolvedNearCacheOptions | undefined;
+  readonly breaker: BreakerSettings | false;
 }
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
@@ -78,6 +90,7 @@ const MEMCACHED_OPTIONS: KnownOptions = {
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
     nearCache: 'an object { ttlMs, maxEntries?, copy? }',
+    breaker: BREAKER_ALLOWED,
   } satisfies Record<keyof MemcachedCacheOptions, string>,
 };
 
@@ -87,19 +100,21 @@ const optionsSchema = z.strictObject({
   defaultTimeout: z.number().positive().finite().nullable().optional(),
   backendTimeoutMs: z.number().positive().finite().optional(),
   nearCache: z.unknown().optional(),
+  breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
 });
 
 /** Validates `options`; a bad one is a `CacheConfigError` naming the option and what is allowed. */
 export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) throw optionError('new MemcachedCache()', parsed.error.issues[0], options, MEMCACHED_OPTIONS);
-  const { prefix, serializer, defaultTimeout, backendTimeoutMs, nearCache } = parsed.data;
+  const { prefix, serializer, defaultTimeout, backendTimeoutMs, nearCache, breaker } = parsed.data;
   return Object.freeze({
     prefix,
     serializer: serializer ?? taggedJson,
     defaultTimeout: defaultTimeout === undefined ? MEMCACHED_DEFAULTS.defaultTimeout : defaultTimeout,
     backendTimeoutMs: backendTimeoutMs ?? MEMCACHED_DEFAULTS.backendTimeoutMs,
     nearCache: resolveNearCacheOptions('MemcachedCache', nearCache, true),
+    breaker: resolveBreaker(breaker),
   });
 }
 

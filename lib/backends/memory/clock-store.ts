@@ -50,19 +50,19 @@ export class ClockStore {
     return this.#slots.get(key) ?? -1;
   }
 
-  /** The slot of `key` if it holds a live entry, else -1 (an expired entry is removed). */
-  liveSlotOf(key: string): number {
+  /** The slot of `key` if it holds a live entry (at `now`, else at the clock's time), else -1 (an expired entry is removed). */
+  liveSlotOf(key: string, now?: number): number {
     const slot = this.#slots.get(key);
     if (slot === undefined) return -1;
-    if (this.isLive(slot)) return slot;
+    if (this.isLive(slot, now)) return slot;
     this.remove(slot);
     return -1;
   }
 
-  /** Whether the entry in `slot` has not expired. */
-  isLive(slot: number): boolean {
+  /** Whether the entry in `slot` has not expired at `now` (a reading of the store's clock; read here when not given). */
+  isLive(slot: number, now?: number): boolean {
     const expiresAt = this.#expiresAt[slot] as number;
-    return expiresAt === 0 || expiresAt > this.#now();
+    return expiresAt === 0 || expiresAt > (now ?? this.#now());
   }
 
   /** The value in `slot`, marking the entry as used. */

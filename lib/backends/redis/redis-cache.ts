@@ -1,8 +1,8 @@
 /**
  * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
  */
-import type { Cluster } from 'ioredis';
-import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
+import type { Redis } from 'ioredis';
+import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance } from '../backend';
 import { BackendError, CacheConfigError } from '../../errors';
 import { Codec } from '../shared/codec';
 import { EXPIRE_NOW, toWholeMilliseconds, writeExpiry } from '../shared/expiry';
@@ -18,10 +18,10 @@ import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
+import { ClusterCommands, type CommandArgs } from './cluster-commands';
 import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
 import type { NearTier } from '../near/near-tier';
-import { redisNearTier } from './redis-near';
-import { reportKeysChanged } from '../shared/link-events';
+import { nearMethods, redisNearTier } from './redis-near';
 
 /**
  * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
@@ -44,6 +44,8 @@ export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
 export class RedisCache implements CacheInstance {
   /** The bound, in milliseconds, that the core puts on each call to this backend. */
   readonly backendTimeoutMs: number;
+  /** The circuit breaker the core keeps for this backend, or `false` (the `breaker` option). */
+  readonly breaker: BreakerSettings | false;
   /** The prefix of every stored key (`prefix:key`), or `undefined`. */
   readonly prefix: string | undefined;
 
@@ -53,7 +55,10 @@ export class RedisCache implements CacheInstance {
   }
 
   readonly #client: RedisClient;
-  readonly #cluster: Cluster | undefined;
+  /** The commands of a Cluster (they ride out failovers and moving slots), or `undefined`. */
+  readonly #cluster: ClusterCommands | undefined;
+  /** Where multi-key commands go: the stand-alone client, or `#cluster`. */
+  readonly #target: Redis | ClusterCommands;
   readonly #ownsClient: boolean;
   readonly #codec: Codec;
   readonly #defaultTimeout: number | null;
@@ -63,12 +68,11 @@ export class RedisCache implements CacheInstance {
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
   /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
-  /** With `nearCache`: the near tier, over a `RedisCache` without one on the same client, answers every call. */
   readonly #near: NearTier | undefined;
   /** With `nearCache`: reads the near cache (`NOT_HELD` when it cannot answer). */
-  readonly getSync: ((key: string) => unknown) | undefined;
+  declare readonly getSync?: (key: string) => unknown;
   /** With `nearCache`: hits from the near cache are reported with `tier: 'near'`. */
-  readonly tiered: boolean;
+  declare readonly tiered?: boolean;
 
   /**
    * @param client - an ioredis `Redis` or `Cluster` (left open by `close()`: its owner closes it),
@@ -79,6 +83,7 @@ export class RedisCache implements CacheInstance {
   constructor(client: RedisClient | RedisConnectionOptions, options?: RedisCacheOptions) {
     const resolved = resolveRedisCacheOptions(options);
     this.backendTimeoutMs = resolved.backendTimeoutMs;
+    this.breaker = resolved.breaker;
     this.prefix = resolved.prefix;
     this.#codec = new Codec('RedisCache', resolved.serializer);
     this.#defaultTimeout = resolved.defaultTimeout;
@@ -86,7 +91,9 @@ export class RedisCache implements CacheInstance {
     const remote = resolved.nearCache && new RedisCache(client, { ...options, nearCache: undefined });
     this.#ownsClient = !remote && !isRedisClient(client);
     this.#client = remote?.client ?? (isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs));
-    this.#cluster = isClusterClient(this.#client) ? this.#client : undefined;
+    this.#cluster = isClusterClient(this.#client) ? new ClusterCommands(this.#client, this.backendTimeoutMs) : undefined;
+    // Not a Cluster, so a stand-alone Redis.
+    this.#target = this.#cluster ?? (this.#client as Redis);
     const redis = this.#client;
     this.#reads = this.#cluster
       ? undefined
@@ -94,17 +101,14 @@ export class RedisCache implements CacheInstance {
           (key) => redis.get(key),
           (keys) => redis.mget(keys as string[]),
         );
-    const near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout }, resolved.nearCache);
-    this.#near = near;
-    this.getSync = near && ((key) => near.getSync(key));
-    this.tiered = near !== undefined;
-    near?.onInvalidate((keys) => reportKeysChanged(this, keys));
+    this.#near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout, owner: this }, resolved.nearCache);
+    // With a near cache, every call is the near tier's (over `remote`, a RedisCache without one on the same client).
+    if (this.#near) Object.assign(this, nearMethods(this.#near));
   }
 
   /** `off` without `nearCache`; else `trusted` while client tracking is on, `bypassed` (cleared, reads go to Redis) while it is not. */
   get nearCacheState(): 'off' | 'trusted' | 'bypassed' {
-    if (!this.#near) return 'off';
-    return this.#near.trusted ? 'trusted' : 'bypassed';
+    return this.#near === undefined ? 'off' : this.#near.trusted ? 'trusted' : 'bypassed';
   }
 
   /** The ioredis client in use. */
@@ -121,13 +125,12 @@ export class RedisCache implements CacheInstance {
   get(key: string): Promise<unknown> {
     // The hot path: written without `#call`'s closure and two async frames (they showed up as
     // garbage collection with 64 calls in flight); same checks, same errors.
-    if (this.#near) return this.#near.get(key);
     const refused = this.#refusal('get', key);
     if (refused) return Promise.reject(refused);
     const stored = this.#storedKey(key);
     let reply: Promise<string | null>;
     try {
-      reply = this.#reads === undefined ? this.#client.get(stored) : this.#reads.read(stored);
+      reply = this.#reads === undefined ? this.#command('get', [stored], () => this.#client.get(stored)) : this.#reads.read(stored);
     } catch (error) {
       reply = Promise.reject(error);
     }
@@ -154,12 +157,11 @@ export class RedisCache implements CacheInstance {
    * Rejects with `SerializationError` when one of the values cannot be decoded.
    */
   async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
-    if (this.#near) return this.#near.getMany(keys);
     const found = new Map<string, unknown>();
     if (keys.length === 0) return found;
     const stored = keys.map(this.#storedKey);
     const reads = this.#reads;
-    const texts = await this.#call('getMany', keys[0], () => (reads === undefined ? mgetBySlot(this.#client, stored) : reads.readMany(stored)));
+    const texts = await this.#call('getMany', keys[0], () => (reads === undefined ? mgetBySlot(this.#target, stored) : reads.readMany(stored)));
     keys.forEach((key, index) => {
       const text = texts[index];
       if (text !== null && text !== undefined && !found.has(key)) found.set(key, this.#codec.decode(key, text));
@@ -169,20 +171,18 @@ export class RedisCache implements CacheInstance {
 
   /** `SET key value PX ms` (no `PX` for `null`); `DEL` for a timeout of 0 or less. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    if (this.#near) return this.#near.set(key, value, timeout);
     const text = this.#codec.encode(key, value);
     const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
     await this.#call<unknown>('set', key, () => {
-      if (expiry === EXPIRE_NOW) return this.#client.del(stored);
-      if (expiry === null) return this.#client.set(stored, text);
-      return this.#client.set(stored, text, 'PX', expiry);
+      if (expiry === EXPIRE_NOW) return this.#command('del', [stored], () => this.#client.del(stored));
+      if (expiry === null) return this.#command('set', [stored, text], () => this.#client.set(stored, text));
+      return this.#command('set', [stored, text, 'PX', expiry], () => this.#client.set(stored, text, 'PX', expiry));
     });
   }
 
   /** A pipeline of `SET ... PX ms` (one per hash slot on a Cluster, sent together); `DEL` for a timeout of 0 or less. */
   async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
-    if (this.#near) return this.#near.setMany(entries, timeout);
     if (entries.size === 0) return;
     // Every value is encoded before anything is sent, so one bad value stores none of them.
     const keys: string[] = [];
@@ -193,20 +193,21 @@ export class RedisCache implements CacheInstance {
     }
     const expiry = this.#expiry('setMany', timeout);
     await this.#call('setMany', entries.keys().next().value, () =>
-      expiry === EXPIRE_NOW ? deleteAllBySlot(this.#client, keys) : setAllBySlot(this.#client, keys, texts, expiry),
+      expiry === EXPIRE_NOW ? deleteAllBySlot(this.#target, keys) : setAllBySlot(this.#target, keys, texts, expiry),
     );
   }
 
   /** `SET key value PX ms NX`; whether it stored. */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    if (this.#near) return this.#near.add(key, value, timeout);
     const text = this.#codec.encode(key, value);
     const expiry = this.#expiry('add', timeout);
     // A value that would expire at once is never stored, so nothing is sent.
     if (expiry === EXPIRE_NOW) return false;
     const stored = this.#storedKey(key);
     const reply = await this.#call('add', key, () =>
-      expiry === null ? this.#client.set(stored, text, 'NX') : this.#client.set(stored, text, 'PX', expiry, 'NX'),
+      expiry === null
+        ? this.#command('set', [stored, text, 'NX'], () => this.#client.set(stored, text, 'NX'))
+        : this.#command('set', [stored, text, 'PX', expiry, 'NX'], () => this.#client.set(stored, text, 'PX', expiry, 'NX')),
     );
     return reply === 'OK';
   }
@@ -216,19 +217,18 @@ export class RedisCache implements CacheInstance {
    * a Cluster): an expiry is only lengthened, a missing key stays missing. Needs Redis 7.
    */
   async touch(keys: readonly string[], timeout?: BackendTimeout): Promise<void> {
-    if (this.#near) return this.#near.touch(keys, timeout);
     if (keys.length === 0) return;
     const expiry = this.#expiry('touch', timeout);
     // A timeout of 0 or less would shorten, which touch never does.
     if (expiry === EXPIRE_NOW) return;
     const stored = keys.map(this.#storedKey);
-    await this.#call('touch', keys[0], () => extendAllBySlot(this.#client, stored, expiry));
+    await this.#call('touch', keys[0], () => extendAllBySlot(this.#target, stored, expiry));
   }
 
   /** `DEL`; whether a key was removed. */
   async delete(key: string): Promise<boolean> {
-    if (this.#near) return this.#near.delete(key);
-    const removed = await this.#call('delete', key, () => this.#client.del(this.#storedKey(key)));
+    const stored = this.#storedKey(key);
+    const removed = await this.#call('delete', key, () => this.#command('del', [stored], () => this.#client.del(stored)));
     return removed > 0;
   }
 
@@ -238,7 +238,6 @@ export class RedisCache implements CacheInstance {
    * @throws CacheConfigError when the backend has no prefix.
    */
   async clear(): Promise<void> {
-    if (this.#near && this.prefix !== undefined) return this.#near.clear();
     if (this.prefix === undefined) {
       throw new CacheConfigError(
         'RedisCache.clear() needs a prefix: without one it cannot tell its keys from other data in the database, and it never runs FLUSHDB; create the backend with { prefix }',
@@ -246,13 +245,12 @@ export class RedisCache implements CacheInstance {
       );
     }
     const pattern = prefixPattern(this.prefix);
-    const nodes = this.#cluster ? this.#cluster.nodes('master') : [this.#client];
-    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#client, node, pattern))));
+    const nodes = this.#cluster ? this.#cluster.cluster.nodes('master') : [this.#client];
+    await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#target, node, pattern))));
   }
 
   /** Closes the client if this backend built it; a client passed in is left to its owner. */
   close(): Promise<void> {
-    if (this.#near) return this.#near.close();
     this.#closed = this.#ownsClient;
     this.#closing ??= this.#ownsClient ? closeOwnedClient(this.#client, this.backendTimeoutMs) : Promise.resolve();
     return this.#closing;
@@ -262,6 +260,14 @@ export class RedisCache implements CacheInstance {
   #expiry(operation: string, timeout: BackendTimeout): number | null | typeof EXPIRE_NOW {
     const seconds = writeExpiry('RedisCache', operation, timeout, this.#defaultTimeout);
     return typeof seconds === 'number' ? toWholeMilliseconds(seconds) : seconds;
+  }
+
+  /**
+   * One command: on a Cluster `name args` through `clusterCommand`, which rides out failovers and
+   * moving slots (see cluster-commands.ts); on a stand-alone Redis `standalone()`, the typed method.
+   */
+  #command<T>(name: string, args: CommandArgs, standalone: () => Promise<T>): Promise<T> {
+    return this.#cluster === undefined ? standalone() : this.#cluster.command<T>(name, args);
   }
 
   /** Runs one client call; a client failure becomes a `BackendError` naming the operation and key. */

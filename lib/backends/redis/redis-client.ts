@@ -25,7 +25,7 @@ export type RedisConnectionOptions = RedisOptions & {
 let loaded: typeof import('ioredis') | undefined;
 
 /** The ioredis module, loaded when the first `RedisCache` is built (see `requirePeer`). */
-function ioredis(): typeof import('ioredis') {
+export function ioredis(): typeof import('ioredis') {
   return (loaded ??= requirePeer<typeof import('ioredis')>('ioredis', 'easy-cache/redis', () => require('ioredis')));
 }
 

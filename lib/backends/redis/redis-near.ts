@@ -8,6 +8,8 @@ import { BackendError } from '../../errors';
 import { NearTier, type LivedValue, type NearSource } from '../near/near-tier';
 import type { ResolvedNearCacheOptions } from '../near/near-options';
 import { Codec } from '../shared/codec';
+import { reportKeysChanged } from '../shared/link-events';
+import type { CacheInstance } from '../backend';
 import type { Serializer } from '../../serializer/serializer';
 import { isClusterClient, type RedisClient } from './redis-client';
 import { keyBuilder, safeKey } from './redis-keys';
@@ -19,6 +21,25 @@ export interface RedisRemote {
   readonly backend: NearSource['remote'] & { readonly client: RedisClient; readonly prefix: string | undefined };
   readonly serializer: Serializer;
   readonly defaultTimeout: number | null;
+  /** The `RedisCache` the core knows: keys pushed are reported under it, to fence its computations. */
+  readonly owner: object;
+}
+
+/** The methods of a `RedisCache` with a near cache: the tier's, bound to it (own properties of the backend). */
+export function nearMethods(tier: NearTier): Required<Pick<CacheInstance, 'get' | 'getSync' | 'getMany' | 'set' | 'setMany' | 'add' | 'touch' | 'delete' | 'clear' | 'close'>> & { tiered: true } {
+  return {
+    tiered: true,
+    get: (key) => tier.get(key),
+    getSync: (key) => tier.getSync(key),
+    getMany: (keys) => tier.getMany(keys),
+    set: (key, value, timeout) => tier.set(key, value, timeout),
+    setMany: (entries, timeout) => tier.setMany(entries, timeout),
+    add: (key, value, timeout) => tier.add(key, value, timeout),
+    touch: (keys, timeout) => tier.touch(keys, timeout),
+    delete: (key) => tier.delete(key),
+    clear: () => tier.clear(),
+    close: () => tier.close(),
+  };
 }
 
 /** A near tier over `remote`, with its links started. */
@@ -36,6 +57,7 @@ export function redisNearTier(remote: RedisRemote, options: ResolvedNearCacheOpt
     readWithLife: (keys) => readWithLife(client, keys, storedKey, codec),
   };
   const tier = new NearTier(source, options, false);
+  tier.onInvalidate((keys) => reportKeysChanged(remote.owner, keys));
   const watched = `${keyPrefixOf(client)}${backend.prefix === undefined ? '' : `${backend.prefix}:`}`;
   const label = backend.prefix === undefined ? 'RedisCache' : `RedisCache(${backend.prefix})`;
   const answerMs = Math.max((backend.backendTimeoutMs ?? 250) * 4, 1000);

@@ -3,6 +3,8 @@
  */
 import { z } from 'zod';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
+import { BREAKER_ALLOWED, isBreakerOption, resolveBreaker, type BreakerOption } from '../shared/breaker-option';
+import type { BreakerSettings } from '../backend';
 import { notAnObject, optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
@@ -46,6 +48,15 @@ export interface RedisCacheOptions {
    * @example new RedisCache(redis, { prefix: 'shop', nearCache: { maxEntries: 50_000 } })
    */
   nearCache?: RedisNearCacheOptions;
+  /**
+   * The circuit breaker the core keeps for this backend (SPEC 11.5): after `failures` failed or
+   * timed-out calls in a row it opens for `openMs` ms, during which reads miss, writes are skipped
+   * and invalidations reject with `BackendError` code `BREAKER_OPEN`, all at once; then one probe
+   * call is let through, and its success closes it. `false`: every call waits for its bound.
+   * @default { failures: 3, openMs: 2000 }
+   * @example new RedisCache(redis, { breaker: { failures: 5, openMs: 10_000 } })
+   */
+  breaker?: BreakerOption;
 }
 
 /** `RedisCacheOptions` with defaults applied. */
@@ -55,6 +66,7 @@ export interface ResolvedRedisCacheOptions {
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
   readonly nearCache: ResolvedNearCacheOptions | undefined;
+  readonly breaker: BreakerSettings | false;
 }
 
 const positiveFinite = z.number().refine((n) => Number.isFinite(n) && n > 0);
@@ -68,6 +80,7 @@ const schema = z.strictObject({
   defaultTimeout: positiveFinite.nullable().optional(),
   backendTimeoutMs: positiveFinite.optional(),
   nearCache: z.unknown().optional(),
+  breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
 });
 
 /** What each option allows, for error messages (zod's own messages speak of types, not of options). */
@@ -79,6 +92,7 @@ const REDIS_OPTIONS: KnownOptions = {
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
     nearCache: 'an object { maxEntries?, copy? }',
+    breaker: BREAKER_ALLOWED,
   } satisfies Record<keyof RedisCacheOptions, string>,
 };
 
@@ -95,5 +109,6 @@ export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOp
     defaultTimeout: parsed.defaultTimeout ?? null,
     backendTimeoutMs: parsed.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS,
     nearCache: resolveNearCacheOptions('RedisCache', parsed.nearCache, false),
+    breaker: resolveBreaker(parsed.breaker),
   });
 }

@@ -1,22 +1,27 @@
 /**
  * Multi-key commands that work on a stand-alone Redis and on a Redis Cluster alike: on a Cluster
  * the keys are grouped by hash slot (a command across slots fails with CROSSSLOT) and the groups
- * are sent concurrently, so each operation still costs one round trip of waiting.
+ * are sent concurrently, so each operation still costs one round trip of waiting. On a Cluster
+ * every command goes through `cluster-commands.ts`, which rides out failovers and moving slots.
  */
-import type { Cluster } from 'ioredis';
-import { isClusterClient, type RedisClient } from './redis-client';
+import type { Redis } from 'ioredis';
+import { ClusterCommands, type PipelineCommand } from './cluster-commands';
+import type { RedisClient } from './redis-client';
 import { groupBySlot } from './slot-groups';
+
+/** Where a backend's commands go: a stand-alone client, or the commands of a Cluster. */
+export type CommandTarget = Redis | ClusterCommands;
 
 /** Keys asked for per SCAN step of `clear()`, and so the most keys per UNLINK. */
 const CLEAR_BATCH = 1000;
 
 /** MGET, split by hash slot on a Cluster; the replies in the order of `keys`. */
-export async function mgetBySlot(client: RedisClient, keys: string[]): Promise<(string | null)[]> {
-  if (!isClusterClient(client)) return client.mget(keys);
+export async function mgetBySlot(target: CommandTarget, keys: string[]): Promise<(string | null)[]> {
+  if (!(target instanceof ClusterCommands)) return target.mget(keys);
   const groups = groupBySlot(keys);
-  if (groups.length === 1) return client.mget(keys);
+  if (groups.length === 1) return target.command('mget', keys);
   const texts = new Array<string | null>(keys.length).fill(null);
-  const replies = await Promise.all(groups.map((group) => client.mget(group.keys)));
+  const replies = await Promise.all(groups.map((group) => target.command<(string | null)[]>('mget', group.keys)));
   replies.forEach((reply, groupIndex) => {
     const indexes = groups[groupIndex]?.indexes ?? [];
     reply.forEach((text, i) => {
@@ -27,21 +32,12 @@ export async function mgetBySlot(client: RedisClient, keys: string[]): Promise<(
 }
 
 /** SET (with PX unless `expiry` is null) of every key, one pipeline per hash slot on a Cluster. */
-export async function setAllBySlot(client: RedisClient, keys: string[], texts: string[], expiry: number | null): Promise<void> {
-  const groups = isClusterClient(client) ? groupBySlot(keys) : [{ keys, indexes: keys.map((_, i) => i) }];
-  await Promise.all(
-    groups.map(async (group) => {
-      const pipeline = client.pipeline();
-      group.keys.forEach((key, i) => {
-        const text = texts[group.indexes[i] ?? 0] ?? '';
-        if (expiry === null) pipeline.set(key, text);
-        else pipeline.set(key, text, 'PX', expiry);
-      });
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
-      if (failed) throw failed[0];
-    }),
-  );
+export async function setAllBySlot(target: CommandTarget, keys: string[], texts: string[], expiry: number | null): Promise<void> {
+  const set = (key: string, i: number): PipelineCommand => {
+    const text = texts[i] ?? '';
+    return expiry === null ? ['set', key, text] : ['set', key, text, 'PX', expiry];
+  };
+  await pipelineBySlot(target, keys, set);
 }
 
 /**
@@ -49,41 +45,43 @@ export async function setAllBySlot(client: RedisClient, keys: string[], texts: s
  * Cluster: an expiry is only ever lengthened (GT treats a key without one as lasting forever),
  * and a missing key stays missing.
  */
-export async function extendAllBySlot(client: RedisClient, keys: string[], expiry: number | null): Promise<void> {
-  const groups = isClusterClient(client) ? groupBySlot(keys) : [{ keys, indexes: [] }];
-  await Promise.all(
-    groups.map(async (group) => {
-      const pipeline = client.pipeline();
-      for (const key of group.keys) {
-        if (expiry === null) pipeline.persist(key);
-        else pipeline.pexpire(key, expiry, 'GT');
-      }
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
-      if (failed) throw failed[0];
-    }),
-  );
+export async function extendAllBySlot(target: CommandTarget, keys: string[], expiry: number | null): Promise<void> {
+  await pipelineBySlot(target, keys, (key) => (expiry === null ? ['persist', key] : ['pexpire', key, expiry, 'GT']));
+}
+
+/**
+ * One command per key, made by `command(key, index in keys)`, sent as one pipeline (one per hash
+ * slot on a Cluster, concurrently); rejects with the first command's error.
+ */
+async function pipelineBySlot(target: CommandTarget, keys: string[], command: (key: string, index: number) => PipelineCommand): Promise<void> {
+  if (target instanceof ClusterCommands) {
+    await Promise.all(groupBySlot(keys).map((group) => target.pipeline(group.keys.map((key, i) => command(key, group.indexes[i] ?? 0)))));
+    return;
+  }
+  const results = (await target.pipeline(keys.map((key, i) => ['call', ...command(key, i)])).exec()) ?? [];
+  const failed = results.find(([error]) => error);
+  if (failed) throw failed[0];
 }
 
 /** DEL of every key, one command per hash slot on a Cluster. */
-export async function deleteAllBySlot(client: RedisClient, keys: string[]): Promise<void> {
-  if (!isClusterClient(client)) {
-    await client.del(keys);
+export async function deleteAllBySlot(target: CommandTarget, keys: string[]): Promise<void> {
+  if (!(target instanceof ClusterCommands)) {
+    await target.del(keys);
     return;
   }
-  await Promise.all(groupBySlot(keys).map((group) => client.del(group.keys)));
+  await Promise.all(groupBySlot(keys).map((group) => target.command('del', group.keys)));
 }
 
-/** SCAN one node for `pattern` and UNLINK what it finds, batch by batch (through the Cluster client on a Cluster). */
-export async function clearNode(client: RedisClient, node: RedisClient, pattern: string): Promise<void> {
-  const cluster: Cluster | undefined = isClusterClient(client) ? client : undefined;
+/** SCAN one node for `pattern` and UNLINK what it finds, batch by batch (through the Cluster's commands on a Cluster). */
+export async function clearNode(target: CommandTarget, node: RedisClient, pattern: string): Promise<void> {
+  const cluster = target instanceof ClusterCommands ? target : undefined;
   let cursor = '0';
   do {
     const [next, found] = await node.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', CLEAR_BATCH);
     cursor = next.toString();
     if (found.length === 0) continue;
     // UNLINK of several keys must stay within one slot on a Cluster; the Cluster client routes each group.
-    if (cluster) await Promise.all(groupBySlot(found).map((group) => cluster.unlink(group.keys)));
+    if (cluster) await Promise.all(groupBySlot(found).map((group) => cluster.command('unlink', group.keys)));
     else await node.unlink(found);
   } while (cursor !== '0');
 }

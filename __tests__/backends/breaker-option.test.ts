@@ -1,0 +1,53 @@
+/**
+ * The `breaker` option of the remote backends: on by default with 3 failures and 2,000 ms,
+ * `false` turns it off, and a bad value is a `CacheConfigError` naming the option.
+ */
+import Redis from 'ioredis';
+import { CacheConfigError, MemoryCache } from '../../lib';
+import { MemcachedCache } from '../../lib/backends/memcached';
+import { RedisCache } from '../../lib/backends/redis';
+
+const idle = new Redis({ lazyConnect: true });
+afterAll(() => idle.disconnect());
+
+const BUILDERS = [
+  ['RedisCache', (options: object) => new RedisCache(idle, options as never)],
+  ['MemcachedCache', (options: object) => new MemcachedCache('127.0.0.1:1', options as never)],
+] as const;
+
+describe.each(BUILDERS)('%s breaker option', (_name, build) => {
+  it('is on by default, with 3 failures and 2000 ms', () => {
+    expect(build({}).breaker).toEqual({ failures: 3, openMs: 2000 });
+  });
+
+  it('takes settings over the defaults, or false for none', () => {
+    expect(build({ breaker: { failures: 5 } }).breaker).toEqual({ failures: 5, openMs: 2000 });
+    expect(build({ breaker: { openMs: 10_000 } }).breaker).toEqual({ failures: 3, openMs: 10_000 });
+    expect(build({ breaker: false }).breaker).toBe(false);
+  });
+
+  it.each<[string, unknown]>([
+    ['true', true],
+    ['zero failures', { failures: 0 }],
+    ['fractional failures', { failures: 2.5 }],
+    ['a negative openMs', { openMs: -1 }],
+    ['an infinite openMs', { openMs: Infinity }],
+    ['openMs in words', { openMs: '2s' }],
+    ['a misspelt setting', { failure: 3 }],
+    ['a list', [3, 2000]],
+  ])('refuses %s with a CacheConfigError naming "breaker"', (_label, breaker) => {
+    const attempt = () => build({ breaker });
+    expect(attempt).toThrow(CacheConfigError);
+    expect(attempt).toThrow(`option "breaker" must be false or { failures?: an integer >= 1, openMs?: a positive finite number of milliseconds }`);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as CacheConfigError).option).toBe('breaker');
+      expect((error as CacheConfigError).received).toBe(breaker);
+    }
+  });
+});
+
+it('MemoryCache has no breaker option (it cannot hang)', () => {
+  expect(() => new MemoryCache({ breaker: false } as never)).toThrow(/"breaker" is not an option of MemoryCache/);
+});

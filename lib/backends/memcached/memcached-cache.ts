@@ -14,7 +14,7 @@ import { Codec, shownKey } from '../shared/codec';
 import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
 import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
 import { ReadBatcher } from '../shared/read-batch';
-import type { NearTier } from '../near/near-tier';
+import { nearMethods } from '../near/near-methods';
 import { memcachedNearTier } from './memcached-near';
 
 /** Most client calls that may wait for an answer at once; more are refused until some settle. */
@@ -57,12 +57,10 @@ export class MemcachedCache implements CacheInstance {
   #closed = false;
   /** The longest finite lifetime, in seconds, that `touch` was asked for: memcached cannot only lengthen an expiry. */
   #longestTouch = 0;
-  /** With `nearCache`: the near tier, over a `MemcachedCache` without one on the same client, answers every call. */
-  readonly #near: NearTier | undefined;
   /** With `nearCache`: reads the near cache (`NOT_HELD` when it cannot answer). */
-  readonly getSync: ((key: string) => unknown) | undefined;
+  declare readonly getSync?: (key: string) => unknown;
   /** With `nearCache`: hits from the near cache are reported with `tier: 'near'`. */
-  readonly tiered: boolean;
+  declare readonly tiered?: boolean;
 
   constructor(servers: MemcachedServers, options?: MemcachedCacheOptions) {
     const resolved = resolveMemcachedOptions(options);
@@ -82,10 +80,8 @@ export class MemcachedCache implements CacheInstance {
     const client = this.#client;
     const onStall = this.#ownsClient ? () => dropStalledConnections(client, stallMs) : () => undefined;
     this.#calls = new PendingCalls({ limit: new PendingLimit('MemcachedCache', MEMCACHED_MAX_PENDING_CALLS), stallMs, onStall });
-    const near = remote && memcachedNearTier(remote, resolved.nearCache, resolved.serializer, resolved.defaultTimeout);
-    this.#near = near;
-    this.getSync = near && ((key) => near.getSync(key));
-    this.tiered = near !== undefined;
+    // With a near cache, every call is the near tier's (over `remote`, a MemcachedCache without one on the same client).
+    if (remote) Object.assign(this, nearMethods(memcachedNearTier(remote, resolved.nearCache, resolved.serializer, resolved.defaultTimeout), false));
   }
 
   /**
@@ -94,7 +90,6 @@ export class MemcachedCache implements CacheInstance {
    * leave together as one `get k1 k2 ...` (see `ReadBatcher`).
    */
   get(key: string): Promise<unknown> {
-    if (this.#near) return this.#near.get(key);
     let safeKey: string;
     try {
       safeKey = this.#safeKey(key);
@@ -145,7 +140,6 @@ export class MemcachedCache implements CacheInstance {
 
   /** The found keys with their values, in the order asked; one `get k1 k2 ...` per server holding some. */
   async getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
-    if (this.#near) return this.#near.getMany(keys);
     const found = new Map<string, unknown>();
     // The client never calls back for an empty list.
     if (keys.length === 0) return found;
@@ -162,7 +156,6 @@ export class MemcachedCache implements CacheInstance {
 
   /** Stores `value` for `timeout` seconds (see `BackendTimeout`); a timeout of 0 or less deletes the key. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    if (this.#near) return this.#near.set(key, value, timeout);
     const seconds = writeExpiry('MemcachedCache', 'set', timeout, this.#defaultTimeout);
     const text = this.#codec.encode(key, value);
     if (seconds === EXPIRE_NOW) {
@@ -178,7 +171,6 @@ export class MemcachedCache implements CacheInstance {
    * one that cannot be encoded stores nothing.
    */
   async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
-    if (this.#near) return this.#near.setMany(entries, timeout);
     const seconds = writeExpiry('MemcachedCache', 'setMany', timeout, this.#defaultTimeout);
     const texts = [...entries].map(([key, value]) => [key, this.#codec.encode(key, value)] as const);
     for (let start = 0; start < texts.length; start += SET_MANY_CONCURRENCY) {
@@ -193,7 +185,6 @@ export class MemcachedCache implements CacheInstance {
 
   /** Memcached `add`: stores only if `key` holds nothing and resolves to whether it stored. */
   async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    if (this.#near) return this.#near.add(key, value, timeout);
     const seconds = writeExpiry('MemcachedCache', 'add', timeout, this.#defaultTimeout);
     const text = this.#codec.encode(key, value);
     const safeKey = this.#safeKey(key);
@@ -216,7 +207,6 @@ export class MemcachedCache implements CacheInstance {
    * lifetime this backend has touched with (a `null` touch makes those keys never expire).
    */
   async touch(keys: readonly string[], timeout?: BackendTimeout): Promise<void> {
-    if (this.#near) return this.#near.touch(keys, timeout);
     const seconds = writeExpiry('MemcachedCache', 'touch', timeout, this.#defaultTimeout);
     if (seconds === EXPIRE_NOW || keys.length === 0) return;
     if (seconds !== null) this.#longestTouch = Math.max(this.#longestTouch, seconds);
@@ -233,7 +223,6 @@ export class MemcachedCache implements CacheInstance {
 
   /** Removes `key`; resolves to whether memcached held it. */
   async delete(key: string): Promise<boolean> {
-    if (this.#near) return this.#near.delete(key);
     const safeKey = this.#safeKey(key);
     return this.#run('delete', key, (done) => this.#client.del(safeKey, done), (error, result) => {
       if (error !== undefined && error !== null) throw error;
@@ -246,7 +235,6 @@ export class MemcachedCache implements CacheInstance {
    * client, ends the client's connections. Calls after it reject. Calling it twice is harmless.
    */
   async close(): Promise<void> {
-    if (this.#near) return this.#near.close();
     if (this.#closed) return;
     this.#closed = true;
     this.#calls.rejectAll(new BackendError('MemcachedCache was closed while the call was waiting', { operation: 'close' }));

@@ -20,8 +20,8 @@ import { keyBuilder, prefixPattern } from './redis-keys';
 import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
 import { ClusterCommands, type CommandArgs } from './cluster-commands';
 import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
-import type { NearTier } from '../near/near-tier';
-import { nearMethods, redisNearTier } from './redis-near';
+import { redisNearTier } from './redis-near';
+import { nearMethods } from '../near/near-methods';
 
 /**
  * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
@@ -68,7 +68,7 @@ export class RedisCache implements CacheInstance {
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
   /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
-  readonly #near: NearTier | undefined;
+  readonly #near: ReturnType<typeof redisNearTier> | undefined;
   /** With `nearCache`: reads the near cache (`NOT_HELD` when it cannot answer). */
   declare readonly getSync?: (key: string) => unknown;
   /** With `nearCache`: hits from the near cache are reported with `tier: 'near'`. */
@@ -103,7 +103,7 @@ export class RedisCache implements CacheInstance {
         );
     this.#near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout, owner: this }, resolved.nearCache);
     // With a near cache, every call is the near tier's (over `remote`, a RedisCache without one on the same client).
-    if (this.#near) Object.assign(this, nearMethods(this.#near));
+    if (this.#near) Object.assign(this, nearMethods(this.#near, true));
   }
 
   /** `off` without `nearCache`; else `trusted` while client tracking is on, `bypassed` (cleared, reads go to Redis) while it is not. */

@@ -9,7 +9,6 @@ import { NearTier, type LivedValue, type NearSource } from '../near/near-tier';
 import type { ResolvedNearCacheOptions } from '../near/near-options';
 import { Codec } from '../shared/codec';
 import { reportKeysChanged } from '../shared/link-events';
-import type { CacheInstance } from '../backend';
 import type { Serializer } from '../../serializer/serializer';
 import { isClusterClient, type RedisClient } from './redis-client';
 import { keyBuilder, safeKey } from './redis-keys';
@@ -23,23 +22,6 @@ export interface RedisRemote {
   readonly defaultTimeout: number | null;
   /** The `RedisCache` the core knows: keys pushed are reported under it, to fence its computations. */
   readonly owner: object;
-}
-
-/** The methods of a `RedisCache` with a near cache: the tier's, bound to it (own properties of the backend). */
-export function nearMethods(tier: NearTier): Required<Pick<CacheInstance, 'get' | 'getSync' | 'getMany' | 'set' | 'setMany' | 'add' | 'touch' | 'delete' | 'clear' | 'close'>> & { tiered: true } {
-  return {
-    tiered: true,
-    get: (key) => tier.get(key),
-    getSync: (key) => tier.getSync(key),
-    getMany: (keys) => tier.getMany(keys),
-    set: (key, value, timeout) => tier.set(key, value, timeout),
-    setMany: (entries, timeout) => tier.setMany(entries, timeout),
-    add: (key, value, timeout) => tier.add(key, value, timeout),
-    touch: (keys, timeout) => tier.touch(keys, timeout),
-    delete: (key) => tier.delete(key),
-    clear: () => tier.clear(),
-    close: () => tier.close(),
-  };
 }
 
 /** A near tier over `remote`, with its links started. */

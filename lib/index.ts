@@ -14,7 +14,7 @@ export { cachedView } from './handle';
 export { createCacheKey, KEY_DELIMITER } from './keys/key-parts';
 export { createTagCacheKey, TAG_KEY_PREFIX } from './tags/tag-protocol';
 export { DEFAULT_TIMEOUT, DEFAULT_OPTIONS } from './options/defaults';
-export { NOT_FOUND } from './backends/backend';
+export { NOT_FOUND, NOT_HELD } from './backends/backend';
 export { MemoryCache } from './backends/memory/memory-cache';
 export { taggedJson } from './serializer/tagged-json';
 export { CALL_CHANNEL, EVENT_CHANNEL, BACKEND_CHANNEL } from './observe/channels';
@@ -26,7 +26,7 @@ export type { MemoryCacheOptions } from './backends/memory/memory-cache-options'
 export type { Serializer } from './serializer/serializer';
 export type { DefaultTimeout } from './options/defaults';
 export type { EasyCacheErrorCode, SchemaIssue, SchemaPathSegment } from './errors';
-export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent, LockEvent, LockGiveUpReason } from './observe/events';
+export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, StaleEvent, StaleReason, SetEvent, InvalidateEvent, BackendErrorEvent, LockEvent, LockGiveUpReason, NearCacheEvent } from './observe/events';
 export type { BreakerOpenEvent, BreakerCloseEvent } from './observe/breaker-events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
 export type { LockOptions } from './options/lock-options';

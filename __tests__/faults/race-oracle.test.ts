@@ -13,7 +13,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { MemoryCache, cached, type CacheInstance } from '../../lib';
 import { ALL_BACKENDS, describeOnBackends } from '../helpers/backends-under-test';
-import { FAULT_BACKEND_SETTINGS, FAULT_BACKENDS, sleep } from './fault-kit';
+import { FAULT_BACKEND_SETTINGS, FAULT_BACKENDS, eventually, sleep } from './fault-kit';
+import { RedisCache } from '../../lib/backends/redis';
+import { describeWithRedis, uniquePrefix } from '../helpers/server-suites';
 
 const READERS = 100;
 const RUN_MS = 2500;
@@ -126,6 +128,20 @@ describe('race oracle', () => {
 describeOnBackends('race oracle on %s', FAULT_BACKENDS, FAULT_BACKEND_SETTINGS, (under, name) => {
   it(`${name}: no reader ever gets a value that was not current during its call`, async () => {
     expectNoStaleRead(await runOracle(under().backend));
+  }, 20_000);
+});
+
+describeWithRedis('race oracle on a near cache', (addresses) => {
+  // One process: its own invalidations update its near cache at once, so nothing stale is allowed.
+  it('RedisCache with nearCache: no reader ever gets a value that was not current during its call', async () => {
+    const [host = '127.0.0.1', port = '6379'] = (addresses[0] ?? '').split(':');
+    const backend = new RedisCache({ host, port: Number(port) }, { prefix: uniquePrefix('oracle-near'), nearCache: {}, backendTimeoutMs: 1000 });
+    try {
+      await eventually('tracking is on', () => backend.nearCacheState === 'trusted');
+      expectNoStaleRead(await runOracle(backend));
+    } finally {
+      await backend.close();
+    }
   }, 20_000);
 });
 

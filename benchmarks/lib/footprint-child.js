@@ -8,7 +8,7 @@
  * EASY_CACHE_BENCH_BASELINE_DIR (set by the parent).
  */
 import { BASELINE_DIR_ENV } from './baseline.js';
-import { loadEasyCache, loadEasyCacheFrom, useDist } from './load-library.js';
+import { loadEasyCache, loadEasyCacheFrom, loadRootClients, useDist } from './load-library.js';
 import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader, makeUser } from './libraries.js';
 
 const [, , id, entriesText] = process.argv;
@@ -22,6 +22,11 @@ async function build(loader) {
     case 'map': {
       const map = new Map();
       return { get: async (n) => (map.get('user:' + n) ?? map.set('user:' + n, await loader.load(n)).get('user:' + n)) };
+    }
+    case 'map-decoded': {
+      // What a remote read gives: values decoded from text, whose strings are not shared.
+      const map = new Map();
+      return { get: async (n) => (map.get('user:' + n) ?? map.set('user:' + n, JSON.parse(JSON.stringify(await loader.load(n)))).get('user:' + n)) };
     }
     case 'easy-default':
       return easyCache(env, 'memory', loader, { capacity });
@@ -40,9 +45,31 @@ async function build(loader) {
       return cachifiedLib(env, 'memory', loader, { capacity });
     case 'async-cache-dedupe':
       return asyncCacheDedupe(env, 'memory', loader, { capacity });
+    case 'easy-near':
+    case 'easy-near-no-copy':
+      return nearCache(env, loader, capacity, id === 'easy-near');
     default:
       throw new Error(`unknown footprint contender "${id}"`);
   }
+}
+
+/**
+ * easy-cache with a near cache on the Redis whose port is in EASY_CACHE_BENCH_REDIS_PORT. Its own
+ * writes are dropped from the near cache by their own pushes, so `settle()` reads every entry
+ * again, in batches, until the near cache holds them all.
+ */
+async function nearCache(env, loader, capacity, copy) {
+  const port = Number(process.env.EASY_CACHE_BENCH_REDIS_PORT);
+  if (!port) throw new Error('easy-near needs EASY_CACHE_BENCH_REDIS_PORT');
+  const made = easyCache({ ...env, clients: loadRootClients(), redisPort: port, prefix: `near-footprint-${process.pid}:` }, 'redis', loader, { nearCache: { maxEntries: capacity, copy } });
+  while (made.instance.nearCacheState !== 'trusted') await new Promise((resolve) => setTimeout(resolve, 10));
+  const inBatches = async () => {
+    for (let start = 0; start < entries; start += 500) await Promise.all(Array.from({ length: Math.min(500, entries - start) }, (_, i) => made.get(start + i)));
+  };
+  return { get: made.get, fill: inBatches, settle: async () => {
+    await inBatches();
+    await inBatches();
+  } };
 }
 
 function collect() {
@@ -57,7 +84,9 @@ async function main() {
   // One entry first, so that lazily built structures (modules, the first bucket) are not counted.
   await library.get(-1);
   const before = collect();
-  for (let n = 0; n < entries; n++) await library.get(n);
+  if (library.fill) await library.fill();
+  else for (let n = 0; n < entries; n++) await library.get(n);
+  await library.settle?.();
   const after = collect();
   // Every entry must still be there: reading a few back must not run the function again.
   const calls = loader.calls;

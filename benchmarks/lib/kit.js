@@ -4,9 +4,22 @@
  */
 import { baselineEnv, baselineLabel } from './baseline.js';
 import { asyncCacheDedupe, bentocache, cacheManager, cachifiedLib, easyCache, makeLoader } from './libraries.js';
+import { rawMap } from './raw-clients.js';
 
 /** Hit scenarios cycle over this many users, all stored before timing starts. */
 export const HIT_IDS = Array.from({ length: 64 }, (_, i) => i + 1);
+
+/** The limit of a memory hit: `Map.get` in an async function, over the 64 users of `HIT_IDS`. */
+export function mapLimit() {
+  const map = rawMap(makeLoader());
+  return {
+    label: 'Map.get in an async function',
+    role: 'limit',
+    run: (i) => map.get(HIT_IDS[i & 63]),
+    prepare: async () => map.fill(HIT_IDS),
+    close: map.close,
+  };
+}
 
 /**
  * A contender around a library object `{ get, close }` (or `{ na }`): in `hit` mode `run(i)` reads

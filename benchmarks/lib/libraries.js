@@ -8,7 +8,7 @@
  */
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
-import { redisDriver } from 'bentocache/drivers/redis';
+import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis';
 import { createCache as createCacheManager } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { createKeyv as createKeyvRedis } from '@keyv/redis';
@@ -73,7 +73,7 @@ export function easyCache(env, backend, loader, options = {}) {
     });
   } else if (backend === 'redis') {
     client = new env.clients.Redis({ host: '127.0.0.1', port: env.redisPort, enableAutoPipelining: options.autoPipelining === true });
-    instance = new redisEntry.RedisCache(client, { prefix: namespace(env, 'ec') });
+    instance = new redisEntry.RedisCache(client, { prefix: namespace(env, 'ec'), ...(options.nearCache ? { nearCache: options.nearCache } : {}) });
   } else {
     instance = new memcachedEntry.MemcachedCache(`127.0.0.1:${env.memcachedPort}`, { prefix: namespace(env, 'ec') });
   }
@@ -88,12 +88,21 @@ export function easyCache(env, backend, loader, options = {}) {
   const get = core.cached((id) => loader.load(id), cachedOptions);
   return {
     get,
+    instance,
     invalidateTag: (tag) => core.invalidateCacheTags(tag, { cacheInstance: instance }),
     close: async () => {
       await instance.close?.();
       if (client) client.disconnect();
     },
   };
+}
+
+/**
+ * bentocache with both tiers and its bus, as its docs set up a multi-process cache: an L1 memory
+ * layer, an L2 Redis layer and a Redis bus that tells other processes to drop their L1 copies.
+ */
+export function bentocacheTiered(env, loader, options = {}) {
+  return bentocache(env, 'tiered', loader, options);
 }
 
 /** bentocache: `getOrSet` on a store with an L1 memory layer or an L2 Redis layer (its docs' setup). */
@@ -194,9 +203,12 @@ export async function cachifiedCache(env, backend, capacity) {
 
 /** A bentocache on `backend` as its docs set one up: an L1 memory store (`capacity` items at most, when given) or an L2 Redis store. */
 export function bentoCache(env, backend, capacity) {
+  const connection = { host: '127.0.0.1', port: env.redisPort };
   const store =
     backend === 'memory'
       ? bentostore().useL1Layer(memoryDriver(capacity ? { maxItems: capacity } : {}))
-      : bentostore().useL2Layer(redisDriver({ connection: { host: '127.0.0.1', port: env.redisPort } }));
+      : backend === 'tiered'
+        ? bentostore().useL1Layer(memoryDriver({})).useL2Layer(redisDriver({ connection })).useBus(redisBusDriver({ connection }))
+        : bentostore().useL2Layer(redisDriver({ connection }));
   return new BentoCache({ default: 'cache', prefix: namespace(env, 'bento'), stores: { cache: store } });
 }

@@ -1,7 +1,5 @@
 /** Memory hit: a stored user read again, one call at a time, against `Map.get` in an async function. */
-import { HIT_IDS, libraryContenders } from '../lib/kit.js';
-import { makeLoader } from '../lib/libraries.js';
-import { rawMap } from '../lib/raw-clients.js';
+import { libraryContenders, mapLimit } from '../lib/kit.js';
 
 export default {
   id: 'memory-hit',
@@ -11,14 +9,7 @@ export default {
   inFlight: 1,
   expectHits: true,
   async contenders(env) {
-    const map = rawMap(makeLoader());
-    const limit = {
-      label: 'Map.get in an async function',
-      role: 'limit',
-      run: (i) => map.get(HIT_IDS[i & 63]),
-      prepare: async () => map.fill(HIT_IDS),
-      close: map.close,
-    };
+    const limit = mapLimit();
     const libraries = await libraryContenders(env, 'memory', 'hit', {
       variants: [['easy-cache, new MemoryCache({ copy: false })', { copy: false }]],
     });

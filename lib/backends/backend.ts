@@ -2,6 +2,11 @@
 export const NOT_FOUND: unique symbol = Symbol.for('easy-cache.NOT_FOUND');
 /** The type of `NOT_FOUND`. */
 export type NotFound = typeof NOT_FOUND;
+/**
+ * Returned by `getSync` of a backend with a near cache when this process's memory cannot answer
+ * (the key is not held, or the near cache is bypassed): the caller must `get` it.
+ */
+export const NOT_HELD: unique symbol = Symbol.for('easy-cache.NOT_HELD');
 
 /**
  * Expiry in seconds as it reaches a backend: a positive number (fractions allowed), `null` for
@@ -33,7 +38,8 @@ export interface CacheInstance {
    * then costs no await. Optional; throws where `get` would reject. `now`, when given, is the
    * caller's reading of this backend's clock (`now`, else `Date.now`), taken just before: expiry
    * may be judged by it instead of reading the clock again (a clock read costs about half a
-   * `Map.get` on some machines).
+   * `Map.get` on some machines). A backend that holds only some keys in memory (a near cache)
+   * returns `NOT_HELD` for the others.
    */
   getSync?(key: string, now?: number): unknown;
   /** The found keys only, with their values; an empty list resolves to an empty Map. One round trip where the store allows. */
@@ -67,6 +73,11 @@ export interface CacheInstance {
   close?(): Promise<void>;
   /** The bound, in milliseconds, on one call to this backend; a function's own option wins. */
   readonly backendTimeoutMs?: number;
+  /**
+   * True for a remote backend with a near cache in this process: what its `getSync` returns comes
+   * from the near cache, and the hit events of such reads say `tier: 'near'`.
+   */
+  readonly tiered?: boolean;
   /**
    * The circuit breaker the core keeps for this backend object, or `false` / absent for none.
    * `RedisCache` and `MemcachedCache` have one unless built with `breaker: false`; a wrapper

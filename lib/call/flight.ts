@@ -4,6 +4,7 @@
  * value computed across an invalidation from being stored.
  */
 import { clockOf, type CacheInstance } from '../backends/backend';
+import { setKeysChangedSink } from '../backends/shared/link-events';
 import { DO_NOT_STORE } from '../compile/timeout-plan';
 import { CacheConfigError, CacheKeyError, EasyCacheError } from '../errors';
 import { emitEvent, isObserved } from '../observe/events';
@@ -54,6 +55,14 @@ function fenceReleased(backend: CacheInstance, concerned: (flight: Flight, key: 
   if (!released) return;
   for (const [flight, key] of released) if (concerned(flight, key)) flight.fenced = true;
 }
+
+// A near cache's push says a key changed in another process: its computation here is older than
+// that change, so it is fenced (SPEC 11.9); a flush fences them all.
+setKeysChangedSink((backend, keys) => {
+  const flights = flightsByBackend.get(backend as CacheInstance);
+  if (!flights) return;
+  for (const key of keys ?? [...flights.keys()]) releaseKeyFlight(backend as CacheInstance, key, 'hard');
+});
 
 /** The in-flight computations of `backend`, by key. */
 export function flightsOf(backend: CacheInstance): Map<string, Flight> {

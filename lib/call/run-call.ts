@@ -5,13 +5,13 @@
  * the key's flight.
  */
 import type { CacheInstance } from '../backends/backend';
-import { clockOf, NOT_FOUND } from '../backends/backend';
+import { clockOf, NOT_FOUND, NOT_HELD } from '../backends/backend';
 import { renderFullKey, type CallPlan } from '../compile/compile-plan';
 import { SerializationError } from '../errors';
 import { boundedGet, readSync, UNREAD, type SyncReadable } from '../guard/guard';
 import { emitEvent, isObserved, type MissReason } from '../observe/events';
 import { isEntry, isTimed, type Entry } from '../tags/entry';
-import { prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
+import { heldTagState, prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
 import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
 import { checkValue, REFUSED } from './value-check';
@@ -37,9 +37,10 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
     // the read, and the backend judges expiry by the same reading.
     const readAt = plan.stale === undefined ? undefined : clockOf(backend)();
     const stored = readSync(backend as SyncReadable, key, readAt);
-    if (isEntry(stored) && stored.t === undefined && stored.n === plan.version && plan.schema === undefined) {
+    // A near cache also holds tag versions: a tagged entry whose versions are all held and current is a hit here too.
+    if (isEntry(stored) && stored.n === plan.version && plan.schema === undefined && (stored.t === undefined || (backend.tiered && heldTagState(backend, stored.t) === 'valid'))) {
       const now = isTimed(stored) ? (readAt ?? clockOf(backend)()) : 0;
-      if (servesAsIs(stored, now)) return Promise.resolve(hit(plan, key, stored.v));
+      if (servesAsIs(stored, now)) return Promise.resolve(hit(plan, key, stored.v, backend.tiered ? 'near' : undefined));
       if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return Promise.resolve(stored.v);
     }
     const call = new Call(plan, backend, scope, args, key);
@@ -52,7 +53,9 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
         return Promise.reject(error);
       }
     }
-    return stored === UNREAD ? readThenDecide(call) : decide(call, stored);
+    // A near cache that does not hold the key (or is bypassed) is read through `get`.
+    if (stored === UNREAD || stored === NOT_HELD) return readThenDecide(call);
+    return decide(call, stored, undefined, undefined, backend.tiered ? 'near' : undefined);
   }
   if (plan.tags === undefined && plan.prefix === undefined) return readUntagged(plan, scope, args, key, backend);
   return readThenDecide(new Call(plan, backend, scope, args, key));
@@ -80,9 +83,9 @@ async function readUntagged(plan: CallPlan, scope: unknown, args: readonly unkno
   return decide(new Call(plan, backend, scope, args, key), stored);
 }
 
-function hit(plan: CallPlan, key: string, value: unknown): unknown {
+function hit(plan: CallPlan, key: string, value: unknown, tier?: 'near'): unknown {
   const { onEvent } = plan.settings;
-  if (isObserved(onEvent)) emitEvent({ type: 'hit', function: plan.label, key }, onEvent);
+  if (isObserved(onEvent)) emitEvent(tier === undefined ? { type: 'hit', function: plan.label, key } : { type: 'hit', function: plan.label, key, tier }, onEvent);
   return value;
 }
 
@@ -103,7 +106,7 @@ async function readThenDecide(call: Call): Promise<unknown> {
  * starting an eager refresh); stale, for a function with `grace`, is served as SPEC 11.1 says
  * while the function runs; anything else is a miss that joins or starts the key's flight.
  */
-async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], prefetched?: TagRead): Promise<unknown> {
+async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], prefetched?: TagRead, tier?: 'near'): Promise<unknown> {
   const { plan, key } = call;
   let reason: MissReason | undefined;
   if (isEntry(stored) && stored.n !== plan.version) {
@@ -119,7 +122,7 @@ async function decide(call: Call, stored: unknown, tagKeys?: readonly string[], 
       if (value === REFUSED) reason = 'schema';
       else if (!stale) {
         if (stored.r !== undefined && now >= stored.r) refreshEarly(call, value, tagKeys, prefetched);
-        return hit(plan, key, value);
+        return hit(plan, key, value, tier);
       } else return staleCall(call, value, now, tagKeys, prefetched);
     }
   } else if (stored !== NOT_FOUND) {

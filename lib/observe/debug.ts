@@ -15,7 +15,7 @@ export function formatDebugLine(event: CacheEvent): string {
   const key = truncate(event.key ?? '-');
   switch (event.type) {
     case 'hit':
-      return `[easy-cache] HIT ${event.function} ${key}`;
+      return `[easy-cache] HIT ${event.function} ${key}${event.tier ? ` (${event.tier})` : ''}`;
     case 'miss':
       return `[easy-cache] MISS ${event.function} ${key}`;
     case 'set':
@@ -30,6 +30,9 @@ export function formatDebugLine(event: CacheEvent): string {
       // A backend's own problem (its connection) has no key, and its message already names the backend.
       if (event.key === undefined && event.error.message.startsWith(event.function)) return `[easy-cache] ERROR ${event.error.message}`;
       return `[easy-cache] ERROR ${event.function} ${key}: ${event.error.message}`;
+    case 'near-cache-bypassed':
+    case 'near-cache-restored':
+      return `[easy-cache] ${event.type === 'near-cache-bypassed' ? 'NEAR BYPASSED' : 'NEAR RESTORED'} ${event.function} (${event.reason})`;
     case 'breaker-open':
       return `[easy-cache] BREAKER OPEN ${event.backend} after ${event.failures} failures in a row (${event.function} ${key}): calls skip it for ${event.openMs} ms`;
     case 'breaker-close':

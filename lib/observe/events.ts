@@ -1,4 +1,5 @@
 import type { EasyCacheError } from '../errors';
+import { setLinkChangeSink } from '../backends/shared/link-events';
 import type { BreakerCloseEvent, BreakerOpenEvent } from './breaker-events';
 import { eventsPublished, publishEvent } from './channels';
 
@@ -14,6 +15,8 @@ interface EventBase {
 export interface HitEvent extends EventBase {
   /** The kind of event. */
   readonly type: 'hit';
+  /** `near` when the entry came from the backend's near cache (no round trip); absent otherwise. */
+  readonly tier?: 'near';
 }
 
 /** A call found no valid entry and runs (or joins) the function. */
@@ -88,8 +91,24 @@ export interface BackendErrorEvent {
   readonly error: EasyCacheError;
 }
 
+/**
+ * The near cache of a backend was cleared and is bypassed (its coherence link is down or being
+ * re-established: reads go to the remote store), or is trusted again. Sent to the global
+ * listeners (`caches.onEvent`) and `easy-cache:event`, not to a function's own `onEvent`.
+ */
+export interface NearCacheEvent extends EventBase {
+  /** The kind of event. */
+  readonly type: 'near-cache-bypassed' | 'near-cache-restored';
+  /** For these events: the backend, e.g. `RedisCache(shop)`. */
+  readonly function: string;
+  /** For these events: the key prefix the link watches (empty: every key). */
+  readonly key: string;
+  /** Why, in words (`connection closed`, `tracking established`, ...). */
+  readonly reason: string;
+}
+
 /** What happened, for metrics and logs. Every event names the function and the key involved. */
-export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent | LockEvent | BreakerOpenEvent | BreakerCloseEvent;
+export type CacheEvent = HitEvent | MissEvent | StaleEvent | SetEvent | InvalidateEvent | BackendErrorEvent | LockEvent | BreakerOpenEvent | BreakerCloseEvent | NearCacheEvent;
 
 /** Receives events; see `caches.onEvent` and the `onEvent` option. */
 export type CacheEventListener = (event: CacheEvent) => void;
@@ -115,6 +134,10 @@ export function emitEvent(event: CacheEvent, own: CacheEventListener | undefined
   for (const listener of globalListeners) safely(listener, event);
   if (eventsPublished()) publishEvent(event);
 }
+
+setLinkChangeSink((change) => {
+  if (isObserved(undefined)) emitEvent({ type: change.type, function: change.backend, key: change.prefix, reason: change.reason }, undefined);
+});
 
 function safely(listener: CacheEventListener, event: CacheEvent): void {
   try {

@@ -15,7 +15,7 @@
  * new random version. No path writes an old version back.
  */
 import { randomUUID } from 'node:crypto';
-import { NOT_FOUND, type BackendTimeout } from '../backends/backend';
+import { NOT_FOUND, NOT_HELD, type BackendTimeout, type CacheInstance } from '../backends/backend';
 import type { CallFacts } from '../compile/call-hook';
 import type { CallPlan } from '../compile/compile-plan';
 import type { BackendSession } from '../guard/guard';
@@ -103,6 +103,29 @@ export async function tagState(session: BackendSession, versions: TagVersions, p
   let state: TagState = 'valid';
   for (const key of keys) {
     const version = current?.has(key) ? current.get(key) : prefetched?.found.get(key);
+    if (version === versions[key]) continue;
+    if (!key.startsWith(SOFT_TAG_KEY_PREFIX)) return 'gone';
+    state = 'stale';
+  }
+  return state;
+}
+
+/**
+ * Phase two of a hit from a near cache, without a Promise: the state of the entry's versions when
+ * the near cache holds every one of them, else `undefined` (then `tagState` reads them).
+ */
+export function heldTagState(backend: CacheInstance, versions: TagVersions): TagState | undefined {
+  const read = backend.getSync;
+  if (read === undefined) return undefined;
+  let state: TagState = 'valid';
+  for (const key in versions) {
+    let version: unknown;
+    try {
+      version = read.call(backend, key);
+    } catch {
+      return undefined;
+    }
+    if (version === NOT_HELD) return undefined;
     if (version === versions[key]) continue;
     if (!key.startsWith(SOFT_TAG_KEY_PREFIX)) return 'gone';
     state = 'stale';

@@ -14,5 +14,6 @@ export type { MemcachedServers } from './memcached-options';
 export type { MemcachedClient, MemcachedCallback } from './memcached-client';
 export { MEMCACHED_DEFAULTS } from './memcached-options';
 export type { MemcachedCacheOptions } from './memcached-options';
+export type { MemcachedNearCacheOptions } from '../near/near-options';
 export { toSafeKey, MEMCACHED_MAX_KEY_BYTES, HASHED_KEY_MARKER, MEMCACHED_HASHED_KEY_MARKER } from './safe-key';
 export { toExptime, MEMCACHED_MAX_RELATIVE_EXPIRY } from './expiry';

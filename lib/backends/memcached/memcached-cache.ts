@@ -16,7 +16,9 @@ import { ConnectionWatch } from '../shared/connection-watch';
 import { watchMemcachedConnection } from './connection-events';
 import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
 import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
-import { ReadBatcher } from '../shared/read-batch';
+import { ServerReads } from './server-reads';
+import { nearMethods } from '../near/near-methods';
+import { memcachedNearTier } from './memcached-near';
 
 /** Most client calls that may wait for an answer at once; more are refused until some settle. */
 export const MEMCACHED_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
@@ -53,14 +55,18 @@ export class MemcachedCache implements CacheInstance {
   readonly #defaultTimeout: number | null;
   readonly #maxItemBytes: number;
   readonly #calls: PendingCalls;
-  /** Gathers the gets of a tick, one batcher per server. */
-  readonly #readers = new Map<string, ReadBatcher<unknown>>();
-  readonly #serverOf: (safeKey: string) => string;
-  readonly #watch = new ConnectionWatch('MemcachedCache', 'Memcached', this);
+  /** Gathers the gets of a tick, per server. */
+  readonly #reads: ServerReads;
+  /** The client's connection (with `nearCache`, the remote backend's, which watches the shared client). */
+  readonly #watch: ConnectionWatch;
   readonly #unwatch: () => void;
   #closed = false;
   /** The longest finite lifetime, in seconds, that `touch` was asked for: memcached cannot only lengthen an expiry. */
   #longestTouch = 0;
+  /** With `nearCache`: reads the near cache (`NOT_HELD` when it cannot answer). */
+  declare readonly getSync?: (key: string) => unknown;
+  /** With `nearCache`: hits from the near cache are reported with `tier: 'near'`. */
+  declare readonly tiered?: boolean;
 
   constructor(servers: MemcachedServers, options?: MemcachedCacheOptions) {
     const resolved = resolveMemcachedOptions(options);
@@ -73,15 +79,19 @@ export class MemcachedCache implements CacheInstance {
     this.#maxItemBytes = resolved.maxItemBytes;
     // Far above the core's bound: only a server that stopped answering gets here.
     const stallMs = timerDelay(Math.max(1000, 4 * resolved.backendTimeoutMs));
-    this.#ownsClient = !('client' in target);
-    this.#client = 'client' in target ? target.client : buildClient(target.addresses, stallMs, resolved.maxItemBytes);
+    const remote = resolved.nearCache && new MemcachedCache(servers, { ...options, nearCache: undefined });
+    this.#ownsClient = !remote && !('client' in target);
+    this.#client = remote ? remote.#client : 'client' in target ? target.client : buildClient(target.addresses, stallMs, resolved.maxItemBytes);
     guardValueParsing(this.#client);
-    this.#serverOf = serverOfKey(this.#client);
-    this.#unwatch = watchMemcachedConnection(this.#client, this.#watch);
+    this.#reads = new ServerReads(this.#client, serverOfKey(this.#client), (...call) => this.#run(...call));
+    this.#watch = remote ? remote.#watch : new ConnectionWatch('MemcachedCache', 'Memcached', this);
+    this.#unwatch = remote ? () => undefined : watchMemcachedConnection(this.#client, this.#watch);
     const client = this.#client;
     const onStall = this.#ownsClient ? () => dropStalledConnections(client, stallMs) : () => undefined;
     const limit = new PendingLimit('MemcachedCache', MEMCACHED_MAX_PENDING_CALLS);
     this.#calls = new PendingCalls({ limit, stallMs, onStall, connectionProblem: () => this.#watch.problem });
+    // With a near cache, every call is the near tier's (over `remote`, a MemcachedCache without one on the same client).
+    if (remote) Object.assign(this, nearMethods(memcachedNearTier(remote, resolved.nearCache, resolved.serializer, resolved.defaultTimeout), false));
   }
 
   /** Why memcached cannot be reached now (`cannot reach Memcached: connect ECONNREFUSED 127.0.0.1:11211`), or `undefined`; see `CacheInstance.connectionProblem`. */
@@ -105,41 +115,11 @@ export class MemcachedCache implements CacheInstance {
     const refused = this.#calls.admit('get', key);
     if (refused) return Promise.reject(refused);
     // The hot path: one `then` rather than an async frame of its own.
-    return this.#readerOf(safeKey)
-      .read(safeKey)
-      .then(
-        (raw) => (raw === undefined ? NOT_FOUND : this.#decode(key, raw)),
-        (error: unknown) => {
-          throw readFailure(key, error);
-        },
-      );
-  }
-
-  /** The batcher of the server that holds `safeKey`. */
-  #readerOf(safeKey: string): ReadBatcher<unknown> {
-    const server = this.#serverOf(safeKey);
-    let reader = this.#readers.get(server);
-    if (reader === undefined) {
-      reader = new ReadBatcher(
-        (key) => this.#run('get', key, (done) => this.#client.get(key, done), answer, 1),
-        (keys) => this.#readTogether(keys),
-      );
-      this.#readers.set(server, reader);
-    }
-    return reader;
-  }
-
-  /** One `get k1 k2 ...` (all on one server); the raw values in key order. */
-  #readTogether(keys: readonly string[]): Promise<readonly unknown[]> {
-    return this.#run(
-      'get',
-      keys[0],
-      (done) => this.#client.getMulti(keys as string[], done),
-      (error, raws) => {
-        const found = (answer(error, raws) ?? {}) as Record<string, unknown>;
-        return keys.map((safeKey) => (Object.hasOwn(found, safeKey) ? found[safeKey] : undefined));
+    return this.#reads.read(safeKey).then(
+      (raw) => (raw === undefined ? NOT_FOUND : this.#decode(key, raw)),
+      (error: unknown) => {
+        throw readFailure(key, error);
       },
-      keys.length,
     );
   }
 

@@ -8,6 +8,7 @@ import { optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import type { MemcachedClient } from './memcached-client';
+import { resolveNearCacheOptions, type MemcachedNearCacheOptions, type ResolvedNearCacheOptions } from '../near/near-options';
 
 /** Options of `new MemcachedCache(servers, options)`. */
 export interface MemcachedCacheOptions {
@@ -46,6 +47,15 @@ export interface MemcachedCacheOptions {
    */
   maxItemBytes?: number;
   /**
+   * Keeps the values and tag versions this backend reads or writes in this process's memory for
+   * at most `ttlMs` milliseconds, so that a hit, tagged or not, sends nothing to Memcached.
+   * Memcached cannot tell other processes of a change: their writes and invalidations reach this
+   * process within `ttlMs` (its own at once). See docs/near-cache.md.
+   * @default undefined (no near cache)
+   * @example new MemcachedCache(servers, { nearCache: { ttlMs: 500, maxEntries: 50_000 } })
+   */
+  nearCache?: MemcachedNearCacheOptions;
+  /**
    * The circuit breaker the core keeps for this backend (SPEC 11.5): after `failures` failed or
    * timed-out calls in a row it opens for `openMs` ms, during which reads miss, writes are skipped
    * and invalidations reject with `BackendError` code `BREAKER_OPEN`, all at once; then one probe
@@ -63,6 +73,7 @@ export interface ResolvedMemcachedOptions {
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
   readonly maxItemBytes: number;
+  readonly nearCache: ResolvedNearCacheOptions | undefined;
   readonly breaker: BreakerSettings | false;
 }
 
@@ -91,6 +102,7 @@ const MEMCACHED_OPTIONS: KnownOptions = {
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
     maxItemBytes: "an integer number of bytes of at least 1024 (memcached's -I)",
+    nearCache: 'an object { ttlMs, maxEntries?, copy? }',
     breaker: BREAKER_ALLOWED,
   } satisfies Record<keyof MemcachedCacheOptions, string>,
 };
@@ -101,6 +113,7 @@ const optionsSchema = z.strictObject({
   defaultTimeout: z.number().positive().finite().nullable().optional(),
   backendTimeoutMs: z.number().positive().finite().optional(),
   maxItemBytes: z.number().int().min(1024).optional(),
+  nearCache: z.unknown().optional(),
   breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
 });
 
@@ -108,13 +121,14 @@ const optionsSchema = z.strictObject({
 export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) throw optionError('new MemcachedCache()', parsed.error.issues[0], options, MEMCACHED_OPTIONS);
-  const { prefix, serializer, defaultTimeout, backendTimeoutMs, maxItemBytes, breaker } = parsed.data;
+  const { prefix, serializer, defaultTimeout, backendTimeoutMs, maxItemBytes, nearCache, breaker } = parsed.data;
   return Object.freeze({
     prefix,
     serializer: serializer ?? taggedJson,
     defaultTimeout: defaultTimeout === undefined ? MEMCACHED_DEFAULTS.defaultTimeout : defaultTimeout,
     backendTimeoutMs: backendTimeoutMs ?? MEMCACHED_DEFAULTS.backendTimeoutMs,
     maxItemBytes: maxItemBytes ?? MEMCACHED_DEFAULTS.maxItemBytes,
+    nearCache: resolveNearCacheOptions('MemcachedCache', nearCache, true),
     breaker: resolveBreaker(breaker),
   });
 }

@@ -9,6 +9,8 @@
  *
  * @module easy-cache/redis
  */
-export { RedisCache, REDIS_MAX_PENDING_CALLS } from './redis-cache';
+export { RedisCache } from './redis-cache';
+export { REDIS_MAX_PENDING_CALLS } from './redis-options';
 export type { RedisCacheOptions } from './redis-options';
+export type { RedisNearCacheOptions } from '../near/near-options';
 export type { RedisClient, RedisConnectionOptions } from './redis-client';

@@ -3,7 +3,7 @@
  */
 import type { Redis } from 'ioredis';
 import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance } from '../backend';
-import { BackendError, CacheConfigError } from '../../errors';
+import { BackendError } from '../../errors';
 import { Codec } from '../shared/codec';
 import { checkValueSize } from '../shared/value-size';
 import { ConnectionWatch } from '../shared/connection-watch';
@@ -14,23 +14,19 @@ import {
   createOwnedClient,
   isClusterClient,
   isRedisClient,
+  tickReads,
   watchConnection,
   type RedisClient,
   type RedisConnectionOptions,
 } from './redis-client';
-import { MAX_PENDING_CALLS, PendingLimit } from '../shared/pending-limit';
-import { ReadBatcher } from '../shared/read-batch';
+import { PendingLimit } from '../shared/pending-limit';
+import type { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
-import { resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
+import { REDIS_MAX_PENDING_CALLS, resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
 import { ClusterCommands, type CommandArgs } from './cluster-commands';
-import { clearNode, deleteAllBySlot, extendAllBySlot, mgetBySlot, setAllBySlot } from './slot-commands';
-
-/**
- * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
- * A frozen server, or a client without `commandTimeout`, would otherwise let commands pile up in
- * ioredis's queues for as long as the outage lasts.
- */
-export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
+import { clearNode, deleteAllBySlot, deleteIfEqualsScript, extendAllBySlot, mgetBySlot, setAllBySlot, setOne } from './slot-commands';
+import { redisNearTier } from './redis-near';
+import { nearMethods } from '../near/near-methods';
 
 /**
  * A cache on Redis or Redis Cluster through ioredis.
@@ -66,13 +62,19 @@ export class RedisCache implements CacheInstance {
   readonly #defaultTimeout: number | null;
   readonly #maxValueBytes: number | undefined;
   readonly #storedKey: (key: string) => string;
-  readonly #watch = new ConnectionWatch('RedisCache', 'Redis', this);
+  /** The client's connection (with `nearCache`, the remote backend's, which watches the shared client). */
+  readonly #watch: ConnectionWatch;
   readonly #unwatch: () => void;
   #closing: Promise<void> | undefined;
   #closed = false;
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
   /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
+  readonly #near: ReturnType<typeof redisNearTier> | undefined;
+  /** With `nearCache`: reads the near cache (`NOT_HELD` when it cannot answer). */
+  declare readonly getSync?: (key: string) => unknown;
+  /** With `nearCache`: hits from the near cache are reported with `tier: 'near'`. */
+  declare readonly tiered?: boolean;
 
   /**
    * @param client - an ioredis `Redis` or `Cluster` (left open by `close()`: its owner closes it),
@@ -89,19 +91,22 @@ export class RedisCache implements CacheInstance {
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#maxValueBytes = resolved.maxValueBytes;
     this.#storedKey = keyBuilder(resolved.prefix);
-    this.#ownsClient = !isRedisClient(client);
-    this.#client = isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs);
+    const remote = resolved.nearCache && new RedisCache(client, { ...options, nearCache: undefined });
+    this.#ownsClient = !remote && !isRedisClient(client);
+    this.#client = remote?.client ?? (isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs));
     this.#cluster = isClusterClient(this.#client) ? new ClusterCommands(this.#client, this.backendTimeoutMs) : undefined;
-    // Not a Cluster, so a stand-alone Redis.
-    this.#target = this.#cluster ?? (this.#client as Redis);
-    this.#unwatch = watchConnection(this.#client, this.#watch);
-    const redis = this.#client;
-    this.#reads = this.#cluster
-      ? undefined
-      : new ReadBatcher(
-          (key) => redis.get(key),
-          (keys) => redis.mget(keys as string[]),
-        );
+    this.#target = this.#cluster ?? (this.#client as Redis); // not a Cluster: a stand-alone Redis
+    this.#watch = remote ? remote.#watch : new ConnectionWatch('RedisCache', 'Redis', this);
+    this.#unwatch = remote ? () => undefined : watchConnection(this.#client, this.#watch);
+    this.#reads = this.#cluster ? undefined : tickReads(this.#client as Redis);
+    this.#near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout, owner: this }, resolved.nearCache);
+    // With a near cache, every call is the near tier's (over `remote`, a RedisCache without one on the same client).
+    if (this.#near) Object.assign(this, nearMethods(this.#near, true));
+  }
+
+  /** `off` without `nearCache`; else `trusted` while client tracking is on, `bypassed` (cleared, reads go to Redis) while it is not. */
+  get nearCacheState(): 'off' | 'trusted' | 'bypassed' {
+    return this.#near === undefined ? 'off' : this.#near.trusted ? 'trusted' : 'bypassed';
   }
 
   /** Why Redis cannot be reached now (`cannot reach Redis: connect ECONNREFUSED 127.0.0.1:6379`), or `undefined`; see `CacheInstance.connectionProblem`. */
@@ -172,11 +177,7 @@ export class RedisCache implements CacheInstance {
     const text = this.#encode(key, value);
     const expiry = this.#expiry('set', timeout);
     const stored = this.#storedKey(key);
-    await this.#call<unknown>('set', key, () => {
-      if (expiry === EXPIRE_NOW) return this.#command('del', [stored], () => this.#client.del(stored));
-      if (expiry === null) return this.#command('set', [stored, text], () => this.#client.set(stored, text));
-      return this.#command('set', [stored, text, 'PX', expiry], () => this.#client.set(stored, text, 'PX', expiry));
-    });
+    await this.#call('set', key, () => (expiry === EXPIRE_NOW ? deleteAllBySlot(this.#target, [stored]) : setOne(this.#target, stored, text, expiry, false)));
   }
 
   /** A pipeline of `SET ... PX ms` (one per hash slot on a Cluster, sent together); `DEL` for a timeout of 0 or less. */
@@ -202,11 +203,7 @@ export class RedisCache implements CacheInstance {
     // A value that would expire at once is never stored, so nothing is sent.
     if (expiry === EXPIRE_NOW) return false;
     const stored = this.#storedKey(key);
-    const reply = await this.#call('add', key, () =>
-      expiry === null
-        ? this.#command('set', [stored, text, 'NX'], () => this.#client.set(stored, text, 'NX'))
-        : this.#command('set', [stored, text, 'PX', expiry, 'NX'], () => this.#client.set(stored, text, 'PX', expiry, 'NX')),
-    );
+    const reply = await this.#call('add', key, () => setOne(this.#target, stored, text, expiry, true));
     return reply === 'OK';
   }
 
@@ -237,7 +234,7 @@ export class RedisCache implements CacheInstance {
   async deleteIfEquals(key: string, expected: string): Promise<boolean> {
     const text = this.#codec.encode(key, expected);
     const stored = this.#storedKey(key);
-    const removed = await this.#call('deleteIfEquals', key, () => this.#client.eval(DELETE_IF_EQUALS_SCRIPT, 1, stored, text));
+    const removed = await this.#call('deleteIfEquals', key, () => deleteIfEqualsScript(this.#client, stored, text));
     return removed === 1;
   }
 
@@ -247,12 +244,6 @@ export class RedisCache implements CacheInstance {
    * @throws CacheConfigError when the backend has no prefix.
    */
   async clear(): Promise<void> {
-    if (this.prefix === undefined) {
-      throw new CacheConfigError(
-        'RedisCache.clear() needs a prefix: without one it cannot tell its keys from other data in the database, and it never runs FLUSHDB; create the backend with { prefix }',
-        { option: 'prefix', received: undefined },
-      );
-    }
     const pattern = prefixPattern(this.prefix);
     const nodes = this.#cluster ? this.#cluster.cluster.nodes('master') : [this.#client];
     await this.#call('clear', undefined, () => Promise.all(nodes.map((node) => clearNode(this.#target, node, pattern))));
@@ -307,6 +298,3 @@ export class RedisCache implements CacheInstance {
     return this.#pending.admit(operation, key);
   }
 }
-
-/** Deletes KEYS[1] when it holds ARGV[1]; one atomic step on the server. */
-const DELETE_IF_EQUALS_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";

@@ -1,6 +1,7 @@
 /**
  * The ioredis client of a `RedisCache`: telling a client from connection details, building one
- * with options that keep calls bounded while Redis is down, and closing one that we own.
+ * with options that keep calls bounded while Redis is down, closing one that we own, and the
+ * batching of a tick's reads.
  */
 import { timerDelay } from '../../shared/timer-limit';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
@@ -8,6 +9,7 @@ import { CacheConfigError } from '../../errors';
 import { requirePeer } from '../shared/require-peer';
 import { describeValue } from '../../shared/describe-value';
 import { clientErrorText, type ConnectionWatch } from '../shared/connection-watch';
+import { ReadBatcher } from '../shared/read-batch';
 
 /** An ioredis client: a stand-alone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -145,4 +147,12 @@ export async function closeOwnedClient(client: RedisClient, timeoutMs: number): 
   if ((client.status as string) !== 'end') client.disconnect();
   await ended;
   clearTimeout(timer);
+}
+
+/** The gets of a tick on a stand-alone Redis: the first leaves at once as a `GET`, the rest together as one `MGET`. */
+export function tickReads(redis: Redis): ReadBatcher<string | null> {
+  return new ReadBatcher(
+    (key) => redis.get(key),
+    (keys) => redis.mget(keys as string[]),
+  );
 }

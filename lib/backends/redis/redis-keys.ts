@@ -2,6 +2,7 @@
  * The Redis key under which a cache key is stored: `prefix:key`, with keys that ioredis cannot
  * send faithfully replaced by a hash, and the SCAN pattern that matches every key of a prefix.
  */
+import { CacheConfigError } from '../../errors';
 import { hashedKey, isMarked, type HashedKeyScheme } from '../shared/hashed-key';
 
 /**
@@ -39,7 +40,16 @@ export function keyBuilder(prefix: string | undefined): (key: string) => string 
   return (key) => head + safeKey(key);
 }
 
-/** The SCAN MATCH pattern for every key stored under `prefix`, with glob characters escaped. */
-export function prefixPattern(prefix: string): string {
+/**
+ * The SCAN MATCH pattern for every key stored under `prefix`, with glob characters escaped.
+ * @throws CacheConfigError without a prefix: `clear()` cannot tell its keys from other data then.
+ */
+export function prefixPattern(prefix: string | undefined): string {
+  if (prefix === undefined) {
+    throw new CacheConfigError(
+      'RedisCache.clear() needs a prefix: without one it cannot tell its keys from other data in the database, and it never runs FLUSHDB; create the backend with { prefix }',
+      { option: 'prefix', received: undefined },
+    );
+  }
   return `${prefix.replace(/[\\*?[\]]/g, '\\$&')}:*`;
 }

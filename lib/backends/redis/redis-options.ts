@@ -3,14 +3,23 @@
  */
 import { z } from 'zod';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
+import { MAX_PENDING_CALLS } from '../shared/pending-limit';
 import { BREAKER_ALLOWED, isBreakerOption, resolveBreaker, type BreakerOption } from '../shared/breaker-option';
 import type { BreakerSettings } from '../backend';
 import { notAnObject, optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import { isWellFormed } from './redis-keys';
+import { resolveNearCacheOptions, type RedisNearCacheOptions, type ResolvedNearCacheOptions } from '../near/near-options';
 
 /** Options of `RedisCache` (the second constructor argument). */
+/**
+ * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
+ * A frozen server, or a client without `commandTimeout`, would otherwise let commands pile up in
+ * ioredis's queues for as long as the outage lasts.
+ */
+export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
+
 export interface RedisCacheOptions {
   /**
    * Namespaces every key this backend stores as `prefix:key`, tag keys included. Required for
@@ -47,6 +56,16 @@ export interface RedisCacheOptions {
    */
   maxValueBytes?: number;
   /**
+   * Keeps the values and tag versions this backend reads or writes in this process's memory too,
+   * so that a hit, tagged or not, sends nothing to Redis. Redis keeps it coherent: client tracking
+   * (broadcast mode, over the prefix) pushes every change of a key to this process, on two
+   * connections the backend opens for it (duplicated from the client). While they are down the
+   * near cache is cleared and bypassed. See docs/near-cache.md.
+   * @default undefined (no near cache)
+   * @example new RedisCache(redis, { prefix: 'shop', nearCache: { maxEntries: 50_000 } })
+   */
+  nearCache?: RedisNearCacheOptions;
+  /**
    * The circuit breaker the core keeps for this backend (SPEC 11.5): after `failures` failed or
    * timed-out calls in a row it opens for `openMs` ms, during which reads miss, writes are skipped
    * and invalidations reject with `BackendError` code `BREAKER_OPEN`, all at once; then one probe
@@ -64,6 +83,7 @@ export interface ResolvedRedisCacheOptions {
   readonly defaultTimeout: number | null;
   readonly backendTimeoutMs: number;
   readonly maxValueBytes: number | undefined;
+  readonly nearCache: ResolvedNearCacheOptions | undefined;
   readonly breaker: BreakerSettings | false;
 }
 
@@ -78,6 +98,7 @@ const schema = z.strictObject({
   defaultTimeout: positiveFinite.nullable().optional(),
   backendTimeoutMs: positiveFinite.optional(),
   maxValueBytes: z.number().int().positive().optional(),
+  nearCache: z.unknown().optional(),
   breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
 });
 
@@ -90,6 +111,7 @@ const REDIS_OPTIONS: KnownOptions = {
     defaultTimeout: 'a positive finite number of seconds or null',
     backendTimeoutMs: 'a positive finite number of milliseconds',
     maxValueBytes: 'a positive integer number of bytes',
+    nearCache: 'an object { maxEntries?, copy? }',
     breaker: BREAKER_ALLOWED,
   } satisfies Record<keyof RedisCacheOptions, string>,
 };
@@ -107,6 +129,7 @@ export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOp
     defaultTimeout: parsed.defaultTimeout ?? null,
     backendTimeoutMs: parsed.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS,
     maxValueBytes: parsed.maxValueBytes,
+    nearCache: resolveNearCacheOptions('RedisCache', parsed.nearCache, false),
     breaker: resolveBreaker(parsed.breaker),
   });
 }

@@ -5,7 +5,7 @@
  * every command goes through `cluster-commands.ts`, which rides out failovers and moving slots.
  */
 import type { Redis } from 'ioredis';
-import { ClusterCommands, type PipelineCommand } from './cluster-commands';
+import { ClusterCommands, type CommandArgs, type PipelineCommand } from './cluster-commands';
 import type { RedisClient } from './redis-client';
 import { groupBySlot } from './slot-groups';
 
@@ -84,4 +84,19 @@ export async function clearNode(target: CommandTarget, node: RedisClient, patter
     if (cluster) await Promise.all(groupBySlot(found).map((group) => cluster.command('unlink', group.keys)));
     else await node.unlink(found);
   } while (cursor !== '0');
+}
+
+/** Deletes KEYS[1] when it holds ARGV[1]; one atomic step on the server. */
+const DELETE_IF_EQUALS_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+/** `DEL key` if `key` holds `text`, atomically (a script; ioredis sends it to the key's node on a Cluster); 1 if it deleted. */
+export function deleteIfEqualsScript(client: RedisClient, key: string, text: string): Promise<unknown> {
+  return client.eval(DELETE_IF_EQUALS_SCRIPT, 1, key, text);
+}
+
+/** `SET key text [PX expiry] [NX]`, for `set` (`onlyIfAbsent` false) and `add`; `'OK'` if it stored. */
+export function setOne(target: CommandTarget, key: string, text: string, expiry: number | null, onlyIfAbsent: boolean): Promise<unknown> {
+  const args: CommandArgs = expiry === null ? [key, text] : [key, text, 'PX', expiry];
+  if (onlyIfAbsent) args.push('NX');
+  return target instanceof ClusterCommands ? target.command('set', args) : target.call('set', ...args);
 }

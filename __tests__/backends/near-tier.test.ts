@@ -1,0 +1,210 @@
+/**
+ * The near tier on its own, over an in-process `MemoryCache` as the remote store and a clock moved
+ * by hand: what it keeps and for how long, and that a reply on its way when an invalidation, a
+ * flush or a change of trust arrives is never kept (the races that a push from Redis can lose).
+ */
+import { MemoryCache, NOT_FOUND, NOT_HELD, taggedJson, type CacheInstance } from '../../lib';
+import { NearTier, type LivedValue, type NearSource } from '../../lib/backends/near/near-tier';
+import { deferred, type Deferred } from '../helpers/deferred';
+
+let now = 1_000_000;
+const clock = (): number => now;
+
+/** A source over `remote`; `pause()` makes the next reads wait for the test. */
+function sourceOver(remote: CacheInstance, overrides: Partial<NearSource> = {}): NearSource & { pause(): Deferred<void> } {
+  let gate: Deferred<void> | undefined;
+  return {
+    remote,
+    maxLifeMs: Infinity,
+    defaultTimeout: null,
+    serializer: taggedJson,
+    keepable: () => true,
+    now: clock,
+    readWithLife: async (keys) => {
+      const found = await remote.getMany(keys);
+      if (gate) await gate.promise;
+      const lived = new Map<string, LivedValue>();
+      for (const [key, value] of found) lived.set(key, { value, lifeMs: null });
+      return lived;
+    },
+    pause: () => (gate = deferred()),
+    ...overrides,
+  };
+}
+
+const options = { maxEntries: 100, copy: true, ttlMs: undefined };
+
+describe('NearTier', () => {
+  let remote: MemoryCache;
+
+  beforeEach(() => {
+    now = 1_000_000;
+    remote = new MemoryCache({ now: clock });
+  });
+
+  it('keeps what it reads and what it writes, and answers it without the remote store', async () => {
+    const tier = new NearTier(sourceOver(remote), options, true);
+    await remote.set('read', 'from remote');
+    expect(tier.getSync('read')).toBe(NOT_HELD);
+    expect(await tier.get('read')).toBe('from remote');
+    await tier.set('written', { a: 1 });
+    await remote.delete('read');
+    await remote.delete('written');
+    expect(tier.getSync('read')).toBe('from remote');
+    expect(tier.getSync('written')).toEqual({ a: 1 });
+    expect(tier.tiered).toBe(true);
+  });
+
+  it('holds a copy for at most ttlMs (maxLifeMs): another writer is seen within it', async () => {
+    const here = new NearTier(sourceOver(remote, { maxLifeMs: 1000 }), options, true);
+    const there = new NearTier(sourceOver(remote, { maxLifeMs: 1000 }), options, true);
+    await there.set('k', 'old');
+    expect(await here.get('k')).toBe('old');
+    await there.set('k', 'new');
+    expect(here.getSync('k')).toBe('old');
+    now += 1000;
+    expect(here.getSync('k')).toBe(NOT_HELD);
+    expect(await here.get('k')).toBe('new');
+  });
+
+  it('ends a copy read from the remote store no later than the remote entry', async () => {
+    const source = sourceOver(remote, {
+      readWithLife: async (keys) => new Map(keys.map((key) => [key, { value: 'v', lifeMs: 500 }] as const)),
+    });
+    const tier = new NearTier(source, options, true);
+    await tier.get('k');
+    now += 499;
+    expect(tier.getSync('k')).toBe('v');
+    now += 1;
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+  });
+
+  it('keeps a write for its own timeout, capped by maxLifeMs', async () => {
+    const tier = new NearTier(sourceOver(remote, { maxLifeMs: 10_000 }), options, true);
+    await tier.set('short', 's', 2);
+    await tier.set('long', 'l', 60);
+    now += 2000;
+    expect(tier.getSync('short')).toBe(NOT_HELD);
+    expect(tier.getSync('long')).toBe('l');
+    now += 8000;
+    expect(tier.getSync('long')).toBe(NOT_HELD);
+  });
+
+  it('counts the life of a write from when it was sent, so the copy ends no later than the remote entry', async () => {
+    const slow = Object.assign(Object.create(remote) as MemoryCache, {
+      set: async (key: string, value: unknown, timeout?: number | null) => {
+        await remote.set(key, value, timeout);
+        now += 500;
+      },
+    });
+    const tier = new NearTier(sourceOver(slow), options, true);
+    await tier.set('k', 'v', 2);
+    now += 1499;
+    expect(tier.getSync('k')).toBe('v');
+    now += 1;
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+  });
+
+  it.each([
+    ['an invalidation of its key', (tier: NearTier) => tier.invalidate(['k'])],
+    ['a flush', (tier: NearTier) => tier.invalidate(null)],
+    ['a bypass and a new trust', (tier: NearTier) => (tier.bypass(), tier.trust())],
+  ])('does not keep a read that was on its way when %s arrived', async (_what, arrive) => {
+    const source = sourceOver(remote);
+    const tier = new NearTier(source, options, true);
+    await remote.set('k', 'old');
+    const gate = source.pause();
+    const read = tier.get('k');
+    arrive(tier);
+    gate.resolve();
+    expect(await read).toBe('old');
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+  });
+
+  it('keeps the other keys of a read when one of them is invalidated on the way', async () => {
+    const source = sourceOver(remote);
+    const tier = new NearTier(source, options, true);
+    await remote.setMany(new Map([['a', 1], ['b', 2]]));
+    const gate = source.pause();
+    const read = tier.getMany(['a', 'b']);
+    tier.invalidate(['a']);
+    gate.resolve();
+    expect([...(await read)]).toEqual([['a', 1], ['b', 2]]);
+    expect(tier.getSync('a')).toBe(NOT_HELD);
+    expect(tier.getSync('b')).toBe(2);
+  });
+
+  it('does not keep a write whose key was invalidated while it was on its way', async () => {
+    const gate = deferred();
+    const slow = Object.assign(Object.create(remote) as MemoryCache, {
+      set: async (key: string, value: unknown) => {
+        await gate.promise;
+        await remote.set(key, value);
+      },
+    });
+    const tier = new NearTier(sourceOver(slow), options, true);
+    const write = tier.set('k', 'mine');
+    tier.invalidate(['k']);
+    gate.resolve();
+    await write;
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+  });
+
+  it('forgets a key at once when this process writes or deletes it', async () => {
+    const tier = new NearTier(sourceOver(remote), options, true);
+    await tier.set('k', 'one');
+    const pending = tier.delete('k');
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+    expect(await pending).toBe(true);
+    expect(await tier.get('k')).toBe(NOT_FOUND);
+  });
+
+  it('while bypassed, reads the remote store and keeps nothing; trust() starts empty', async () => {
+    const tier = new NearTier(sourceOver(remote), options, false);
+    await remote.set('k', 'v');
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+    expect(await tier.get('k')).toBe('v');
+    expect(tier.size).toBe(0);
+    tier.trust();
+    expect(await tier.get('k')).toBe('v');
+    expect(tier.getSync('k')).toBe('v');
+    tier.bypass();
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+    expect(tier.size).toBe(0);
+  });
+
+  it('rejects with the remote failure and keeps nothing, then works again', async () => {
+    let failing = true;
+    const source = sourceOver(remote, {
+      readWithLife: async (keys) => {
+        if (failing) throw new Error('remote down');
+        return new Map(keys.map((key) => [key, { value: 'back', lifeMs: null }] as const));
+      },
+    });
+    const tier = new NearTier(source, options, true);
+    await expect(tier.get('k')).rejects.toThrow('remote down');
+    expect(tier.getSync('k')).toBe(NOT_HELD);
+    failing = false;
+    expect(await tier.get('k')).toBe('back');
+    expect(tier.getSync('k')).toBe('back');
+  });
+
+  it('holds at most maxEntries', async () => {
+    const tier = new NearTier(sourceOver(remote), { ...options, maxEntries: 3 }, true);
+    for (let i = 0; i < 10; i++) await tier.set(`k${i}`, i);
+    expect(tier.size).toBe(3);
+  });
+
+  it('rejects every call after close() and closes the remote store', async () => {
+    const tier = new NearTier(sourceOver(remote), options, true);
+    let released = false;
+    tier.onClose(async () => {
+      released = true;
+    });
+    await tier.close();
+    await tier.close();
+    expect(released).toBe(true);
+    await expect(tier.get('k')).rejects.toThrow(/after close/);
+    tier.invalidate(['k']);
+  });
+});

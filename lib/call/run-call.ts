@@ -33,12 +33,12 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
     return Promise.reject(error);
   }
   if (backend.getSync !== undefined) {
-    // A function with `grace` writes entries that are judged by the clock: it is read once, before
-    // the read, and the backend judges expiry by the same reading.
-    const readAt = plan.stale === undefined ? undefined : clockOf(backend)();
+    // A function with `grace` writes entries that are judged by the clock, and a near cache judges
+    // the entry and its tag versions: the clock is read once, and the backend judges expiry by it.
+    const readAt = plan.stale === undefined && backend.tiered !== true ? undefined : clockOf(backend)();
     const stored = readSync(backend as SyncReadable, key, readAt);
     // A near cache also holds tag versions: a tagged entry whose versions are all held and current is a hit here too.
-    if (isEntry(stored) && stored.n === plan.version && plan.schema === undefined && (stored.t === undefined || (backend.tiered && heldTagState(backend, stored.t) === 'valid'))) {
+    if (isEntry(stored) && stored.n === plan.version && plan.schema === undefined && (stored.t === undefined || (backend.tiered && heldTagState(backend, stored.t, key, readAt as number) === 'valid'))) {
       const now = isTimed(stored) ? (readAt ?? clockOf(backend)()) : 0;
       if (servesAsIs(stored, now)) return Promise.resolve(hit(plan, key, stored.v, backend.tiered ? 'near' : undefined));
       if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return Promise.resolve(stored.v);

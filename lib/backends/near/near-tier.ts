@@ -48,6 +48,12 @@ export class NearTier implements CacheInstance {
   readonly #onClose: Array<() => Promise<void>> = [];
   readonly #now: () => number;
   #onInvalidate: ((keys: readonly string[] | null) => void) | undefined;
+  /**
+   * Entry keys whose tag versions were all found held and current (`noteTagsCurrent`), each with
+   * when the first of those versions expires: a tagged hit then reads one key, not seven. Emptied
+   * by any change to what is held, so an entry is never judged by versions that changed since.
+   */
+  readonly #tagsCurrent = new Map<string, number>();
 
   constructor(source: NearSource, options: ResolvedNearCacheOptions, trusted: boolean) {
     this.#source = source;
@@ -72,11 +78,28 @@ export class NearTier implements CacheInstance {
     return this.#remote.losesPrototypes;
   }
 
-  /** The value held in memory, or `NOT_HELD` (also while bypassed). */
-  getSync(key: string): unknown {
+  /** The value held in memory (expiry judged at `now`, when given), or `NOT_HELD` (also while bypassed). */
+  getSync(key: string, now?: number): unknown {
     if (!this.#trusted) return NOT_HELD;
-    const held = this.#store.getSync(key);
+    const held = this.#store.getSync(key, now);
     return held === NOT_FOUND ? NOT_HELD : held;
+  }
+
+  /** Whether the tag versions of the entry under `key` were noted current and nothing held changed since, nor expired by `now`. */
+  tagsHeldCurrent(key: string, now: number): boolean {
+    return this.#trusted && (this.#tagsCurrent.get(key) ?? -1) > now;
+  }
+
+  /** Notes that the entry under `key` was found with every one of `versionKeys` held and current at `now`. */
+  noteTagsCurrent(key: string, versionKeys: readonly string[], now: number): void {
+    if (!this.#trusted) return;
+    let until = Infinity;
+    for (const versionKey of versionKeys) {
+      const lives = this.#store.liveUntil(versionKey, now);
+      if (lives === -1) return;
+      if (lives < until) until = lives;
+    }
+    this.#tagsCurrent.set(key, until);
   }
 
   async get(key: string): Promise<unknown> {
@@ -186,12 +209,19 @@ export class NearTier implements CacheInstance {
     this.#trusted = true;
   }
 
+  /** Anything held changed: no entry's tags count as checked any more. */
+  #changed(): void {
+    if (this.#tagsCurrent.size !== 0) this.#tagsCurrent.clear();
+  }
+
   #forget(key: string): void {
+    this.#changed();
     this.#inFlight.spoil(key);
     if (!this.#closed) void this.#store.delete(key);
   }
 
   #forgetAll(): void {
+    this.#changed();
     this.#inFlight.spoilAll();
     if (!this.#closed) void this.#store.clear();
   }
@@ -242,6 +272,7 @@ export class NearTier implements CacheInstance {
   #keep(key: string, value: unknown, lifeMs: number | null): void {
     const capped = Math.min(lifeMs ?? Infinity, this.#source.maxLifeMs);
     if (capped <= 0 || this.#closed || !this.#source.keepable(key)) return;
+    this.#changed();
     void this.#store.set(key, value, capped === Infinity ? null : capped / 1000).catch(ignore);
   }
 }

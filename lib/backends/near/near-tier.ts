@@ -8,6 +8,7 @@ import { NOT_FOUND, NOT_HELD, type BackendTimeout, type CacheInstance } from '..
 import { MemoryCache } from '../memory/memory-cache';
 import { HeldCopies, copyOfPart, isLendable } from './held-copies';
 import { InFlight, type Ticket } from './in-flight';
+import { SharedStrings } from './shared-strings';
 import type { NearSource } from './near-source';
 import type { ResolvedNearCacheOptions } from './near-options';
 
@@ -24,6 +25,7 @@ export class NearTier implements CacheInstance {
   readonly #store: MemoryCache;
   /** With `copy`: how values are kept and handed out; `undefined`: as they are. */
   readonly #copies: HeldCopies | undefined;
+  readonly #strings = new SharedStrings();
   readonly #inFlight = new InFlight();
   #trusted: boolean;
   #closed = false;
@@ -236,7 +238,7 @@ export class NearTier implements CacheInstance {
     const spent = this.#now() - sentAt;
     for (const [key, lived] of found) {
       values.set(key, lived.value);
-      if (this.#trusted && keepable(key)) this.#keep(key, lived.value, lived.lifeMs === null ? null : lived.lifeMs - spent);
+      if (this.#trusted && keepable(key)) this.#keep(key, lived.value, lived.lifeMs === null ? null : lived.lifeMs - spent, true);
     }
     return values;
   }
@@ -269,7 +271,7 @@ export class NearTier implements CacheInstance {
   }
 
   /** Keeps `value` for `lifeMs` (capped by `maxLifeMs`; `null`: as long as memory allows). */
-  #keep(key: string, value: unknown, lifeMs: number | null): void {
+  #keep(key: string, value: unknown, lifeMs: number | null, decoded = false): void {
     const capped = Math.min(lifeMs ?? Infinity, this.#source.maxLifeMs);
     if (capped <= 0 || this.#closed || !this.#source.keepable(key)) return;
     this.#changed();
@@ -279,6 +281,8 @@ export class NearTier implements CacheInstance {
     } catch {
       return; // what cannot be copied is not kept: reads go to the remote store
     }
+    // Only what is the tier's own: a copy, or a value decoded for this read (never a caller's object).
+    if (this.#copies !== undefined || decoded) this.#strings.share(kept);
     void this.#store.set(key, kept, capped === Infinity ? null : capped / 1000).catch(ignore);
   }
 }

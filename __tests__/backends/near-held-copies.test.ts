@@ -44,11 +44,11 @@ describe('HeldCopies', () => {
     expect(custom.handOut('k', kept)).toEqual({ decoded: { a: 1 } });
   });
 
-  it('refuses what the serializer cannot encode with a SerializationError naming the key', () => {
+  it('refuses what the serializer cannot encode with a SerializationError saying why', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => copies.keep('user:1', cyclic)).toThrow(SerializationError);
-    expect(() => copies.keep('user:1', cyclic)).toThrow(/user:1/);
+    expect(() => copies.keep('user:1', cyclic)).toThrow(/cyclic/);
   });
 
   it('copies a part of a lent value, and leaves primitives as they are', () => {

@@ -26,8 +26,10 @@ const KEY_LIKE: ReadonlySet<Flavour> = new Set(['key', 'raw-del', 'raw-set']);
 /** Processes of one host read one clock; this covers what their readings may differ by, in the excuse only. */
 const CLOCK_SLACK_MS = 1;
 
-/** A stale read: its process, how long after the invalidation resolved it started, and whether the near cache answered. */
+/** A stale read: what it got, how long after the invalidation resolved it started, and whether the near cache answered. */
 export interface StaleRead {
+  readonly item: number;
+  readonly version: number;
   readonly lagMs: number;
   readonly near: boolean;
   readonly flavour: Flavour;
@@ -83,7 +85,7 @@ export function judgeNearRace(logs: NearRaceLogs): NearRaceVerdict {
       const newer = (byItem.get(id) ?? []).filter((inv) => inv.version > version);
       const first = newer[0];
       if (!first || start <= first.resolvedAt) continue;
-      const read: StaleRead = { lagMs: start - first.resolvedAt, near: near === 1, flavour: first.flavour };
+      const read: StaleRead = { item: id, version, lagMs: start - first.resolvedAt, near: near === 1, flavour: first.flavour };
       const arrived = newer.filter((inv) => (pushed(inv.n) ?? Infinity) <= start);
       if (arrived.length === 0) verdict.stale.push(read);
       else if (crossedAll(computations.get(by), arrived)) verdict.crossed.push(read);

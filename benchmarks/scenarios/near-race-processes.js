@@ -40,7 +40,7 @@ export default {
         { label: 'stale read: started after the invalidation resolved, before the push', ...distribution(lags(stale)), note: `${stale.filter((read) => read.near).length} from the near cache; ${summary}` },
         { label: 'window: invalidation resolved → push of the marker after it arrived', ...distribution(verdict.windowsMs), note: 'per reader and invalidation; bounds the invalidation\'s own push' },
         { label: 'push delay: a SET resolving in the writer → a reader\'s near cache dropping it', ...distribution(verdict.pushDelaysMs), note: '0 when the push came before the writer had its reply' },
-        { label: 'stale read excused: a computation crossed a key invalidation', ...distribution(lags(crossed)), note: 'its older value stored after the DEL/SET (a key invalidation carries no version)' },
+        { label: 'stale read excused: a computation crossed a key invalidation', ...distribution(lags(crossed)), note: `${new Set(crossed.map((read) => `${read.item}:${read.version}`)).size} crossings: an older value stored after the DEL/SET (a key invalidation carries no version)` },
       ];
     } catch (error) {
       return [{ label: 'near race across processes', error: error.message }];

@@ -5,12 +5,10 @@
  * their logs. Every wait is for a message, never a sleep. Used by the test
  * (faults/near-race-processes.test.ts) and by the `near-race-processes` benchmark.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { FromWorker, InvalidationLog, ReaderLog, ToWorker } from './near-race-worker';
+import { WorkerProcess } from './worker-process';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const TS_NODE = path.join(REPO_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
 const WORKER = path.join(__dirname, 'near-race-worker.ts');
 /** The longest any one step may take (process start-up under ts-node on a loaded machine included). */
 const STEP_LIMIT_MS = 120_000;
@@ -42,63 +40,16 @@ export interface NearRaceLogs {
 }
 
 /** One worker process and what it reported. */
-class RaceWorker {
-  readonly child: ChildProcess;
-  readonly messages: FromWorker[] = [];
-  readonly #listeners = new Set<() => void>();
-
+class RaceWorker extends WorkerProcess<ToWorker, FromWorker> {
   constructor() {
-    this.child = spawn(process.execPath, [TS_NODE, '--transpile-only', WORKER], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (message: FromWorker) => {
-      this.messages.push(message);
-      for (const listener of this.#listeners) listener();
-    });
-    this.child.on('exit', () => {
-      for (const listener of this.#listeners) listener();
-    });
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  send(message: ToWorker): void {
-    this.child.send(message);
+    super(WORKER);
   }
 
   /** The first message of `type`, once it came. */
   async next<T extends FromWorker['type']>(type: T, what: string): Promise<Extract<FromWorker, { type: T }>> {
     const found = () => this.messages.find((m): m is Extract<FromWorker, { type: T }> => m.type === type);
-    if (!(await this.until(() => found() !== undefined, STEP_LIMIT_MS))) throw new Error(`worker ${this.child.pid}: no ${what} within ${STEP_LIMIT_MS} ms`);
+    if (!(await this.waitFor(() => found() !== undefined, STEP_LIMIT_MS))) throw new Error(`worker ${this.child.pid}: no ${what} within ${STEP_LIMIT_MS} ms`);
     return found() as Extract<FromWorker, { type: T }>;
-  }
-
-  /** Resolves to true when `condition()` holds (checked on each message), to false after `limitMs`; rejects if the worker exits. */
-  until(condition: () => boolean, limitMs: number): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(false), limitMs);
-      const check = (): void => {
-        if (condition()) finish(true);
-        else if (!this.alive) finish(new Error(`worker ${this.child.pid} exited`));
-      };
-      const finish = (outcome: boolean | Error): void => {
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-        if (outcome instanceof Error) reject(outcome);
-        else resolve(outcome);
-      };
-      this.#listeners.add(check);
-      check();
-    });
-  }
-
-  /** Asks the worker to end and waits until it has. */
-  stop(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.alive) return resolve();
-      this.child.once('exit', () => resolve());
-      this.send({ type: 'stop' });
-    });
   }
 }
 
@@ -119,7 +70,7 @@ export async function runNearRace(settings: NearRaceSettings): Promise<NearRaceL
     const logs = await Promise.all(readers.map((reader) => reader.next('log', 'log')));
     return { rounds, invalidations, readers: logs.map((message) => message.log) };
   } finally {
-    await Promise.all([...readers, writer].map((worker) => worker.stop()));
+    await Promise.all([...readers, writer].map((worker) => worker.stop({ type: 'stop' })));
   }
 }
 
@@ -132,8 +83,8 @@ async function drain(readers: RaceWorker[], writer: RaceWorker, rounds: number):
   const drained = (reader: RaceWorker) => reader.messages.some((message) => message.type === 'drained');
   for (let n = rounds + 1; ; n++) {
     writer.send({ type: 'mark', n });
-    if (!(await writer.until(() => writer.messages.some((m) => m.type === 'marked' && m.n === n), STEP_LIMIT_MS))) throw new Error(`marker ${n} was not written`);
-    const all = await Promise.all(readers.map((reader) => reader.until(() => drained(reader), 500)));
+    if (!(await writer.waitFor(() => writer.messages.some((m) => m.type === 'marked' && m.n === n), STEP_LIMIT_MS))) throw new Error(`marker ${n} was not written`);
+    const all = await Promise.all(readers.map((reader) => reader.waitFor(() => drained(reader), 500)));
     if (all.every(Boolean)) return;
     if (n > rounds + STEP_LIMIT_MS / 500) throw new Error('a reader never had a marker pushed after the last invalidation');
   }

@@ -76,7 +76,7 @@ export function judgeNearRace(logs: NearRaceLogs): NearRaceVerdict {
   const readers = logs.readers.map((reader): ReaderVerdict => {
     const pushed = pushBound(reader.markers);
     const verdict: ReaderVerdict = { pid: reader.pid, deaf: reader.deaf, reads: reader.reads.length, nearHits: 0, errors: reader.errors, bypassed: reader.bypassed, stale: [], crossed: [], violations: [] };
-    for (const [id, version, by, start, , near] of reader.reads) {
+    for (const [id, version, by, start, near] of reader.reads) {
       if (near === 1) (verdict as { nearHits: number }).nearHits += 1;
       if (id === -1) {
         verdict.violations.push(`a read got another item's value (computation ${by})`);

@@ -3,7 +3,7 @@
  * `node ts-node/dist/bin.js --transpile-only <this file>` with an IPC channel.
  *
  * A reader calls a cached function through a `RedisCache` with `nearCache` in a few concurrent
- * loops and logs every call (start, end, the version it got, which computation made it), every
+ * loops and logs every call (when it started, the version it got, which computation made it), every
  * computation it ran (when its function returned, when its entry was stored), and when each
  * marker key's push reached its near cache. A writer bumps an item's version on the server
  * (`INCR`), invalidates the item (by key, tag, prefix, raw `DEL` or raw `SET` of the entry),
@@ -32,8 +32,8 @@ export type ToWorker =
   | { type: 'report' }
   | { type: 'stop' };
 
-/** One call: item, version got, computation that made the value, start, end, answered by the near cache (1) or not (0). */
-export type ReadLog = [id: number, version: number, by: string, start: number, end: number, near: 0 | 1];
+/** One call: item, version got, computation that made the value, start, answered by the near cache (1) or not (0). */
+export type ReadLog = [id: number, version: number, by: string, start: number, near: 0 | 1];
 
 /** One run of the function in a reader. `storedAt` is 0 when its value was not stored. */
 export interface ComputationLog {
@@ -155,7 +155,7 @@ async function start(order: Extract<ToWorker, { type: 'start' }>): Promise<void>
   if (!isReader) return;
   while (backend.nearCacheState !== 'trusted') await sleep(10);
   // Every item held in the near cache before the writer starts.
-  for (let id = 0; id < order.ids; id++) await item(id);
+  for (let id = 0; id < order.ids; id++) await context.run({ near: false, computation: undefined }, () => item(id));
 }
 
 async function readLoop(): Promise<void> {
@@ -165,7 +165,7 @@ async function readLoop(): Promise<void> {
     const start = clock();
     try {
       const value = await context.run(record, () => item(id));
-      reads.push([value.id === id ? id : -1, value.version, value.by, start, clock(), record.near ? 1 : 0]);
+      reads.push([value.id === id ? id : -1, value.version, value.by, start, record.near ? 1 : 0]);
     } catch {
       errors += 1;
     }

@@ -4,7 +4,7 @@
  *
  * A reader calls a cached function through a `RedisCache` with `nearCache` in a few concurrent
  * loops and logs every call (when it started, the version it got, which computation made it), every
- * computation it ran (when its function returned, when its entry was stored), and when each
+ * computation it ran (the version it read, when its entry was stored), and when each
  * marker key's push reached its near cache. A writer bumps an item's version on the server
  * (`INCR`), invalidates the item (by key, tag, prefix, raw `DEL` or raw `SET` of the entry),
  * then writes a marker key under the prefix: Redis pushes the marker after the invalidation's own
@@ -35,11 +35,10 @@ export type ToWorker =
 /** One call: item, version got, computation that made the value, start, answered by the near cache (1) or not (0). */
 export type ReadLog = [id: number, version: number, by: string, start: number, near: 0 | 1];
 
-/** One run of the function in a reader. `storedAt` is 0 when its value was not stored. */
+/** One run of the function in a reader. `storedAt`: when its entry was stored, 0 if it was not. */
 export interface ComputationLog {
   readonly by: string;
   readonly version: number;
-  returnedAt: number;
   storedAt: number;
 }
 
@@ -113,11 +112,10 @@ function itemFunction() {
   const fn = async (id: number) => {
     if (settings.role === 'writer') throw new Error('the writer never computes');
     const version = Number((await raw.get(sourceKey(id))) ?? 0);
-    const computation: ComputationLog = { by: `${process.pid}:${++runs}`, version, returnedAt: 0, storedAt: 0 };
+    const computation: ComputationLog = { by: `${process.pid}:${++runs}`, version, storedAt: 0 };
     computations.push(computation);
     const record = context.getStore();
     if (record) record.computation = computation;
-    computation.returnedAt = clock();
     return { id, version, by: computation.by };
   };
   return cached(fn, { cacheKey: 'item:{id}', tags: ['item:{id}'], prefix: 'group:{id}', timeout: 60, cacheInstance: backend, onError: () => undefined, onEvent });

@@ -5,7 +5,8 @@
  * SET of the entry, each followed by a marker key whose push bounds the invalidation's push. The
  * test `__tests__/faults/near-race-processes.test.ts` runs the same rig and asserts the rule (no
  * read after its process had the push returns the older value); this reports the distributions:
- * how long after the invalidation resolved the stale reads started, and the push delays.
+ * how long after the invalidation resolved the stale reads started, and the push delays. Its
+ * processes run under ts-node and load `lib/`, also with `--dist`.
  */
 import { loadTestHelper } from '../lib/load-library.js';
 

@@ -48,6 +48,7 @@ const SCENARIOS = [
   'near-coherence',
   'near-footprint',
   'near-race',
+  'near-race-processes',
   'memcached-hit-sequential',
   'memcached-hit-in-flight',
   'memcached-miss-lock',

@@ -145,6 +145,8 @@ describeWithMemcached('a Memcached value over the 1 MB item limit', (addresses) 
     expect(reported).toHaveLength(2);
     expect(reported[0]).toBeInstanceOf(BackendError);
     expect(reported[0]?.message).toMatch(/did not store|SERVER_ERROR|too large/i);
+    // The server's refusal is about the item, not the connection: no outage is reported.
+    expect(lenient.connectionProblem).toBeUndefined();
     let small = 0;
     const tiny = cached(async () => ++small, { cacheKey: 'tiny-2', cacheInstance: lenient });
     expect(await tiny()).toBe(1);

@@ -2,37 +2,16 @@
  * The parent side of the lock herd: worker processes (herd-worker.ts) on one kind of server, the
  * barrier that starts their calls together, and waiting for what they report (never sleeping).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { FromWorker, HerdKind, ToWorker } from './herd-worker';
+import { WorkerProcess } from './worker-process';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const TS_NODE = path.join(REPO_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
 const WORKER = path.join(__dirname, 'herd-worker.ts');
 
 /** One worker process and everything it reported. */
-export class HerdWorker {
-  readonly child: ChildProcess;
-  readonly messages: FromWorker[] = [];
-  #listeners = new Set<() => void>();
-
+export class HerdWorker extends WorkerProcess<ToWorker, FromWorker> {
   constructor() {
-    this.child = spawn(process.execPath, [TS_NODE, '--transpile-only', WORKER], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (message: FromWorker) => {
-      this.messages.push(message);
-      for (const listener of this.#listeners) listener();
-    });
-    this.child.on('exit', () => {
-      for (const listener of this.#listeners) listener();
-    });
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  send(message: ToWorker): void {
-    this.child.send(message);
+    super(WORKER);
   }
 
   /** The messages of `type` about herd `id` (any id when omitted). */
@@ -41,22 +20,11 @@ export class HerdWorker {
   }
 
   /** Resolves when `condition()` holds, checked on each message; rejects if the worker exits first or after `limitMs`. */
-  until(condition: () => boolean, what: string, limitMs = 90_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`worker ${this.child.pid}: ${what} did not happen within ${limitMs} ms`)), limitMs);
-      const check = (): void => {
-        if (condition()) finish();
-        else if (!this.alive) finish(new Error(`worker ${this.child.pid} exited before ${what}`));
-      };
-      const finish = (error?: Error): void => {
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-        if (error) reject(error);
-        else resolve();
-      };
-      this.#listeners.add(check);
-      check();
+  async until(condition: () => boolean, what: string, limitMs = 90_000): Promise<void> {
+    const held = await this.waitFor(condition, limitMs).catch((error: Error) => {
+      throw new Error(`${error.message} before ${what}`);
     });
+    if (!held) throw new Error(`worker ${this.child.pid}: ${what} did not happen within ${limitMs} ms`);
   }
 }
 
@@ -121,15 +89,6 @@ export class HerdPool {
 
   /** Stops every worker and waits for them to exit. */
   async stop(): Promise<void> {
-    await Promise.all(
-      this.workers.map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            if (!worker.alive) return resolve();
-            worker.child.once('exit', () => resolve());
-            worker.send({ type: 'stop' });
-          }),
-      ),
-    );
+    await Promise.all(this.workers.map((worker) => worker.stop({ type: 'stop' })));
   }
 }

@@ -65,6 +65,15 @@ export function loadServerHarness() {
 }
 
 /**
+ * A helper of the tests (`__tests__/helpers/<name>.ts`) through ts-node, for a benchmark that runs
+ * what a test runs and reports its numbers (its worker processes load `lib/`, even with `--dist`).
+ */
+export function loadTestHelper(name) {
+  registerTypeScript();
+  return require(join(ROOT, '__tests__', 'helpers', `${name}.ts`));
+}
+
+/**
  * The clients easy-cache is used with, from the repository's own node_modules (the versions its
  * tests run against): `{ Redis, Memcached }`. Peers bring their own clients.
  */

@@ -16,7 +16,11 @@ interface ClientEvents {
 export function watchMemcachedConnection(client: MemcachedClient, watch: ConnectionWatch): () => void {
   const events = client as unknown as ClientEvents;
   if (typeof events.on !== 'function' || typeof events.off !== 'function') return () => undefined;
-  const onProblem = (details: unknown) => watch.failed(issueText(details));
+  const onProblem = (details: unknown) => {
+    const problem = issueText(details);
+    // The client reports a SERVER_ERROR answer as an issue too; it is about the item, not the connection.
+    if (!ITEM_REFUSALS.test(problem.message)) watch.failed(problem);
+  };
   const onBack = () => watch.connected();
   events.on('issue', onProblem);
   events.on('failure', onProblem);
@@ -27,6 +31,9 @@ export function watchMemcachedConnection(client: MemcachedClient, watch: Connect
     events.off?.('reconnect', onBack);
   };
 }
+
+/** The SERVER_ERROR texts with which memcached refuses an item (too large, or no memory to store it). */
+const ITEM_REFUSALS = /^(object too large for cache|out of memory storing object)/;
 
 /** The client's last message about a server (`Error: connect ECONNREFUSED 127.0.0.1:11211`), as an error. */
 function issueText(details: unknown): Error {

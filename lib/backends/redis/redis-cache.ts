@@ -26,7 +26,6 @@ import { REDIS_MAX_PENDING_CALLS, resolveRedisCacheOptions, type RedisCacheOptio
 import { ClusterCommands, type CommandArgs } from './cluster-commands';
 import { clearNode, deleteAllBySlot, deleteIfEqualsScript, extendAllBySlot, mgetBySlot, setAllBySlot, setOne } from './slot-commands';
 import { redisNearTier } from './redis-near';
-import { nearMethods } from '../near/near-methods';
 
 /**
  * A cache on Redis or Redis Cluster through ioredis.
@@ -70,6 +69,7 @@ export class RedisCache implements CacheInstance {
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
   /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
+  /** With `nearCache`: the near tier that answers every call (over `remote`, a RedisCache without one on the same client). */
   readonly #near: ReturnType<typeof redisNearTier> | undefined;
   /** With `nearCache`: reads the near cache (`NOT_HELD` when it cannot answer). */
   declare readonly getSync?: (key: string) => unknown;
@@ -100,8 +100,6 @@ export class RedisCache implements CacheInstance {
     this.#unwatch = remote ? () => undefined : watchConnection(this.#client, this.#watch);
     this.#reads = this.#cluster ? undefined : tickReads(this.#client as Redis);
     this.#near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout, owner: this }, resolved.nearCache);
-    // With a near cache, every call is the near tier's (over `remote`, a RedisCache without one on the same client).
-    if (this.#near) Object.assign(this, nearMethods(this.#near, true));
   }
 
   /** `off` without `nearCache`; else `trusted` while client tracking is on, `bypassed` (cleared, reads go to Redis) while it is not. */

@@ -6,6 +6,7 @@
  */
 import { BackendError } from '../../errors';
 import { NearTier, type LivedValue, type NearSource } from '../near/near-tier';
+import { nearMethods } from '../near/near-methods';
 import type { ResolvedNearCacheOptions } from '../near/near-options';
 import { Codec } from '../shared/codec';
 import { reportKeysChanged } from '../shared/link-events';
@@ -24,7 +25,7 @@ export interface RedisRemote {
   readonly owner: object;
 }
 
-/** A near tier over `remote`, with its links started. */
+/** A near tier over `remote`, with its links started and its calls installed on `remote.owner` (see near-methods.ts). */
 export function redisNearTier(remote: RedisRemote, options: ResolvedNearCacheOptions): NearTier {
   const { backend } = remote;
   const client = backend.client;
@@ -53,6 +54,7 @@ export function redisNearTier(remote: RedisRemote, options: ResolvedNearCacheOpt
     coherence.watch([client]);
     tier.onClose(() => coherence.close());
   }
+  Object.assign(remote.owner, nearMethods(tier, true));
   return tier;
 }
 

@@ -12,7 +12,6 @@ import { taggedJson } from '../../serializer/tagged-json';
 import { isWellFormed } from './redis-keys';
 import { resolveNearCacheOptions, type RedisNearCacheOptions, type ResolvedNearCacheOptions } from '../near/near-options';
 
-/** Options of `RedisCache` (the second constructor argument). */
 /**
  * Most calls that may wait for Redis at once; more are refused at once with a `BackendError`.
  * A frozen server, or a client without `commandTimeout`, would otherwise let commands pile up in
@@ -20,6 +19,7 @@ import { resolveNearCacheOptions, type RedisNearCacheOptions, type ResolvedNearC
  */
 export const REDIS_MAX_PENDING_CALLS = MAX_PENDING_CALLS;
 
+/** Options of `RedisCache` (the second constructor argument). */
 export interface RedisCacheOptions {
   /**
    * Namespaces every key this backend stores as `prefix:key`, tag keys included. Required for

@@ -162,6 +162,20 @@ describeIfRedis('RedisCache with a near cache', () => {
     expect(await b()).toBe(shared);
   });
 
+  it('copies what a tagged near hit hands out, plain data or not (a Date), so a caller never changes what is held', async () => {
+    const copying = await nearBackend(uniquePrefix('near-copy-tagged'));
+    const plain = cached(async () => ({ list: [1, 2] }), { cacheKey: 'plain', tags: ['objs'], cacheInstance: copying });
+    const dated = cached(async () => ({ list: [1, 2], at: new Date(0) }), { cacheKey: 'dated', tags: ['objs'], cacheInstance: copying });
+    for (const fn of [plain, dated]) {
+      const first: { list: number[]; at?: Date } = await untilNearHit(() => fn(), each.record);
+      first.list.push(3);
+      first.at?.setTime(5);
+      const second = await untilNearHit(() => fn(), each.record);
+      expect(second).not.toBe(first);
+      expect(second).toEqual(fn === plain ? { list: [1, 2] } : { list: [1, 2], at: new Date(0) });
+    }
+  });
+
   it.each([
     ['key', (backend: RedisCache) => invalidateCacheKey('shelf:item:1', { cacheInstance: backend })],
     ['tag', (backend: RedisCache) => invalidateCacheTags('items', { cacheInstance: backend })],

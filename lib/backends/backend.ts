@@ -42,6 +42,21 @@ export interface CacheInstance {
    * returns `NOT_HELD` for the others.
    */
   getSync?(key: string, now?: number): unknown;
+  /**
+   * A near cache's memory of tag checks: whether the tag versions of the entry under `key` were
+   * noted current (`noteTagsCurrent`) and nothing it holds changed since, nor expired by `now`.
+   * Optional; lets a tagged near hit skip reading each version again.
+   */
+  tagsHeldCurrent?(key: string, now: number): boolean;
+  /** Notes that the entry under `key` was found with every one of `versionKeys` held and current at `now` (see `tagsHeldCurrent`). */
+  noteTagsCurrent?(key: string, versionKeys: readonly string[], now: number): void;
+  /**
+   * A near cache's `getSync` without the copy: what it holds itself, which the caller must neither
+   * keep nor change; `copyOut` gives what may be handed out of it. Optional (with `copyOut`).
+   */
+  peekSync?(key: string, now?: number): unknown;
+  /** What a caller may be given of `part`, a member of what `peekSync` returned: a copy where the backend hands out copies. */
+  copyOut?(part: unknown): unknown;
   /** The found keys only, with their values; an empty list resolves to an empty Map. One round trip where the store allows. */
   getMany(keys: readonly string[]): Promise<Map<string, unknown>>;
   /** Stores `value` under `key` for `timeout` seconds (see `BackendTimeout`). */

@@ -33,12 +33,16 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
     return Promise.reject(error);
   }
   if (backend.getSync !== undefined) {
-    // A function with `grace` writes entries that are judged by the clock: it is read once, before
-    // the read, and the backend judges expiry by the same reading.
-    const readAt = plan.stale === undefined ? undefined : clockOf(backend)();
+    // A function with `grace` writes entries that are judged by the clock, and a near cache judges
+    // the entry and its tag versions: the clock is read once, and the backend judges expiry by it.
+    const readAt = plan.stale === undefined && backend.tiered !== true ? undefined : clockOf(backend)();
+    if (backend.peekSync !== undefined) {
+      const served = nearHit(plan, backend, key, readAt as number);
+      if (served !== NO_NEAR_HIT) return Promise.resolve(served);
+    }
     const stored = readSync(backend as SyncReadable, key, readAt);
     // A near cache also holds tag versions: a tagged entry whose versions are all held and current is a hit here too.
-    if (isEntry(stored) && stored.n === plan.version && plan.schema === undefined && (stored.t === undefined || (backend.tiered && heldTagState(backend, stored.t) === 'valid'))) {
+    if (isEntry(stored) && stored.n === plan.version && plan.schema === undefined && (stored.t === undefined || (backend.tiered && heldTagState(backend, stored.t, key, readAt as number) === 'valid'))) {
       const now = isTimed(stored) ? (readAt ?? clockOf(backend)()) : 0;
       if (servesAsIs(stored, now)) return Promise.resolve(hit(plan, key, stored.v, backend.tiered ? 'near' : undefined));
       if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return Promise.resolve(stored.v);
@@ -59,6 +63,33 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   }
   if (plan.tags === undefined && plan.prefix === undefined) return readUntagged(plan, scope, args, key, backend);
   return readThenDecide(new Call(plan, backend, scope, args, key));
+}
+
+/** What `nearHit` returns when the near cache cannot answer with a plain hit. */
+const NO_NEAR_HIT: unique symbol = Symbol('no near hit');
+
+/**
+ * A plain hit from a near cache, judged at `now`: the entry is read as the near cache holds it
+ * (`peekSync`, no copy), and only the value handed out is copied (`copyOut`), never the entry and
+ * its tag versions. Anything else (stale, a miss, not held) is `NO_NEAR_HIT`: `runCall` reads the
+ * entry again the usual way, as a copy, since it may hand it out or keep it.
+ */
+function nearHit(plan: CallPlan, backend: CacheInstance, key: string, now: number): unknown {
+  let held: unknown;
+  try {
+    held = backend.peekSync?.(key, now);
+  } catch {
+    return NO_NEAR_HIT;
+  }
+  if (typeof held !== 'object' || held === null) return NO_NEAR_HIT;
+  // Tags noted current were noted of this very object, checked as an entry then; nothing held changed since.
+  const noted = backend.tagsHeldCurrent?.(key, now) === true;
+  if (!noted && !isEntry(held)) return NO_NEAR_HIT;
+  const entry = held as Entry;
+  if (entry.n !== plan.version || plan.schema !== undefined || !servesAsIs(entry, now)) return NO_NEAR_HIT;
+  if (!noted && entry.t !== undefined && heldTagState(backend, entry.t, key, now) !== 'valid') return NO_NEAR_HIT;
+  const value = backend.copyOut === undefined ? entry.v : backend.copyOut(entry.v);
+  return hit(plan, key, value, 'near');
 }
 
 /** Whether an untagged entry is a plain hit at `now`: (if it records times) fresh and not due for an eager refresh. */

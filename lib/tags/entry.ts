@@ -68,8 +68,10 @@ function isTime(value: unknown): boolean {
 }
 
 function isVersionRecord(value: unknown): value is TagVersions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+  if (typeof value !== 'object' || value === null) return false;
+  // An array's prototype is neither: one prototype read rules out arrays and class instances.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
   for (const key in value) {
     if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
   }

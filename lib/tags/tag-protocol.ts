@@ -111,17 +111,20 @@ export async function tagState(session: BackendSession, versions: TagVersions, p
 }
 
 /**
- * Phase two of a hit from a near cache, without a Promise: the state of the entry's versions when
- * the near cache holds every one of them, else `undefined` (then `tagState` reads them).
+ * Phase two of a hit from a near cache, without a Promise: the state of the versions of the entry
+ * under `entryKey`, judged at `now` (a reading of the backend's clock), when the near cache holds
+ * every one of them, else `undefined` (then `tagState` reads them). Versions found all current are
+ * noted, so that the next hit of the entry skips them until anything held changes.
  */
-export function heldTagState(backend: CacheInstance, versions: TagVersions): TagState | undefined {
+export function heldTagState(backend: CacheInstance, versions: TagVersions, entryKey: string, now: number): TagState | undefined {
+  if (backend.tagsHeldCurrent?.(entryKey, now) === true) return 'valid';
   const read = backend.getSync;
   if (read === undefined) return undefined;
   let state: TagState = 'valid';
   for (const key in versions) {
     let version: unknown;
     try {
-      version = read.call(backend, key);
+      version = read.call(backend, key, now);
     } catch {
       return undefined;
     }
@@ -130,6 +133,7 @@ export function heldTagState(backend: CacheInstance, versions: TagVersions): Tag
     if (!key.startsWith(SOFT_TAG_KEY_PREFIX)) return 'gone';
     state = 'stale';
   }
+  if (state === 'valid') backend.noteTagsCurrent?.(entryKey, Object.keys(versions), now);
   return state;
 }
 

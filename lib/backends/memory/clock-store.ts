@@ -77,6 +77,11 @@ export class ClockStore {
     return expiresAt === 0 || expiresAt > (now ?? this.#now());
   }
 
+  /** When the entry in `slot` expires, in ms on the clock (0: never). */
+  expiryOf(slot: number): number {
+    return this.#expiresAt[slot] as number;
+  }
+
   /** The value in `slot`, marking the entry as used. */
   use(slot: number): unknown {
     this.#flags[slot] = (this.#flags[slot] as number) | USED;

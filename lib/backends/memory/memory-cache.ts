@@ -110,6 +110,12 @@ export class MemoryCache implements CacheInstance {
     return this.#read(key, now);
   }
 
+  /** Until when (ms on this cache's clock; `Infinity`: never) the entry under `key` lives, or -1 if none is live at `now`; not a use. */
+  liveUntil(key: string, now?: number): number {
+    const slot = this.#closed ? -1 : this.#entries.liveSlotOf(key, now);
+    return slot === -1 ? -1 : this.#entries.expiryOf(slot) || Infinity;
+  }
+
   /** The value under `key`, or `NOT_FOUND`; a hit counts as use. */
   async get(key: string): Promise<unknown> {
     if (this.#closed) throw closedError('get', key);

@@ -5,7 +5,7 @@
 import type { CacheInstance } from '../backend';
 import type { NearTier } from './near-tier';
 
-type NearCalls = Required<Pick<CacheInstance, 'get' | 'getSync' | 'getMany' | 'set' | 'setMany' | 'add' | 'touch' | 'delete' | 'deleteIfEquals' | 'close'>> &
+type NearCalls = Required<Pick<CacheInstance, 'get' | 'getSync' | 'tagsHeldCurrent' | 'noteTagsCurrent' | 'peekSync' | 'copyOut' | 'getMany' | 'set' | 'setMany' | 'add' | 'touch' | 'delete' | 'deleteIfEquals' | 'close'>> &
   Pick<CacheInstance, 'clear'> & { readonly tiered: true };
 
 /** The tier's calls; `clear` only for a backend that can clear its remote store. */
@@ -13,7 +13,11 @@ export function nearMethods(tier: NearTier, withClear: boolean): NearCalls {
   return {
     tiered: true,
     get: (key) => tier.get(key),
-    getSync: (key) => tier.getSync(key),
+    getSync: (key, now) => tier.getSync(key, now),
+    peekSync: (key, now) => tier.peekSync(key, now),
+    copyOut: (part) => tier.copyOut(part),
+    tagsHeldCurrent: (key, now) => tier.tagsHeldCurrent(key, now),
+    noteTagsCurrent: (key, versionKeys, now) => tier.noteTagsCurrent(key, versionKeys, now),
     getMany: (keys) => tier.getMany(keys),
     set: (key, value, timeout) => tier.set(key, value, timeout),
     setMany: (entries, timeout) => tier.setMany(entries, timeout),

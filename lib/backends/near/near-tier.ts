@@ -6,33 +6,13 @@
  */
 import { NOT_FOUND, NOT_HELD, type BackendTimeout, type CacheInstance } from '../backend';
 import { MemoryCache } from '../memory/memory-cache';
-import type { Serializer } from '../../serializer/serializer';
+import { HeldCopies, copyOfPart, isLendable } from './held-copies';
 import { InFlight, type Ticket } from './in-flight';
+import { SharedStrings } from './shared-strings';
+import type { NearSource } from './near-source';
 import type { ResolvedNearCacheOptions } from './near-options';
 
-/** A value read from the remote store, with the milliseconds it has left there (`null`: no expiry). */
-export interface LivedValue {
-  readonly value: unknown;
-  readonly lifeMs: number | null;
-}
-
-/** What the near tier needs of its remote store. */
-export interface NearSource {
-  /** The remote backend: every write, and reads while bypassed, go to it. */
-  readonly remote: CacheInstance;
-  /** The found keys among `keys`, with their values and lives, in one round trip. */
-  readWithLife(keys: readonly string[]): Promise<Map<string, LivedValue>>;
-  /** The most milliseconds a value is kept (Memcached's `ttlMs`); `Infinity`: as long as it lives remotely. */
-  readonly maxLifeMs: number;
-  /** Seconds a write without a timeout lives remotely (the backend's `defaultTimeout`). */
-  readonly defaultTimeout: number | null;
-  /** The serializer that `copy` uses, the remote store's. */
-  readonly serializer: Serializer;
-  /** Whether `key` may be kept (a key the remote store hashes is never told back by its pushes). */
-  keepable(key: string): boolean;
-  /** The clock near copies expire by, in milliseconds like `Date.now` (tests move it by hand). */
-  readonly now?: () => number;
-}
+export type { LivedValue, NearSource } from './near-source';
 
 /** A backend with a near tier; see the module comment. Starts bypassed unless `trusted`. */
 export class NearTier implements CacheInstance {
@@ -41,20 +21,31 @@ export class NearTier implements CacheInstance {
   readonly backendTimeoutMs: number | undefined;
   readonly #source: NearSource;
   readonly #remote: CacheInstance;
+  /** What is held, as `#copies` keeps it (the store itself copies nothing). */
   readonly #store: MemoryCache;
+  /** With `copy`: how values are kept and handed out; `undefined`: as they are. */
+  readonly #copies: HeldCopies | undefined;
+  readonly #strings = new SharedStrings();
   readonly #inFlight = new InFlight();
   #trusted: boolean;
   #closed = false;
   readonly #onClose: Array<() => Promise<void>> = [];
   readonly #now: () => number;
   #onInvalidate: ((keys: readonly string[] | null) => void) | undefined;
+  /**
+   * Entry keys whose tag versions were all found held and current (`noteTagsCurrent`), each with
+   * when the first of those versions expires: a tagged hit then reads one key, not seven. Emptied
+   * by any change to what is held, so an entry is never judged by versions that changed since.
+   */
+  readonly #tagsCurrent = new Map<string, number>();
 
   constructor(source: NearSource, options: ResolvedNearCacheOptions, trusted: boolean) {
     this.#source = source;
     this.#now = source.now ?? Date.now;
     this.#remote = source.remote;
     this.backendTimeoutMs = source.remote.backendTimeoutMs;
-    this.#store = new MemoryCache({ maxEntries: options.maxEntries, copy: options.copy, serializer: source.serializer, now: this.#now });
+    this.#store = new MemoryCache({ maxEntries: options.maxEntries, copy: false, now: this.#now });
+    this.#copies = options.copy ? new HeldCopies('near cache', source.serializer) : undefined;
     this.#trusted = trusted;
   }
 
@@ -72,11 +63,45 @@ export class NearTier implements CacheInstance {
     return this.#remote.losesPrototypes;
   }
 
-  /** The value held in memory, or `NOT_HELD` (also while bypassed). */
-  getSync(key: string): unknown {
+  /** The value held in memory (expiry judged at `now`, when given), or `NOT_HELD` (also while bypassed). */
+  getSync(key: string, now?: number): unknown {
     if (!this.#trusted) return NOT_HELD;
-    const held = this.#store.getSync(key);
-    return held === NOT_FOUND ? NOT_HELD : held;
+    const held = this.#store.getSync(key, now);
+    if (held === NOT_FOUND) return NOT_HELD;
+    return this.#copies === undefined ? held : this.#copies.handOut(key, held);
+  }
+
+  /**
+   * `getSync` without the copy: what is held itself, which no caller may keep or change. The hit
+   * path reads an entry so and hands out `copyOut` of its value alone. A value kept as text is
+   * `NOT_HELD` here (only `getSync` decodes it).
+   */
+  peekSync(key: string, now?: number): unknown {
+    if (!this.#trusted) return NOT_HELD;
+    const held = this.#store.getSync(key, now);
+    return held === NOT_FOUND || !isLendable(held) ? NOT_HELD : held;
+  }
+
+  /** What a caller may be given of `part`, a member of a peeked value: a copy with `copy`, else `part`. */
+  copyOut(part: unknown): unknown {
+    return this.#copies === undefined ? part : copyOfPart(part);
+  }
+
+  /** Whether the tag versions of the entry under `key` were noted current and nothing held changed since, nor expired by `now`. */
+  tagsHeldCurrent(key: string, now: number): boolean {
+    return this.#trusted && (this.#tagsCurrent.get(key) ?? -1) > now;
+  }
+
+  /** Notes that the entry under `key` was found with every one of `versionKeys` held and current at `now`. */
+  noteTagsCurrent(key: string, versionKeys: readonly string[], now: number): void {
+    if (!this.#trusted) return;
+    let until = Infinity;
+    for (const versionKey of versionKeys) {
+      const lives = this.#store.liveUntil(versionKey, now);
+      if (lives === -1) return;
+      if (lives < until) until = lives;
+    }
+    this.#tagsCurrent.set(key, until);
   }
 
   async get(key: string): Promise<unknown> {
@@ -186,12 +211,19 @@ export class NearTier implements CacheInstance {
     this.#trusted = true;
   }
 
+  /** Anything held changed: no entry's tags count as checked any more. */
+  #changed(): void {
+    if (this.#tagsCurrent.size !== 0) this.#tagsCurrent.clear();
+  }
+
   #forget(key: string): void {
+    this.#changed();
     this.#inFlight.spoil(key);
     if (!this.#closed) void this.#store.delete(key);
   }
 
   #forgetAll(): void {
+    this.#changed();
     this.#inFlight.spoilAll();
     if (!this.#closed) void this.#store.clear();
   }
@@ -206,7 +238,7 @@ export class NearTier implements CacheInstance {
     const spent = this.#now() - sentAt;
     for (const [key, lived] of found) {
       values.set(key, lived.value);
-      if (this.#trusted && keepable(key)) this.#keep(key, lived.value, lived.lifeMs === null ? null : lived.lifeMs - spent);
+      if (this.#trusted && keepable(key)) this.#keep(key, lived.value, lived.lifeMs === null ? null : lived.lifeMs - spent, true);
     }
     return values;
   }
@@ -239,10 +271,19 @@ export class NearTier implements CacheInstance {
   }
 
   /** Keeps `value` for `lifeMs` (capped by `maxLifeMs`; `null`: as long as memory allows). */
-  #keep(key: string, value: unknown, lifeMs: number | null): void {
+  #keep(key: string, value: unknown, lifeMs: number | null, decoded = false): void {
     const capped = Math.min(lifeMs ?? Infinity, this.#source.maxLifeMs);
     if (capped <= 0 || this.#closed || !this.#source.keepable(key)) return;
-    void this.#store.set(key, value, capped === Infinity ? null : capped / 1000).catch(ignore);
+    this.#changed();
+    let kept: unknown;
+    try {
+      kept = this.#copies === undefined ? value : this.#copies.keep(key, value);
+    } catch {
+      return; // what cannot be copied is not kept: reads go to the remote store
+    }
+    // Only what is the tier's own: a copy, or a value decoded for this read (never a caller's object).
+    if (this.#copies !== undefined || decoded) this.#strings.share(kept);
+    void this.#store.set(key, kept, capped === Infinity ? null : capped / 1000).catch(ignore);
   }
 }
 

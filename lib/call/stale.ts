@@ -31,12 +31,21 @@ interface StaleState {
 
 const stateByBackend = new WeakMap<CacheInstance, StaleState>();
 
+// The backend of the last lookup, and its state: a stale hit compares one reference instead of a
+// WeakMap lookup (a third of what a stale hit costs beyond a fresh one). Both are replaced by the
+// next backend looked up, so a closed backend is held only until then.
+let lastBackend: CacheInstance | undefined;
+let lastState: StaleState | undefined;
+
 function stateOf(backend: CacheInstance): StaleState {
+  if (backend === lastBackend) return lastState as StaleState;
   let state = stateByBackend.get(backend);
   if (state === undefined) {
     state = { backoffs: new Map(), flights: flightsOf(backend) };
     stateByBackend.set(backend, state);
   }
+  lastBackend = backend;
+  lastState = state;
   return state;
 }
 

@@ -428,6 +428,9 @@ describe('MemoryCache: the form each copy is kept in', () => {
   /** One row per way a copy is kept: plain JSON data (copied as it is) and what goes through the encoder. */
   const VALUES: Array<[string, () => unknown]> = [
     ['plain JSON data', plain],
+    ['an entry-shaped object (its only object under "v", as the core stores)', () => ({ m: 'easy-cache:3', v: { id: 1, roles: ['admin', { level: [2] }] }, f: 5, g: 9 })],
+    ['an entry-shaped object whose "v" is a primitive', () => ({ m: 'easy-cache:3', v: 'text', f: 5 })],
+    ['an object with objects under "v" and another member', () => ({ m: 'easy-cache:3', v: { id: 1 }, t: { 'tag:a': 'x' } })],
     ['an own "__proto__" member and an object without prototype', () => ({ parsed: JSON.parse('{"__proto__": {"x": 1}}'), bare: Object.assign(Object.create(null) as object, { a: [1] }) })],
     ['a Date and a Map inside', dated],
     ['a class instance', instance],

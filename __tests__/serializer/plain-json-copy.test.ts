@@ -1,4 +1,4 @@
-import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, copyPlainJson } from '../../lib/serializer/plain-json-copy';
+import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, cloneWithMember, copyPlainJson, holdsObjectsOnlyIn } from '../../lib/serializer/plain-json-copy';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
 class Point {
@@ -222,6 +222,38 @@ describe.each([
     expect(Object.getOwnPropertyDescriptor(cloned.list[0], '__proto__')?.value).toStrictEqual([2]);
     // The member was rebuilt too, not shared with the copy.
     expect(Object.getOwnPropertyDescriptor(cloned, '__proto__')?.value).not.toBe(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value);
+  });
+});
+
+describe('cloneWithMember, for what holdsObjectsOnlyIn accepts', () => {
+  it('accepts an object whose only object members are the named one, and nothing else', () => {
+    expect(holdsObjectsOnlyIn({ m: 'x', v: { a: [1] }, f: 5 }, 'v')).toBe(true);
+    expect(holdsObjectsOnlyIn({ m: 'x', v: 'text', f: null }, 'v')).toBe(true);
+    expect(holdsObjectsOnlyIn({ m: 'x' }, 'v')).toBe(true);
+    expect(holdsObjectsOnlyIn({ v: { a: 1 }, t: { b: 'c' } }, 'v')).toBe(false);
+    expect(holdsObjectsOnlyIn({ v: 1, list: [] }, 'v')).toBe(false);
+    expect(holdsObjectsOnlyIn([{ v: 1 }], 'v')).toBe(false);
+    expect(holdsObjectsOnlyIn('v', 'v')).toBe(false);
+    expect(holdsObjectsOnlyIn(null, 'v')).toBe(false);
+  });
+
+  it('ignores members that a library added to Object.prototype', () => {
+    (Object.prototype as Record<string, unknown>).injected = { x: 1 };
+    try {
+      expect(holdsObjectsOnlyIn({ m: 'x', v: { a: 1 } }, 'v')).toBe(true);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).injected;
+    }
+  });
+
+  it.each([
+    ['an entry around a nested value', { m: 'easy-cache:3', v: { id: 1, roles: ['admin', { level: [2] }] }, f: 5, g: 9 }],
+    ['an entry around an array', { m: 'easy-cache:3', v: [{ a: 1 }, [2]], n: '2' }],
+    ['an entry around a primitive', { m: 'easy-cache:3', v: 'text' }],
+  ])('clones %s: equal, members in the same order, nothing shared', (_label, value) => {
+    const copy = copyPlainJson(value) as object;
+    expect(holdsObjectsOnlyIn(copy, 'v')).toBe(true);
+    expectTrueClone((stored) => cloneWithMember(stored, 'v'), copy);
   });
 });
 

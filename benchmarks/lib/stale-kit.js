@@ -66,11 +66,13 @@ export function easyCacheStale(env, backend, loader, { copy = true } = {}) {
   const { core, redis: redisEntry } = env.lib;
   let client;
   let instance;
+  let prefix;
   if (backend === 'memory') {
     instance = new core.MemoryCache(copy ? undefined : { copy: false });
   } else {
     client = new env.clients.Redis({ host: '127.0.0.1', port: env.redisPort });
-    instance = new redisEntry.RedisCache(client, { prefix: namespace(env, 'ec') });
+    prefix = namespace(env, 'ec');
+    instance = new redisEntry.RedisCache(client, { prefix });
   }
   const get = core.cached((id) => loader.load(id), {
     cacheKey: 'user:{id}',
@@ -82,6 +84,7 @@ export function easyCacheStale(env, backend, loader, { copy = true } = {}) {
   });
   return {
     get,
+    prefix,
     makeStale: async (ids) => {
       await Promise.all(ids.map((id) => get.expireCacheByKey(id)));
     },
@@ -175,6 +178,32 @@ function staleContender(label, role, made, loader, state, env) {
 }
 
 /**
+ * The floor of any stale hit that returns an object: a raw `GET` of the very bytes easy-cache
+ * stores for a stale entry (copied from its own entries) and one `JSON.parse` of them, with no
+ * check of marks or times. Role 'decode floor': no target judges it; the stale rows are compared
+ * with it (see benchmarks/README.md, "Stale hits").
+ */
+function rawEntryDecode(env, raw) {
+  const keyOf = (id) => raw.key(id) + ':entry';
+  return {
+    label: 'raw ioredis GET + JSON.parse of the bytes of a stale easy-cache entry',
+    role: 'decode floor',
+    run: async (i) => JSON.parse((await raw.client.get(keyOf(HIT_IDS[i & 63]))).slice(5)),
+    prepare: async () => {
+      const made = easyCacheStale(env, 'redis', makeHeldLoader());
+      await Promise.all(HIT_IDS.map((id) => made.get(id)));
+      await made.makeStale(HIT_IDS);
+      const stored = await raw.client.keys(made.prefix + '*');
+      for (const id of HIT_IDS) {
+        const key = stored.find((name) => name.endsWith(':user:' + id));
+        await raw.client.set(keyOf(id), await raw.client.get(key), 'EX', TTL_SECONDS);
+      }
+      await made.close();
+    },
+  };
+}
+
+/**
  * The contenders of a stale-hit scenario on `backend` ('memory' or 'redis'): the limit (Map.get /
  * raw GET), easy-cache's default fresh hit, easy-cache with stale serving (fresh, stale with a
  * refresh in flight, stale in backoff), bentocache with grace (swr with a refresh in flight; stale
@@ -189,6 +218,7 @@ export async function staleContenders(env, backend) {
   } else {
     const raw = rawRedis(env);
     list.push({ label: 'raw ioredis GET', role: 'limit', run: (i) => raw.client.get(raw.key(HIT_IDS[i & 63])), prepare: () => raw.fill(HIT_IDS), close: raw.close });
+    list.push(rawEntryDecode(env, raw));
   }
   const freshLoader = makeLoader();
   list.push({ ...contender(easyLabel(backend) + ', fresh hit', 'easy-cache', await easyCache(env, backend, freshLoader), freshLoader, 'hit', env), state: 'fresh-default' });

@@ -31,12 +31,21 @@ interface StaleState {
 
 const stateByBackend = new WeakMap<CacheInstance, StaleState>();
 
+// The backend of the last lookup, and its state: a stale hit compares one reference instead of a
+// WeakMap lookup (a third of what a stale hit costs beyond a fresh one). Both are replaced by the
+// next backend looked up, so a closed backend is held only until then.
+let lastBackend: CacheInstance | undefined;
+let lastState: StaleState | undefined;
+
 function stateOf(backend: CacheInstance): StaleState {
+  if (backend === lastBackend) return lastState as StaleState;
   let state = stateByBackend.get(backend);
   if (state === undefined) {
     state = { backoffs: new Map(), flights: flightsOf(backend) };
     stateByBackend.set(backend, state);
   }
+  lastBackend = backend;
+  lastState = state;
   return state;
 }
 
@@ -63,9 +72,10 @@ export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string
   const { backoffs, flights } = stateOf(backend);
   const swr = plan.stale?.softTimeoutMs === 0;
   const { onEvent, label } = plan.settings;
-  // Unobserved, the reason is not needed: a refresh under way (one lookup) is tested first. An
-  // expired backoff skipped this way is let go by the next test that reaches it.
-  if (!isObserved(onEvent)) return (swr && flights.has(key)) || backsOff(backoffs, key, now);
+  // Unobserved, the reason is not needed: one lookup where it can be. With no key backing off
+  // (the common case) only the refresh under way is looked up; a key backing off has no refresh
+  // running as a rule, so its backoff is looked up first.
+  if (!isObserved(onEvent)) return (backoffs.size !== 0 && backsOff(backoffs, key, now)) || (swr && flights.has(key));
   let reason: StaleReason;
   if (backsOff(backoffs, key, now)) reason = 'backoff';
   else if (swr && flights.has(key)) reason = 'swr';

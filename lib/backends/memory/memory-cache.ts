@@ -1,6 +1,6 @@
 import { BackendError } from '../../errors';
 import { cloneSnapshot, cloneSnapshotUnpooled } from '../../serializer/clone-snapshot';
-import { NOT_PLAIN, cloneStoredPlainJson, copyPlainJson } from '../../serializer/plain-json-copy';
+import { NOT_PLAIN, cloneStoredPlainJson, cloneWithMember, copyPlainJson, holdsObjectsOnlyIn } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { Codec } from '../shared/codec';
@@ -32,7 +32,12 @@ const enum Form {
   Snapshot = 2,
   /** Text of a custom serializer, decoded on every read. */
   Text = 3,
+  /** Plain JSON data whose objects are all under `VALUE_MEMBER` (the core's entries), rebuilt by `cloneWithMember`. */
+  PlainEntry = 4,
 }
+
+/** The member under which the core's entries keep the cached value: the only one of theirs that holds an object (tag versions aside). */
+const VALUE_MEMBER = 'v';
 
 /**
  * An in-process backend: a bounded map with per-entry expiry and no timers.
@@ -216,6 +221,8 @@ export class MemoryCache implements CacheInstance {
     switch (this.#entries.formOf(slot)) {
       case Form.AsIs:
         return value;
+      case Form.PlainEntry:
+        return cloneWithMember(value as object, VALUE_MEMBER);
       case Form.PlainCopy:
         return cloneStoredPlainJson(value as object);
       case Form.Snapshot:
@@ -252,7 +259,7 @@ export class MemoryCache implements CacheInstance {
     if (!copied) return { stored: value, form: Form.AsIs, bytes: 0 };
     if (!this.#snapshots) return { stored: this.#codec.encode(key, value), form: Form.Text, bytes: 0 };
     const plain = copyPlainOrNot(value);
-    if (plain !== NOT_PLAIN) return { stored: plain, form: Form.PlainCopy, bytes: 0 };
+    if (plain !== NOT_PLAIN) return { stored: plain, form: holdsObjectsOnlyIn(plain, VALUE_MEMBER) ? Form.PlainEntry : Form.PlainCopy, bytes: 0 };
     const text = this.#codec.encode(key, value);
     const snapshot = taggedJson.decode(text);
     // The text is what `maxBytes` measures; it is at hand only here.
@@ -279,7 +286,7 @@ function measure(kept: Kept): number {
   const { stored, form } = kept;
   if (form === Form.Snapshot) return kept.bytes;
   if (form === Form.Text) return Buffer.byteLength(stored as string);
-  if (form === Form.PlainCopy) return Buffer.byteLength(JSON.stringify(stored));
+  if (form === Form.PlainCopy || form === Form.PlainEntry) return Buffer.byteLength(JSON.stringify(stored));
   return typeof stored === 'string' ? Buffer.byteLength(stored) : String(stored).length;
 }
 

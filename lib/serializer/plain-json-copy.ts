@@ -134,3 +134,12 @@ function copyObject(value: object, depth: number): unknown {
   }
   return out;
 }
+
+/** `copyPlainJson`, or `NOT_PLAIN` where reading the value throws (a getter): left for the encoder to report. */
+export function copyPlainJsonOrNot(value: unknown): unknown {
+  try {
+    return copyPlainJson(value);
+  } catch {
+    return NOT_PLAIN;
+  }
+}

@@ -1,6 +1,6 @@
 import { BackendError } from '../../errors';
 import { cloneSnapshot, cloneSnapshotUnpooled } from '../../serializer/clone-snapshot';
-import { NOT_PLAIN, cloneStoredPlainJson, cloneWithMember, copyPlainJson, holdsObjectsOnlyIn } from '../../serializer/plain-json-copy';
+import { NOT_PLAIN, cloneStoredPlainJson, cloneWithMember, copyPlainJsonOrNot, holdsObjectsOnlyIn } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { Codec } from '../shared/codec';
@@ -258,7 +258,7 @@ export class MemoryCache implements CacheInstance {
     const copied = this.#copy && (type === 'object' ? value !== null : type === 'function' || type === 'symbol');
     if (!copied) return { stored: value, form: Form.AsIs, bytes: 0 };
     if (!this.#snapshots) return { stored: this.#codec.encode(key, value), form: Form.Text, bytes: 0 };
-    const plain = copyPlainOrNot(value);
+    const plain = copyPlainJsonOrNot(value);
     if (plain !== NOT_PLAIN) return { stored: plain, form: holdsObjectsOnlyIn(plain, VALUE_MEMBER) ? Form.PlainEntry : Form.PlainCopy, bytes: 0 };
     const text = this.#codec.encode(key, value);
     const snapshot = taggedJson.decode(text);
@@ -288,15 +288,6 @@ function measure(kept: Kept): number {
   if (form === Form.Text) return Buffer.byteLength(stored as string);
   if (form === Form.PlainCopy || form === Form.PlainEntry) return Buffer.byteLength(JSON.stringify(stored));
   return typeof stored === 'string' ? Buffer.byteLength(stored) : String(stored).length;
-}
-
-/** `copyPlainJson`, with a throwing getter left for the encoder to report. */
-function copyPlainOrNot(value: unknown): unknown {
-  try {
-    return copyPlainJson(value);
-  } catch {
-    return NOT_PLAIN;
-  }
 }
 
 function closedError(operation: string, key?: string): BackendError {

@@ -3,10 +3,9 @@
  * time compiled and to the plumbing below it, never back; no two files import each other, even
  * through others; no file grows past a size one can read in a sitting.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-
-const LIB = path.resolve(__dirname, '../../lib');
+import { LIB, libFiles } from '../helpers/lib-files';
 
 /** Layers from the bottom up; a file may import its own layer or a lower one. Paths are relative to lib/. */
 const LAYERS: readonly (readonly string[])[] = [
@@ -31,14 +30,6 @@ const LAYERS: readonly (readonly string[])[] = [
 const BACKEND_FOLDERS = ['backends/memory/', 'backends/redis/', 'backends/memcached/'];
 
 const MAX_LINES = 300;
-
-function libFiles(dir = LIB): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return libFiles(full);
-    return entry.name.endsWith('.ts') ? [path.relative(LIB, full).split(path.sep).join('/')] : [];
-  });
-}
 
 /** The lib files that `file` imports (`import` and `export ... from`, type-only ones included). */
 function importsOf(file: string, known: ReadonlySet<string>): string[] {

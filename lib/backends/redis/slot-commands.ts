@@ -89,7 +89,7 @@ export async function clearNode(target: CommandTarget, node: RedisClient, patter
 /** Deletes KEYS[1] when it holds ARGV[1]; one atomic step on the server. */
 const DELETE_IF_EQUALS_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
-/** `DEL key` if `key` holds `text`, atomically (a script; ioredis sends it to the key's node on a Cluster); 1 if it deleted. */
+/** `DEL key` if `key` holds `text`, atomically: the EVAL command runs this constant Lua script on the server (never caller text); ioredis sends it to the key's node on a Cluster. 1 if it deleted. */
 export function deleteIfEqualsScript(client: RedisClient, key: string, text: string): Promise<unknown> {
   return client.eval(DELETE_IF_EQUALS_SCRIPT, 1, key, text);
 }

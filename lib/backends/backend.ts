@@ -61,6 +61,11 @@ export interface CacheInstance {
   getMany(keys: readonly string[]): Promise<Map<string, unknown>>;
   /** Stores `value` under `key` for `timeout` seconds (see `BackendTimeout`). */
   set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void>;
+  /**
+   * `set` without a Promise, for a backend that answers from this process's memory (`inProcess`):
+   * the miss path then stores with no await. Optional; throws where `set` would reject.
+   */
+  setSync?(key: string, value: unknown, timeout?: BackendTimeout): void;
   /** Stores every entry with the same `timeout`, in one round trip where the store allows. */
   setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void>;
   /** Stores `value` only if `key` holds nothing; resolves to whether it stored. */

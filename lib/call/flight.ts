@@ -3,18 +3,14 @@
  * from the tag versions read before the function runs to the write, and the fences that keep a
  * value computed across an invalidation from being stored.
  */
-import { clockOf, type CacheInstance } from '../backends/backend';
+import type { CacheInstance } from '../backends/backend';
 import { setKeysChangedSink } from '../backends/shared/link-events';
-import { DO_NOT_STORE } from '../compile/timeout-plan';
-import { CacheConfigError, CacheKeyError, EasyCacheError } from '../errors';
-import { emitEvent, isObserved } from '../observe/events';
-import { makeEntry, type TagVersions } from '../tags/entry';
-import { extendTags, isHardTagKey, prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, withTagsAfter, type TagRead } from '../tags/tag-protocol';
+import type { TagVersions } from '../tags/entry';
+import { prefetchTags, readTagVersions, tagKeysBefore, versionKeysOf, type TagRead } from '../tags/tag-protocol';
 import type { Call } from './call';
 import { underLock, type LockUse } from './lock';
+import { storeValue } from './store-entry';
 import { checkValue, REFUSED } from './value-check';
-import { inUserTerms, reportLostPrototype } from './value-shape';
-import { slowLargeWrite, writeUnlessTooLarge } from './value-size';
 
 /** A computation under way for one key, shared by the calls that miss while it runs. */
 export interface Flight {
@@ -29,6 +25,8 @@ export interface Flight {
   readonly seen: ReadonlyMap<string, unknown> | undefined;
   /** The versions the entry will carry (missing tags created); unset until known. */
   readonly versions: TagVersions | undefined;
+  /** Set when a soft invalidation let go of it while it runs (see `letGo`). */
+  released: boolean;
 }
 
 // Owned per backend (never module-global per key space): two backends never share flights.
@@ -41,6 +39,7 @@ const releasedByBackend = new WeakMap<CacheInstance, Map<Flight, string>>();
 /** Takes `flight` out of the map (no later call joins it) and keeps it where hard invalidations still find it. */
 function letGo(backend: CacheInstance, flights: Map<string, Flight>, key: string, flight: Flight): void {
   flights.delete(key);
+  flight.released = true;
   let released = releasedByBackend.get(backend);
   if (!released) {
     released = new Map();
@@ -146,21 +145,26 @@ function readTheSame(flight: Flight, read: TagRead): boolean {
  */
 export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead, lockUse?: LockUse): Promise<unknown> {
   const flights = flightsOf(call.backend);
-  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined };
+  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined, released: false };
   flights.set(call.key, flight);
-  // `then` with the same clean-up on both sides rather than `finally`, which allocates two more
-  // promises and a closure per flight (measured on the memory miss path).
-  const landed = (): void => {
-    if (flights.get(call.key) === flight) flights.delete(call.key);
-    releasedByBackend.get(call.backend)?.delete(flight);
-  };
-  flight.promise = run(call, flight, prefetched, lockUse).then(
+  const { lock } = call.plan;
+  // Without a lock across processes (in process, the flight itself is the lock) the function runs at
+  // once, and the flight lands in the `finally` of its own async frame: no `then` and no closures.
+  if (lock === undefined || lockUse === 'bypass' || call.backend.inProcess || call.down) {
+    flight.promise = computeAndStore(call, flight, prefetched, flights);
+    return flight.promise;
+  }
+  flight.promise = underLock(call, flight.tagKeys, lock, lockUse, (session, read) => {
+    // The versions read after the lock was taken are the ones the value is computed from.
+    if (read) flight.seen = read.found;
+    return computeAndStore(session, flight, read, undefined);
+  }).then(
     (value) => {
-      landed();
+      land(call, flights, flight);
       return value;
     },
     (error: unknown) => {
-      landed();
+      land(call, flights, flight);
       throw error;
     },
   );
@@ -177,97 +181,39 @@ interface RunningFlight extends Flight {
 // A placeholder until the real promise is assigned a few lines later, synchronously.
 const NEVER: Promise<unknown> = new Promise(() => undefined);
 
+/** The flight has ended: it leaves the map (unless a later flight of the key took its place) and the released ones. */
+function land(call: Call, flights: Map<string, Flight>, flight: Flight): void {
+  if (flights.get(call.key) === flight) flights.delete(call.key);
+  if (flight.released) releasedByBackend.get(call.backend)?.delete(flight);
+}
+
 /**
- * The flight's work: with `lock`, on a remote backend that answered so far, under the lock of its
- * key across processes (in process, the flight itself is the lock); else the function at once.
+ * Runs the function after reading the versions of its tags, and stores the value. Given `flights`,
+ * lands the flight however it ends; under a lock, `startFlight` lands it after the lock's release.
  */
-function run(call: Call, flight: RunningFlight, prefetched: TagRead | undefined, lockUse: LockUse): Promise<unknown> {
-  const { lock } = call.plan;
-  if (lock === undefined || lockUse === 'bypass' || call.backend.inProcess || call.down) return computeAndStore(call, flight, prefetched);
-  return underLock(call, flight.tagKeys, lock, lockUse, (session, read) => {
-    // The versions read after the lock was taken are the ones the value is computed from.
-    if (read) flight.seen = read.found;
-    return computeAndStore(session, flight, read);
-  });
-}
-
-async function computeAndStore(call: Call, flight: RunningFlight, prefetched: TagRead | undefined): Promise<unknown> {
-  const tagged = flight.tagKeys.length > 0;
-  const read = tagged ? (prefetched ?? (await prefetchTags(call, flight.tagKeys))) : undefined;
-  flight.seen ??= read?.found;
-  const versions = read ? await readTagVersions(call, read) : undefined;
-  flight.versions = versions;
-  const value = await call.plan.fn.apply(call.scope, call.args as never[]);
-  call.afterFunction();
-  // With a schema, the fresh value is checked too: one that fails is returned as it is, not stored
-  // (stored, it would only be refused by every read); one that passes resolves to the schema's output.
-  const { schema } = call.plan;
-  const output = schema === undefined ? value : await checkValue(call, schema, value, 'fresh');
-  if (output === REFUSED) return value;
-  // The caller waits for the write, so that the next call (in any process) finds the value; the
-  // write has a whole bound of its own, after the calls made before the function shared one.
-  if (!call.down && (!tagged || versions)) await store(call, flight, value, versions);
-  return output;
-}
-
-/** Writes the entry, with the versions of its tags and its times, unless its lifetime or an invalidation says not to. */
-async function store(call: Call, flight: Flight, value: unknown, before: TagVersions | undefined): Promise<void> {
-  const { plan, key } = call;
-  const versions = await tagsAfter(call, value, before);
-  if (versions === null) return;
-  const now = clockOf(call.backend)();
-  let lifetime: ReturnType<typeof plan.lifetime>;
+async function computeAndStore(call: Call, flight: RunningFlight, prefetched: TagRead | undefined, flights: Map<string, Flight> | undefined): Promise<unknown> {
   try {
-    lifetime = plan.lifetime(call, value, now);
-  } catch (error) {
-    // The caller gets its value either way; a throwing timeout or jitter function only means "not stored".
-    call.reportProblem(asCacheError(error, plan.label, 'the timeout or jitter function failed'), 'timeout', key);
-    return;
+    const tagged = flight.tagKeys.length > 0;
+    const read = tagged ? (prefetched ?? (await prefetchTags(call, flight.tagKeys))) : undefined;
+    flight.seen ??= read?.found;
+    const versions = read ? await readTagVersions(call, read) : undefined;
+    flight.versions = versions;
+    const value = await call.plan.fn.apply(call.scope, call.args as never[]);
+    call.afterFunction();
+    // With a schema, the fresh value is checked too: one that fails is returned as it is, not stored
+    // (stored, it would only be refused by every read); one that passes resolves to the schema's output.
+    const { schema } = call.plan;
+    const output = schema === undefined ? value : await checkValue(call, schema, value, 'fresh');
+    if (output === REFUSED) return value;
+    // The caller waits for the write, so that the next call (in any process) finds the value; the
+    // write has a whole bound of its own, after the calls made before the function shared one.
+    if (!call.down && (!tagged || versions)) {
+      // In process the write is done already (`undefined`): no await.
+      const writing = storeValue(call, flight, value, versions);
+      if (writing !== undefined) await writing;
+    }
+    return output;
+  } finally {
+    if (flights !== undefined) land(call, flights, flight);
   }
-  if (lifetime === DO_NOT_STORE) return;
-  if (lifetime instanceof CacheConfigError) {
-    call.reportProblem(lifetime, 'timeout', key);
-    return;
-  }
-  // Checked last, right before the write: an invalidation that landed while we computed wins.
-  if (flight.fenced || call.down) return;
-  let { times } = lifetime;
-  if (flight.expired) {
-    // Expired while computing: stored as stale (a fallback), never as fresh; without grace, not at all.
-    if (times?.g === undefined) return;
-    times = { f: now, g: times.g };
-  }
-  const entry = makeEntry(value, versions, times, plan.version);
-  const { timeout } = lifetime;
-  reportLostPrototype(call, value);
-  const explain = (error: unknown) => slowLargeWrite(inUserTerms(error, call, value), call, value);
-  const written = call.attempt<void | typeof NOT_WRITTEN>('set', key, () => writeUnlessTooLarge(call, call.backend.set(key, entry, timeout), NOT_WRITTEN), NOT_WRITTEN, explain);
-  // Its tags are made to outlive it, sent with the write (one round trip).
-  const stored = (versions ? (await Promise.all([written, extendTags(call, versions, timeout)]))[0] : await written) !== NOT_WRITTEN;
-  const { onEvent } = plan.settings;
-  if (stored && isObserved(onEvent)) {
-    emitEvent({ type: 'set', function: plan.label, key, tags: versions ? Object.keys(versions).filter(isHardTagKey) : [] }, onEvent);
-  }
-}
-
-/** What a failed write resolves to (a successful one resolves to `undefined`). */
-const NOT_WRITTEN = Symbol('not written');
-
-/** The versions to store: those read before, plus those of tags first known from the value; `null` when they cannot be had. */
-async function tagsAfter(call: Call, value: unknown, before: TagVersions | undefined): Promise<TagVersions | undefined | null> {
-  const after = call.plan.tags?.after;
-  if (!after) return before;
-  let tags: string[];
-  try {
-    tags = after(call, value);
-  } catch (error) {
-    call.reportProblem(asCacheError(error, call.plan.label, 'the tags function failed after the call'), 'tags', call.key);
-    return null;
-  }
-  return withTagsAfter(call, tags, before);
-}
-
-function asCacheError(error: unknown, label: string, what: string): EasyCacheError {
-  if (error instanceof EasyCacheError) return error;
-  return new CacheKeyError(`${label}: ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }

@@ -2,7 +2,9 @@
  * A value too large for its backend (`ValueTooLargeError` from the backend's write): reported once
  * per cached function, in the function's words, instead of at every call that recomputes it.
  */
+import type { BackendTimeout } from '../backends/backend';
 import { BackendError, ValueTooLargeError } from '../errors';
+import type { SyncWritable } from '../guard/guard';
 import { taggedJson } from '../serializer/tagged-json';
 import { BoundExceeded } from '../shared/bound';
 import type { Call } from './call';
@@ -18,12 +20,27 @@ const toldAboutSize = new WeakSet<object>();
 export function writeUnlessTooLarge<T>(call: Call, write: Promise<void>, notWritten: T): Promise<void | T> {
   return write.catch((error: unknown) => {
     if (!(error instanceof ValueTooLargeError)) throw error;
-    if (!toldAboutSize.has(call.plan)) {
-      toldAboutSize.add(call.plan);
-      call.reportProblem(inFunctionWords(call, error), 'set', call.key, call.plan);
-    }
+    reportTooLarge(call, error);
     return notWritten;
   });
+}
+
+/** `writeUnlessTooLarge` for a write made at once (`setSync` of `entry` under the call's key): whether it stored; a value too large is `false`. */
+export function setUnlessTooLarge(call: Call, backend: SyncWritable, entry: unknown, timeout: BackendTimeout): boolean {
+  try {
+    backend.setSync(call.key, entry, timeout);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ValueTooLargeError)) throw error;
+    reportTooLarge(call, error);
+    return false;
+  }
+}
+
+function reportTooLarge(call: Call, error: ValueTooLargeError): void {
+  if (toldAboutSize.has(call.plan)) return;
+  toldAboutSize.add(call.plan);
+  call.reportProblem(inFunctionWords(call, error), 'set', call.key, call.plan);
 }
 
 function inFunctionWords(call: Call, error: ValueTooLargeError): ValueTooLargeError {

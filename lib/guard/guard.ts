@@ -3,7 +3,7 @@
  * `BackendSession` (bounded, reported, falling back or rethrown in strict mode), or, on the hot
  * path, through `boundedGet` / `readSync`, which allocate nothing for the guard unless they fail.
  */
-import type { CacheInstance } from '../backends/backend';
+import type { BackendTimeout, CacheInstance } from '../backends/backend';
 import type { CallSettings } from '../compile/compile-plan';
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
 import { backendCallsTraced, traceBackendCall } from '../observe/channels';
@@ -27,6 +27,17 @@ export function readSync(backend: SyncReadable, key: string, now?: number): unkn
   } catch {
     return UNREAD;
   }
+}
+
+/** A backend whose writes can be made without a Promise: see `writesAtOnce`. */
+export type SyncWritable = CacheInstance & { setSync(key: string, value: unknown, timeout?: BackendTimeout): void };
+
+/**
+ * Whether a write to `backend` can go through `setSync` and `attemptSync`: it answers from this
+ * process (no bound, no breaker) and no subscriber traces backend calls (a trace needs a Promise).
+ */
+export function writesAtOnce(backend: CacheInstance): backend is SyncWritable {
+  return backend.setSync !== undefined && backend.inProcess === true && !backendCallsTraced();
 }
 
 /**
@@ -93,6 +104,19 @@ export class BackendSession {
     } catch (error) {
       // `explain` words a failure in the caller's terms; only failures pay for it.
       return this.absorb(explain && error !== REFUSED ? explain(error) : error, operation, key, fallback);
+    }
+  }
+
+  /**
+   * `attempt` for a call that answers at once (the `setSync` of a backend that `writesAtOnce`): no
+   * bound, breaker or trace applies to it, and a failure is absorbed as `attempt` absorbs it.
+   */
+  attemptSync<T>(operation: string, key: string | undefined, run: () => T, fallback: T, explain?: (error: unknown) => unknown): T {
+    if (this.#down) return fallback;
+    try {
+      return run();
+    } catch (error) {
+      return this.absorb(explain ? explain(error) : error, operation, key, fallback);
     }
   }
 

@@ -1,44 +1,17 @@
 import { BackendError } from '../../errors';
-import { cloneSnapshot, cloneSnapshotUnpooled } from '../../serializer/clone-snapshot';
-import { NOT_PLAIN, cloneStoredPlainJson, cloneWithMember, copyPlainJsonOrNot, holdsObjectsOnlyIn } from '../../serializer/plain-json-copy';
+import { cloneSnapshot } from '../../serializer/clone-snapshot';
+import { cloneStoredPlainJson, cloneWithMember } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { Codec } from '../shared/codec';
 import { formatLimit, valueTooLarge } from '../shared/value-size';
 import { EXPIRE_NOW, writeExpiry } from '../shared/expiry';
 import { ClockStore } from './clock-store';
+import { copyToKeep, Form, measure, VALUE_MEMBER, type Kept } from './kept-value';
 import { resolveMemoryCacheOptions, type MemoryCacheOptions } from './memory-cache-options';
 
 /** `expiresAt` value meaning "store nothing" (a timeout of 0 or less). */
 const DO_NOT_STORE = -1;
-/** In tagged text, what a Buffer's tag starts with (a cheap test for "may hold a Buffer"). */
-const BUFFER_TAG = '"$":"B"';
-
-/** A value as kept in the store, and how to read it. */
-interface Kept {
-  readonly stored: unknown;
-  readonly form: Form;
-  /** Its size for `maxBytes` (0 without it). */
-  readonly bytes: number;
-}
-
-/** How a stored value is read (the entry's form in the `ClockStore`). */
-const enum Form {
-  /** Returned as it is: a primitive, or any value with `copy: false`. */
-  AsIs = 0,
-  /** Plain JSON data, rebuilt on every read by `clonePlainJson`. */
-  PlainCopy = 1,
-  /** A decoded snapshot (Dates, Maps, Buffers...), rebuilt on every read by `cloneSnapshot`. */
-  Snapshot = 2,
-  /** Text of a custom serializer, decoded on every read. */
-  Text = 3,
-  /** Plain JSON data whose objects are all under `VALUE_MEMBER` (the core's entries), rebuilt by `cloneWithMember`. */
-  PlainEntry = 4,
-}
-
-/** The member under which the core's entries keep the cached value: the only one of theirs that holds an object (tag versions aside). */
-const VALUE_MEMBER = 'v';
-
 /**
  * An in-process backend: a bounded map with per-entry expiry and no timers.
  *
@@ -88,9 +61,12 @@ export class MemoryCache implements CacheInstance {
     const getOverridden = this.get !== MemoryCache.prototype.get;
     this.inProcess = resolved.backendTimeoutMs === undefined && !getOverridden;
     // A subclass that overrides `get` but not `getSync` must be read through its `get`: the core's
-    // hit path would otherwise answer from the store and skip the override.
+    // hit path would otherwise answer from the store and skip the override. So with `set` and `setSync`.
     if (getOverridden && this.getSync === MemoryCache.prototype.getSync) {
       Object.defineProperty(this, 'getSync', { value: undefined, configurable: true });
+    }
+    if (this.set !== MemoryCache.prototype.set && this.setSync === MemoryCache.prototype.setSync) {
+      Object.defineProperty(this, 'setSync', { value: undefined, configurable: true });
     }
   }
 
@@ -140,13 +116,12 @@ export class MemoryCache implements CacheInstance {
 
   /** Stores `value` for `timeout` seconds; 0 or less deletes the entry instead. */
   async set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    if (this.#closed) throw closedError('set', key);
-    const expiresAt = this.#expiresAt('set', timeout);
-    if (expiresAt === DO_NOT_STORE) {
-      this.#remove(key);
-      return;
-    }
-    this.#write(key, value, expiresAt);
+    this.#set(key, value, timeout);
+  }
+
+  /** `set` without a Promise: lets the core store a computed value with no await; throws where `set` rejects. */
+  setSync(key: string, value: unknown, timeout?: BackendTimeout): void {
+    this.#set(key, value, timeout);
   }
 
   /** Stores every entry, or (when one value cannot be encoded) none of them. */
@@ -214,6 +189,16 @@ export class MemoryCache implements CacheInstance {
     return this.#entries.prune();
   }
 
+  #set(key: string, value: unknown, timeout: BackendTimeout): void {
+    if (this.#closed) throw closedError('set', key);
+    const expiresAt = this.#expiresAt('set', timeout);
+    if (expiresAt === DO_NOT_STORE) {
+      this.#remove(key);
+      return;
+    }
+    this.#write(key, value, expiresAt);
+  }
+
   #read(key: string, now?: number): unknown {
     const slot = this.#entries.liveSlotOf(key, now);
     if (slot === -1) return NOT_FOUND;
@@ -239,11 +224,7 @@ export class MemoryCache implements CacheInstance {
 
   /**
    * What to keep for `value`, and how to read it back. Primitives are immutable, so only objects
-   * (and what must fail to encode) are copied. With the default serializer plain JSON data is
-   * copied as it is, sharing its strings; anything else is encoded (which refuses what a remote
-   * backend could not store and turns class instances into plain objects) and the decoded result
-   * kept, so that a read is a clone instead of a `JSON.parse` (several times faster). Any other
-   * serializer gets its text back on every read.
+   * (and what must fail to encode) are copied, as `copyToKeep` says.
    */
   #keep(key: string, value: unknown): Kept {
     const kept = this.#copyOf(key, value);
@@ -256,14 +237,7 @@ export class MemoryCache implements CacheInstance {
   #copyOf(key: string, value: unknown): Kept {
     const type = typeof value;
     const copied = this.#copy && (type === 'object' ? value !== null : type === 'function' || type === 'symbol');
-    if (!copied) return { stored: value, form: Form.AsIs, bytes: 0 };
-    if (!this.#snapshots) return { stored: this.#codec.encode(key, value), form: Form.Text, bytes: 0 };
-    const plain = copyPlainJsonOrNot(value);
-    if (plain !== NOT_PLAIN) return { stored: plain, form: holdsObjectsOnlyIn(plain, VALUE_MEMBER) ? Form.PlainEntry : Form.PlainCopy, bytes: 0 };
-    const text = this.#codec.encode(key, value);
-    const snapshot = taggedJson.decode(text);
-    // The text is what `maxBytes` measures; it is at hand only here.
-    return { stored: text.includes(BUFFER_TAG) ? cloneSnapshotUnpooled(snapshot) : snapshot, form: Form.Snapshot, bytes: Buffer.byteLength(text) };
+    return copied ? copyToKeep(key, value, this.#codec, this.#snapshots) : { stored: value, form: Form.AsIs, bytes: 0 };
   }
 
   #remove(key: string): void {
@@ -279,15 +253,6 @@ export class MemoryCache implements CacheInstance {
     // Fractions are kept as they are: unlike Redis and memcached, nothing here needs whole units.
     return this.now() + seconds * 1000;
   }
-}
-
-/** The bytes of a kept value's encoded form: its text, plain data's JSON, a primitive's text. */
-function measure(kept: Kept): number {
-  const { stored, form } = kept;
-  if (form === Form.Snapshot) return kept.bytes;
-  if (form === Form.Text) return Buffer.byteLength(stored as string);
-  if (form === Form.PlainCopy || form === Form.PlainEntry) return Buffer.byteLength(JSON.stringify(stored));
-  return typeof stored === 'string' ? Buffer.byteLength(stored) : String(stored).length;
 }
 
 function closedError(operation: string, key?: string): BackendError {

@@ -120,12 +120,13 @@ export function releaseTagFlights(backend: CacheInstance, tagKeys: readonly stri
  * older value is not stored.
  */
 export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined, lockUse?: LockUse): Promise<unknown> {
-  const running = flightsOf(call.backend).get(call.key);
+  const flights = flightsOf(call.backend);
+  const running = flights.get(call.key);
   if (running) {
     if (prefetched === undefined || readTheSame(running, prefetched)) return running.promise;
     running.fenced = true;
   }
-  return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched, lockUse);
+  return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched, lockUse, flights);
 }
 
 /** Whether `read` found every tag version of `flight` as the flight found it, or as it created it, before its function ran. */
@@ -143,8 +144,7 @@ function readTheSame(flight: Flight, read: TagRead): boolean {
  * runs, the value is stored unless an invalidation fenced the flight, and the flight leaves the
  * map however it ends. Concurrent misses share `flight.promise`.
  */
-export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead, lockUse?: LockUse): Promise<unknown> {
-  const flights = flightsOf(call.backend);
+export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead, lockUse?: LockUse, flights = flightsOf(call.backend)): Promise<unknown> {
   const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined, released: false };
   flights.set(call.key, flight);
   const { lock } = call.plan;

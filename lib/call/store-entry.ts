@@ -35,10 +35,10 @@ export function storeValue(call: Call, flight: Fences, value: unknown, before: T
 /** Writes the entry, with the versions of its tags and its times, unless its lifetime or an invalidation says not to. */
 function writeEntry(call: Call, flight: Fences, value: unknown, versions: TagVersions | undefined): Promise<void> | undefined {
   const { plan, key, backend } = call;
-  const now = clockOf(backend)();
+  const clock = clockOf(backend);
   let lifetime: ReturnType<typeof plan.lifetime>;
   try {
-    lifetime = plan.lifetime(call, value, now);
+    lifetime = plan.lifetime(call, value, clock);
   } catch (error) {
     // The caller gets its value either way; a throwing timeout or jitter function only means "not stored".
     call.reportProblem(asCacheError(error, plan.label, 'the timeout or jitter function failed'), 'timeout', key);
@@ -55,7 +55,7 @@ function writeEntry(call: Call, flight: Fences, value: unknown, versions: TagVer
   if (flight.expired) {
     // Expired while computing: stored as stale (a fallback), never as fresh; without grace, not at all.
     if (times?.g === undefined) return undefined;
-    times = { f: now, g: times.g };
+    times = { f: clock(), g: times.g };
   }
   const entry = makeEntry(value, versions, times, plan.version);
   const { timeout } = lifetime;

@@ -10,10 +10,15 @@ import type { Call } from './call';
 const KEEP_THE_CLASS =
   'give the function a schema whose output builds the class, use MemoryCache({ copy: false }) to keep instances as they are, or give the backend a serializer that rebuilds them (docs/getting-started.md#what-comes-back-from-a-hit)';
 
-/** The cached functions (their plans) already told about a lost prototype. */
-const toldAboutPrototypes = new WeakSet<object>();
-/** How many values of each cached function were written: after the first 100, one in 100 is checked. */
-const writesSeen = new WeakMap<object, number>();
+/** Per cached function (its plan): how many of its values were written, and whether it was told about a lost prototype. */
+interface PrototypeWatch {
+  writes: number;
+  told: boolean;
+}
+
+/** One lookup per write (a miss costs about as much as a `Map.get` per lookup). */
+const watches = new WeakMap<object, PrototypeWatch>();
+/** After the first 100 values of a function, one in 100 is checked. */
 const CHECK_EVERY_VALUE_UP_TO = 100;
 
 /**
@@ -22,15 +27,20 @@ const CHECK_EVERY_VALUE_UP_TO = 100;
  */
 export function reportLostPrototype(call: Call, value: unknown): void {
   // With a schema, hits resolve to its output and the types follow it: no class is promised.
-  if (call.backend.losesPrototypes !== true || call.plan.schema !== undefined || toldAboutPrototypes.has(call.plan)) return;
+  if (call.backend.losesPrototypes !== true || call.plan.schema !== undefined) return;
+  let watch = watches.get(call.plan);
+  if (watch === undefined) {
+    watch = { writes: 0, told: false };
+    watches.set(call.plan, watch);
+  }
+  if (watch.told) return;
   // A function's values usually keep one shape: checking them all past the first hundred would
   // cost every miss a walk of its value for nothing.
-  const seen = writesSeen.get(call.plan) ?? 0;
-  writesSeen.set(call.plan, seen + 1);
+  const seen = watch.writes++;
   if (seen >= CHECK_EVERY_VALUE_UP_TO && seen % CHECK_EVERY_VALUE_UP_TO !== 0) return;
   const found = findLostPrototype(value);
   if (found === undefined) return;
-  toldAboutPrototypes.add(call.plan);
+  watch.told = true;
   const message =
     `${call.plan.label}: the value for key ${call.key} holds ${found.what} at ${found.path}; a hit returns it as a plain object ` +
     `of its own properties, without the methods of its class (reported once per function): ${KEEP_THE_CLASS}`;

@@ -67,8 +67,12 @@ export function createTagCacheKey(...parts: readonly unknown[]): string {
   return tagKeyOf(createCacheKey(...parts));
 }
 
+/** The tag keys of a function without tags or prefix: one array for all its calls. */
+const NO_TAG_KEYS: readonly string[] = Object.freeze([]);
+
 /** The tag keys of a call known before it runs, without repeats: its tags, then its prefix (a prefix is a tag). */
-export function tagKeysBefore(plan: CallPlan, facts: CallFacts): string[] {
+export function tagKeysBefore(plan: CallPlan, facts: CallFacts): readonly string[] {
+  if (plan.tags === undefined && plan.prefix === undefined) return NO_TAG_KEYS;
   const keys = plan.tags ? plan.tags.before(facts).map(tagKeyOf) : [];
   if (plan.prefix) keys.push(tagKeyOf(plan.prefix.render(facts.args, facts.scope)));
   return keys.length > 1 ? [...new Set(keys)] : keys;

@@ -106,16 +106,20 @@ function copy(value: unknown, depth: number): unknown {
 }
 
 // Copies start from `slice()` and spread, which size them exactly (an array grown by push keeps
-// room for 17 items; an object built key by key gets slots to spare), then replace what differs.
+// room for 17 items; an object built key by key gets slots to spare), then replace the objects
+// inside by their copies. Members are judged inline, not through `copy`: a `typeof` whose result is
+// switched on, and `!==` between values of any kind, were builtin calls in optimized code.
 function copyObject(value: object, depth: number): unknown {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Array.prototype) {
     const out = (value as readonly unknown[]).slice();
     for (let i = 0; i < out.length; i++) {
       const item = out[i];
-      const copied = item === undefined ? NOT_PLAIN : copy(item, depth + 1);
-      if (copied === NOT_PLAIN) return NOT_PLAIN;
-      if (copied !== item) out[i] = copied;
+      if (!isPlainLeaf(item)) {
+        const copied = copyInner(item, depth + 1);
+        if (copied === NOT_PLAIN) return NOT_PLAIN;
+        out[i] = copied;
+      }
     }
     return out;
   }
@@ -128,11 +132,23 @@ function copyObject(value: object, depth: number): unknown {
     // for-in also walks enumerable members a library added to Object.prototype; JSON does not.
     if (!Object.hasOwn(out, key)) continue;
     const item = out[key];
-    const copied = copy(item, depth + 1);
-    if (copied === NOT_PLAIN) return NOT_PLAIN;
-    if (copied !== item) out[key] = copied;
+    if (!isPlainLeaf(item)) {
+      const copied = copyInner(item, depth + 1);
+      if (copied === NOT_PLAIN) return NOT_PLAIN;
+      out[key] = copied;
+    }
   }
   return out;
+}
+
+/** Whether `item` is JSON data that a copy keeps as it is: a string, a boolean, null, a plain number. */
+function isPlainLeaf(item: unknown): boolean {
+  return typeof item === 'string' || typeof item === 'boolean' || item === null || (typeof item === 'number' && isPlainNumber(item));
+}
+
+/** The copy of an item that is not a plain leaf: an object or array at `depth`, else `NOT_PLAIN`. */
+function copyInner(item: unknown, depth: number): unknown {
+  return typeof item === 'object' && item !== null && depth < MAX_DEPTH ? copyObject(item, depth) : NOT_PLAIN;
 }
 
 /** What `copyMarkedValueOrNot` returns for a value not shaped `{ m: string, v }`. */

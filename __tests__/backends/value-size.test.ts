@@ -250,7 +250,7 @@ describe('a write that gets no answer within the bound', () => {
       .filter((line) => line.startsWith('cached(getReport): backend set failed'));
     expect(reports.map((error) => error.message)).toEqual([documented]);
     expect(reports.map((error) => error.message)).toEqual([
-      "cached(getReport): backend set failed for key report:7: no answer within the bound (backendTimeoutMs) for a value of 1.0 MiB (1048584 bytes) encoded; a value this large may not be written in time: raise backendTimeoutMs, or have the backend refuse such values at once (RedisCache's maxValueBytes)",
+      "cached(getReport): backend set failed for key report:7: no answer within the bound (backendTimeoutMs) for a value of 1 MiB (1048584 bytes) encoded; a value this large may not be written in time: raise backendTimeoutMs, or have the backend refuse such values at once (RedisCache's maxValueBytes)",
     ]);
   });
 

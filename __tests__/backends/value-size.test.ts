@@ -169,6 +169,13 @@ describeWithMemcached('MemcachedCache maxItemBytes', ([address = '']) => {
     await expect(cache.add('other', encodedAs(2 * 1024 * 1024))).rejects.toBeInstanceOf(ValueTooLargeError);
   });
 
+  it('stores nothing of a setMany with one value too large, wherever it is in the batch', async () => {
+    const entries = new Map<string, unknown>(Array.from({ length: 150 }, (_, i) => [`many:${i}`, i]));
+    entries.set('many:120', encodedAs(2 * 1024 * 1024));
+    await expect(cache.setMany(entries)).rejects.toMatchObject({ code: 'E_CACHE_TOO_LARGE', key: 'many:120' });
+    expect(await cache.getMany([...entries.keys()])).toEqual(new Map());
+  });
+
   it('takes a smaller item size from maxItemBytes, and through cached() reports once per function', async () => {
     const small = new MemcachedCache(address, { prefix: `${prefix}-small`, maxItemBytes: 4096 });
     try {

@@ -1,4 +1,5 @@
-import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, cloneWithMember, copyPlainJson, holdsObjectsOnlyIn } from '../../lib/serializer/plain-json-copy';
+import { ClonePlans } from '../../lib/serializer/clone-plan';
+import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, copyPlainJson, holdsObjectsOnlyIn } from '../../lib/serializer/plain-json-copy';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
 class Point {
@@ -204,6 +205,8 @@ describe('copyPlainJson', () => {
 describe.each([
   ['clonePlainJson', clonePlainJson],
   ['cloneStoredPlainJson (its top level copied apart)', cloneStoredPlainJson],
+  // Cloned twice: the first clone plans the object, the second follows the plan.
+  ['ClonePlans.clone (planned, then by its plan)', (value: object) => plannedTwice(value)],
 ])('%s', (_name, clone) => {
   it.each(PLAIN_CONTAINERS)('clones the copy of %s: equal, members in the same order, nothing shared', (_label, make) => {
     expectTrueClone(clone, copyPlainJson(make()) as object);
@@ -225,7 +228,7 @@ describe.each([
   });
 });
 
-describe('cloneWithMember, for what holdsObjectsOnlyIn accepts', () => {
+describe('ClonePlans.cloneWithMember, for what holdsObjectsOnlyIn accepts', () => {
   it('accepts an object whose only object members are the named one, and nothing else', () => {
     expect(holdsObjectsOnlyIn({ m: 'x', v: { a: [1] }, f: 5 }, 'v')).toBe(true);
     expect(holdsObjectsOnlyIn({ m: 'x', v: 'text', f: null }, 'v')).toBe(true);
@@ -253,9 +256,18 @@ describe('cloneWithMember, for what holdsObjectsOnlyIn accepts', () => {
   ])('clones %s: equal, members in the same order, nothing shared', (_label, value) => {
     const copy = copyPlainJson(value) as object;
     expect(holdsObjectsOnlyIn(copy, 'v')).toBe(true);
-    expectTrueClone((stored) => cloneWithMember(stored, 'v'), copy);
+    const plans = new ClonePlans();
+    expectTrueClone((stored) => plans.cloneWithMember(stored, 'v'), copy);
+    expectTrueClone((stored) => plans.cloneWithMember(stored, 'v'), copy);
   });
 });
+
+/** `ClonePlans.clone` of `value` by a fresh holder, twice: the second clone is the one returned, made by the plan. */
+function plannedTwice(value: object): object {
+  const plans = new ClonePlans();
+  plans.clone(value);
+  return plans.clone(value);
+}
 
 /** `clone(copy)` equals `copy` member for member, shares no object with it, and changing it leaves `copy` as it was. */
 function expectTrueClone(clone: (value: object) => object, copy: object): void {

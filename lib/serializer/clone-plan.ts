@@ -42,18 +42,6 @@ export class ClonePlans {
     return plan === UNPLANNED ? clonePlainJson(value) : cloneByPlan(value, plan);
   }
 
-  /**
-   * A copy of `value`, an object whose only members holding objects are named `member` (see
-   * `holdsObjectsOnlyIn`): its top level is spread and only `member` cloned, by its plan. A cache
-   * entry of the core keeps every object under one member (the value); its top level has a spread
-   * of its own, apart from the values' (a handful of entry shapes, every shape of the application).
-   */
-  cloneWithMember(value: object, member: string): object {
-    const clone: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-    const item = clone[member];
-    if (typeof item === 'object' && item !== null) clone[member] = this.clone(item);
-    return clone;
-  }
 }
 
 function cloneByPlan(value: object, plan: ClonePlan): object {

@@ -4,7 +4,8 @@
  * `clonePlainJson` gives and share nothing with the kept data. The rows of
  * plain-json-copy.test.ts run through it too; these are the shapes where a plan could go wrong.
  */
-import { ClonePlans } from '../../lib/serializer/clone-plan';
+import { MemoryCache } from '../../lib';
+import { ClonePlans, cloneWithMemberNoted } from '../../lib/serializer/clone-plan';
 import { clonePlainJson, copyPlainJson } from '../../lib/serializer/plain-json-copy';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
@@ -55,5 +56,61 @@ describe('ClonePlans', () => {
         for (const holder of [plans, others]) expectIndependentCopy(holder.clone(kept), kept, JSON.stringify(kept));
       }
     }
+  });
+
+  it('cloneWithMemberNoted clones the member by the plan noted for the slot, made on the first read', () => {
+    const notes = new Map<number, unknown>();
+    const holder = { noteOf: (slot: number) => notes.get(slot), setNote: (slot: number, note: unknown) => notes.set(slot, note) };
+    const kept = copyPlainJson({ m: 'easy-cache:3', v: { id: 1, roles: ['admin'] }, f: 5 }) as { v: { roles: string[] } };
+    for (let round = 0; round < 2; round++) {
+      const cloned = cloneWithMemberNoted(holder, 3, kept, 'v') as typeof kept;
+      expectIndependentCopy(cloned, kept, JSON.stringify(kept));
+      expect(notes.has(3)).toBe(true);
+    }
+    expect(cloneWithMemberNoted(holder, 4, { m: 'x', v: 'text' }, 'v')).toStrictEqual({ m: 'x', v: 'text' });
+  });
+});
+
+describe('MemoryCache copies by plans noted with its slots', () => {
+  const values: unknown[] = [
+    { id: 1, roles: ['admin'] },
+    [{ a: [1] }, 'x'],
+    { other: { deeper: { list: [[1], { z: 2 }] } }, roles: 'none' },
+    { id: 1, roles: ['admin'], extra: { n: 1 } },
+  ];
+
+  it('reads a key overwritten with data of another structure as that data, never by the old plan', async () => {
+    const cache = new MemoryCache();
+    for (let round = 0; round < 2; round++) {
+      for (const value of values) {
+        await cache.set('k', { m: 'easy-cache:3', v: value });
+        for (let read = 0; read < 3; read++) expect(await cache.get('k')).toStrictEqual({ m: 'easy-cache:3', v: value });
+      }
+    }
+  });
+
+  it('reads a slot reused by another key (after a delete or an eviction) by a plan of its own', async () => {
+    const cache = new MemoryCache({ maxEntries: 1 });
+    for (const [i, value] of values.entries()) {
+      await cache.set(`key:${i}`, { m: 'easy-cache:3', v: value });
+      const first = (await cache.get(`key:${i}`)) as { v: unknown };
+      expect(first).toStrictEqual({ m: 'easy-cache:3', v: value });
+      expect(await cache.get(`key:${i}`)).toStrictEqual({ m: 'easy-cache:3', v: value });
+      if (i % 2 === 0) await cache.delete(`key:${i}`);
+    }
+    await cache.clear();
+    await cache.set('after-clear', { m: 'easy-cache:3', v: values[1] });
+    expect(await cache.get('after-clear')).toStrictEqual({ m: 'easy-cache:3', v: values[1] });
+  });
+
+  it('hands out copies that share nothing with what it keeps, read after read', async () => {
+    const cache = new MemoryCache();
+    await cache.set('k', { m: 'easy-cache:3', v: { id: 1, roles: ['admin'] } });
+    const first = (await cache.get('k')) as { v: { roles: string[] } };
+    first.v.roles.push('changed');
+    const second = (await cache.get('k')) as { v: { roles: string[] } };
+    expect(second.v.roles).toStrictEqual(['admin']);
+    second.v.roles.push('again');
+    expect(((await cache.get('k')) as { v: { roles: string[] } }).v.roles).toStrictEqual(['admin']);
   });
 });

@@ -41,7 +41,31 @@ export class ClonePlans {
     }
     return plan === UNPLANNED ? clonePlainJson(value) : cloneByPlan(value, plan);
   }
+}
 
+/** Where a holder keeps one plan per kept object and finds it with no lookup: a `ClockStore`'s slot notes. */
+export interface PlanNotes {
+  noteOf(slot: number): unknown;
+  setNote(slot: number, note: unknown): void;
+}
+
+/**
+ * A copy of `value`, kept in `slot` of `notes`, whose only members holding objects are named
+ * `member` (see `holdsObjectsOnlyIn`): the top level spread (a spread of its own: under the core
+ * it is an entry, a handful of shapes), and `member` cloned by the plan noted for the slot, made
+ * on the first read. The note must be dropped whenever the slot's value changes.
+ */
+export function cloneWithMemberNoted(notes: PlanNotes, slot: number, value: object, member: string): object {
+  const clone: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const item = clone[member];
+  if (typeof item !== 'object' || item === null) return clone;
+  let plan = notes.noteOf(slot) as ClonePlan | typeof UNPLANNED | undefined;
+  if (plan === undefined) {
+    plan = planOf(item);
+    notes.setNote(slot, plan);
+  }
+  clone[member] = plan === UNPLANNED ? clonePlainJson(item) : cloneByPlan(item, plan);
+  return clone;
 }
 
 function cloneByPlan(value: object, plan: ClonePlan): object {

@@ -75,14 +75,13 @@ export function holdsObjectsOnlyIn(value: unknown, member: string): boolean {
 
 /**
  * `cloneStoredPlainJson` for a value that `holdsObjectsOnlyIn(value, member)`: its top level is
- * spread and only `member` cloned (by `cloneMember`, `clonePlainJson` unless given), with no walk
- * over the other members. A cache entry of the core keeps every object under one member (the
- * value), and the walk cost a memory hit about 13 ns.
+ * spread and only `member` cloned, with no walk over the other members. A cache entry of the core
+ * keeps every object under one member (the value), and the walk cost a memory hit about 13 ns.
  */
-export function cloneWithMember(value: object, member: string, cloneMember: (item: object) => object = clonePlainJson): object {
+export function cloneWithMember(value: object, member: string): object {
   const clone: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   const item = clone[member];
-  if (typeof item === 'object' && item !== null) clone[member] = cloneMember(item);
+  if (typeof item === 'object' && item !== null) clone[member] = clonePlainJson(item);
   return clone;
 }
 

@@ -1,7 +1,7 @@
 import { BackendError } from '../../errors';
 import { cloneSnapshot, cloneSnapshotUnpooled } from '../../serializer/clone-snapshot';
-import { ClonePlans } from '../../serializer/clone-plan';
-import { NOT_PLAIN, cloneStoredPlainJson, cloneWithMember, copyPlainJsonOrNot, holdsObjectsOnlyIn } from '../../serializer/plain-json-copy';
+import { cloneWithMemberNoted } from '../../serializer/clone-plan';
+import { NOT_PLAIN, cloneStoredPlainJson, copyPlainJsonOrNot, holdsObjectsOnlyIn } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { Codec } from '../shared/codec';
@@ -33,7 +33,7 @@ const enum Form {
   Snapshot = 2,
   /** Text of a custom serializer, decoded on every read. */
   Text = 3,
-  /** Plain JSON data whose objects are all under `VALUE_MEMBER` (the core's entries), rebuilt by `cloneWithMember`. */
+  /** Plain JSON data whose objects are all under `VALUE_MEMBER` (the core's entries), rebuilt by `cloneWithMemberNoted` (its value by a plan noted with the slot). */
   PlainEntry = 4,
 }
 
@@ -70,8 +70,6 @@ export class MemoryCache implements CacheInstance {
   readonly #codec: Codec;
   /** Copies are kept as decoded snapshots and cloned on read (the default serializer only). */
   readonly #snapshots: boolean;
-  /** How the value inside a `PlainEntry` is copied on each read: by its plan (see `ClonePlans`). */
-  readonly #cloneValue: (value: object) => object;
   readonly #defaultTimeout: number | null;
   readonly #maxBytes: number | undefined;
   /** The clock entries expire by (the `now` option, else `Date.now`); the core judges freshness by it too. */
@@ -86,8 +84,6 @@ export class MemoryCache implements CacheInstance {
     this.#copy = resolved.copy;
     this.#codec = new Codec('MemoryCache', resolved.serializer);
     this.#snapshots = resolved.serializer === taggedJson;
-    const plans = new ClonePlans();
-    this.#cloneValue = (value) => plans.clone(value);
     this.#defaultTimeout = resolved.defaultTimeout;
     this.now = resolved.now;
     const getOverridden = this.get !== MemoryCache.prototype.get;
@@ -227,7 +223,7 @@ export class MemoryCache implements CacheInstance {
       case Form.AsIs:
         return value;
       case Form.PlainEntry:
-        return cloneWithMember(value as object, VALUE_MEMBER, this.#cloneValue);
+        return cloneWithMemberNoted(this.#entries, slot, value as object, VALUE_MEMBER);
       case Form.PlainCopy:
         return cloneStoredPlainJson(value as object);
       case Form.Snapshot:

@@ -97,4 +97,16 @@ describe('ClockStore: the note kept with each value', () => {
     entries.write('e', 'after clear', 0, NEVER);
     expect(entries.noteOf(entries.slotOf('e'))).toBeUndefined();
   });
+
+  it('notes a later slot while earlier ones stay without a note', () => {
+    const entries = store();
+    for (const key of ['a', 'b', 'c', 'd']) entries.write(key, key, 0, NEVER);
+    entries.setNote(entries.slotOf('d'), 'plan of d');
+    expect(['a', 'b', 'c'].map((key) => entries.noteOf(entries.slotOf(key)))).toStrictEqual([undefined, undefined, undefined]);
+    expect(entries.noteOf(entries.slotOf('d'))).toBe('plan of d');
+    entries.setNote(entries.slotOf('b'), 'plan of b');
+    entries.write('d', 'rewritten', 0, NEVER);
+    expect(entries.noteOf(entries.slotOf('b'))).toBe('plan of b');
+    expect(entries.noteOf(entries.slotOf('d'))).toBeUndefined();
+  });
 });

@@ -24,7 +24,11 @@ export class ClockStore {
   readonly #slots = new Map<string, number>();
   readonly #keys: Array<string | undefined> = [];
   readonly #values: unknown[] = [];
-  /** What the store's user noted of each slot's value (`noteOf`), dropped whenever the value changes. */
+  /**
+   * What the store's user noted of each slot's value (`noteOf`), dropped whenever the value
+   * changes. Grown only as far as the highest slot noted: a store whose entries are never noted
+   * (never read, say) spends nothing on it.
+   */
   readonly #notes: unknown[] = [];
   #expiresAt: Float64Array;
   #flags: Uint8Array;
@@ -92,12 +96,15 @@ export class ClockStore {
 
   /** What was noted of the value in `slot` since it was written (`setNote`), or `undefined`. */
   noteOf(slot: number): unknown {
-    return this.#notes[slot];
+    return slot < this.#notes.length ? this.#notes[slot] : undefined;
   }
 
   /** Keeps `note` with the value in `slot` (say, how to copy it) until that value is overwritten or removed. */
   setNote(slot: number, note: unknown): void {
-    this.#notes[slot] = note;
+    const notes = this.#notes;
+    // Filled up to `slot` first, so the array stays packed.
+    while (notes.length < slot) notes.push(undefined);
+    notes[slot] = note;
   }
 
   /** The form the value in `slot` was written with (how to read it; see `write`). */
@@ -181,7 +188,7 @@ export class ClockStore {
   #fill(slot: number, key: string, value: unknown, flags: number, expiresAt: number): void {
     this.#keys[slot] = key;
     this.#values[slot] = value;
-    this.#notes[slot] = undefined;
+    if (slot < this.#notes.length) this.#notes[slot] = undefined;
     this.#flags[slot] = flags;
     this.#expiresAt[slot] = expiresAt;
   }
@@ -196,7 +203,6 @@ export class ClockStore {
       // Appending keeps the arrays packed; the slot is filled right after.
       this.#keys.push(undefined);
       this.#values.push(undefined);
-      this.#notes.push(undefined);
       return next;
     }
     const slot = this.#victim();
@@ -213,7 +219,7 @@ export class ClockStore {
     this.#slots.delete(this.#keys[slot] as string);
     this.#keys[slot] = undefined;
     this.#values[slot] = undefined;
-    this.#notes[slot] = undefined;
+    if (slot < this.#notes.length) this.#notes[slot] = undefined;
   }
 
   /**

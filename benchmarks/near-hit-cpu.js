@@ -10,6 +10,7 @@
  * other processes is not counted. Rows are interleaved (a different order each round) and the
  * median of the rounds kept; a row that sent a command to Redis while timed says so.
  */
+import { timeCpuRows } from './lib/cpu-rows.js';
 import { HIT_IDS } from './lib/kit.js';
 import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { loadEasyCache, loadRootClients, loadServerHarness } from './lib/load-library.js';
@@ -56,7 +57,7 @@ async function nearRow(lib, port, label, { tags, copy }) {
   return {
     label,
     run: (i) => get(HIT_IDS[i & 63]),
-    commands: () => sent - sentBefore,
+    note: () => (sent > sentBefore ? `${sent - sentBefore} commands sent to Redis during timing` : ''),
     close: async () => {
       await instance.close();
       client.disconnect();
@@ -72,16 +73,6 @@ async function rowsOf(name, lib, port) {
   ];
 }
 
-/** CPU nanoseconds per operation of `ops` sequential awaited calls of `run`. */
-async function cpuPerOp(run, ops) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < ops; i++) await run(i);
-  const used = process.cpuUsage(start);
-  return ((used.user + used.system) * 1000) / ops;
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-
 async function main() {
   const harness = loadServerHarness();
   const redis = await harness.startRedis();
@@ -94,25 +85,8 @@ async function main() {
       const baseline = loadBaseline(ref);
       rows.push(...(await rowsOf(`easy-cache @ ${baseline.label}`, baseline, redis.port)));
     }
-    for (const row of rows) {
-      await cpuPerOp(row.run, OPS);
-      row.samples = [];
-    }
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < rows.length; k++) {
-        const row = rows[(k + round) % rows.length];
-        row.samples.push(await cpuPerOp(row.run, OPS));
-      }
-    }
-    const limit = median(rows[0].samples);
-    console.log(`CPU time per call, median of ${ROUNDS} rounds of ${OPS} calls (Node ${process.version})\n`);
-    console.log('| row | CPU ns/op | × Map.get | note |\n| --- | --- | --- | --- |');
-    for (const row of rows) {
-      const ns = median(row.samples);
-      const note = row.commands?.() ? `${row.commands()} commands sent to Redis during timing` : '';
-      console.log(`| ${row.label} | ${ns.toFixed(0)} | ${(ns / limit).toFixed(2)}× | ${note} |`);
-      await row.close?.();
-    }
+    await timeCpuRows(rows, { rounds: ROUNDS, ops: OPS });
+    for (const row of rows) await row.close?.();
   } finally {
     await harness.stopServer(redis);
   }

@@ -20,7 +20,8 @@ const MAX_PLANNED_OBJECTS = 32;
 const UNPLANNED = null;
 
 // Plans are kept once per structure (most kept values of an application share a handful), so a
-// kept object costs one slot of its holder's WeakMap, not a plan of its own.
+// kept object costs one slot where its holder finds the plan (a WeakMap, a store's slot note),
+// not a plan of its own.
 const sharedPlans = new Map<string, ClonePlan>();
 const MAX_SHARED_PLANS = 1024;
 

@@ -1,6 +1,7 @@
 import { BackendError } from '../../errors';
 import { cloneSnapshot, cloneSnapshotUnpooled } from '../../serializer/clone-snapshot';
-import { NOT_PLAIN, cloneStoredPlainJson, cloneWithMember, copyPlainJsonOrNot, holdsObjectsOnlyIn } from '../../serializer/plain-json-copy';
+import { cloneWithMemberNoted } from '../../serializer/clone-plan';
+import { NOT_PLAIN, cloneStoredPlainJson, copyPlainJsonOrNot, holdsObjectsOnlyIn } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { Codec } from '../shared/codec';
@@ -32,7 +33,7 @@ const enum Form {
   Snapshot = 2,
   /** Text of a custom serializer, decoded on every read. */
   Text = 3,
-  /** Plain JSON data whose objects are all under `VALUE_MEMBER` (the core's entries), rebuilt by `cloneWithMember`. */
+  /** Plain JSON data whose objects are all under `VALUE_MEMBER` (the core's entries), rebuilt by `cloneWithMemberNoted` (its value by a plan noted with the slot). */
   PlainEntry = 4,
 }
 
@@ -222,7 +223,7 @@ export class MemoryCache implements CacheInstance {
       case Form.AsIs:
         return value;
       case Form.PlainEntry:
-        return cloneWithMember(value as object, VALUE_MEMBER);
+        return cloneWithMemberNoted(this.#entries, slot, value as object, VALUE_MEMBER);
       case Form.PlainCopy:
         return cloneStoredPlainJson(value as object);
       case Form.Snapshot:

@@ -10,6 +10,7 @@
  * the CPU time of this process (`process.cpuUsage`), so time given to other processes is not
  * counted. Rows are interleaved (a different order each round) and the median of the rounds kept.
  */
+import { timeCpuRows } from './lib/cpu-rows.js';
 import { HIT_IDS } from './lib/kit.js';
 import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { loadEasyCache } from './lib/load-library.js';
@@ -37,7 +38,8 @@ async function easyRow(core, state, copy) {
     await sleep(20);
   }
   const callsBefore = loader.calls;
-  return { run: (i) => get(HIT_IDS[i & 63]), extraCalls: () => loader.calls - callsBefore, close: () => loader.release() };
+  const note = () => (loader.calls > callsBefore ? `the function ran ${loader.calls - callsBefore} times during timing` : '');
+  return { run: (i) => get(HIT_IDS[i & 63]), note, close: () => loader.release() };
 }
 
 async function rowsOf(label, core) {
@@ -57,16 +59,6 @@ async function rowsOf(label, core) {
   return rows;
 }
 
-/** CPU nanoseconds per operation of `ops` sequential awaited calls of `run`. */
-async function cpuPerOp(run, ops) {
-  const start = process.cpuUsage();
-  for (let i = 0; i < ops; i++) await run(i);
-  const used = process.cpuUsage(start);
-  return ((used.user + used.system) * 1000) / ops;
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-
 async function main() {
   const map = new Map(HIT_IDS.map((id) => ['user:' + id, makeUser(id)]));
   const rows = [{ label: 'Map.get in an async function', run: async (i) => map.get('user:' + HIT_IDS[i & 63]) }];
@@ -76,25 +68,8 @@ async function main() {
     const baseline = loadBaseline(ref);
     rows.push(...(await rowsOf(`easy-cache @ ${baseline.label}`, baseline.core)));
   }
-  for (const row of rows) {
-    await cpuPerOp(row.run, OPS);
-    row.samples = [];
-  }
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let k = 0; k < rows.length; k++) {
-      const row = rows[(k + round) % rows.length];
-      row.samples.push(await cpuPerOp(row.run, OPS));
-    }
-  }
-  const limit = median(rows[0].samples);
-  console.log(`CPU time per call, median of ${ROUNDS} rounds of ${OPS} calls (Node ${process.version})\n`);
-  console.log('| row | CPU ns/op | × Map.get | note |\n| --- | --- | --- | --- |');
-  for (const row of rows) {
-    const ns = median(row.samples);
-    const note = row.extraCalls?.() ? `the function ran ${row.extraCalls()} times during timing` : '';
-    console.log(`| ${row.label} | ${ns.toFixed(0)} | ${(ns / limit).toFixed(2)}× | ${note} |`);
-    row.close?.();
-  }
+  await timeCpuRows(rows, { rounds: ROUNDS, ops: OPS });
+  for (const row of rows) row.close?.();
 }
 
 main().then(

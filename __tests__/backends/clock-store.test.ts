@@ -69,3 +69,44 @@ describe('ClockStore: the form kept with each entry', () => {
     expect(entries.formOf(slot)).toBe(1);
   });
 });
+
+describe('ClockStore: the note kept with each value', () => {
+  it('keeps a note until the value is overwritten, removed, evicted or cleared', () => {
+    const entries = store(2);
+    entries.write('a', 'first', 0, NEVER);
+    const slot = entries.slotOf('a');
+    expect(entries.noteOf(slot)).toBeUndefined();
+    entries.setNote(slot, 'plan of first');
+    entries.use(slot);
+    expect(entries.noteOf(slot)).toBe('plan of first');
+    entries.write('a', 'second', 0, NEVER);
+    expect(entries.noteOf(entries.slotOf('a'))).toBeUndefined();
+
+    entries.setNote(entries.slotOf('a'), 'plan of second');
+    entries.remove(entries.slotOf('a'));
+    entries.write('b', 'in the freed slot', 0, NEVER);
+    expect(entries.noteOf(entries.slotOf('b'))).toBeUndefined();
+
+    // Full (2 entries): a third key evicts one, whose slot it takes without its note.
+    entries.write('c', 'other', 0, NEVER);
+    for (const key of ['b', 'c']) entries.setNote(entries.slotOf(key), `plan of ${key}`);
+    entries.write('d', 'evicting', 0, NEVER);
+    expect(entries.noteOf(entries.slotOf('d'))).toBeUndefined();
+
+    entries.clear();
+    entries.write('e', 'after clear', 0, NEVER);
+    expect(entries.noteOf(entries.slotOf('e'))).toBeUndefined();
+  });
+
+  it('notes a later slot while earlier ones stay without a note', () => {
+    const entries = store();
+    for (const key of ['a', 'b', 'c', 'd']) entries.write(key, key, 0, NEVER);
+    entries.setNote(entries.slotOf('d'), 'plan of d');
+    expect(['a', 'b', 'c'].map((key) => entries.noteOf(entries.slotOf(key)))).toStrictEqual([undefined, undefined, undefined]);
+    expect(entries.noteOf(entries.slotOf('d'))).toBe('plan of d');
+    entries.setNote(entries.slotOf('b'), 'plan of b');
+    entries.write('d', 'rewritten', 0, NEVER);
+    expect(entries.noteOf(entries.slotOf('b'))).toBe('plan of b');
+    expect(entries.noteOf(entries.slotOf('d'))).toBeUndefined();
+  });
+});

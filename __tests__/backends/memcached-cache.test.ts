@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import Memcached from 'memcached';
 import { NOT_FOUND } from '../../lib/backends/backend';
 import { MemcachedCache, MEMCACHED_MAX_PENDING_CALLS, toSafeKey } from '../../lib/backends/memcached';
@@ -7,6 +6,7 @@ import { eventually } from '../faults/fault-kit';
 import { describeBackendContract } from '../../lib/testing';
 import { rawExchange, rawGet, rawSet, rawStats } from '../helpers/raw-memcached';
 import { describeWithMemcached, uniquePrefix } from '../helpers/server-suites';
+import { TcpProxy } from '../helpers/tcp-proxy';
 import { startMemcached, stopServer, type StartedServer } from '../setup/servers';
 
 /** The server of `addresses` that holds the memcached key `safeKey`, found with a raw client. */
@@ -18,19 +18,6 @@ async function holderOf(addresses: readonly string[], safeKey: string): Promise<
 /** Open TCP sockets of this process. */
 function tcpSockets(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
-}
-
-/** Stops `pid` and waits until every thread of it has stopped (a SIGSTOP reaches threads one by one). */
-async function freeze(pid: number): Promise<void> {
-  process.kill(pid, 'SIGSTOP');
-  const tasks = `/proc/${pid}/task`;
-  if (!existsSync(tasks)) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    return;
-  }
-  const stopped = (): boolean =>
-    readdirSync(tasks).every((task) => /^\d+ \(.*\) T /.test(readFileSync(`${tasks}/${task}/stat`, 'utf8')));
-  while (!stopped()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describeWithMemcached('MemcachedCache', (addresses) => {
@@ -249,24 +236,25 @@ describeWithMemcached('MemcachedCache', (addresses) => {
 
   describe('a down or frozen server', () => {
     let server: StartedServer;
+    /** Freezes the server by holding every byte (tcp-proxy.ts says why not SIGSTOP). */
+    let proxy: TcpProxy;
     let stopped = false;
 
     beforeAll(async () => {
       server = await startMemcached();
+      proxy = await TcpProxy.start(server.port);
     }, 15_000);
 
     afterAll(async () => {
-      if (stopped) return;
-      // A stopped process ignores SIGTERM until it continues.
-      process.kill(server.pid, 'SIGCONT');
-      await stopServer(server);
+      await proxy.close();
+      if (!stopped) await stopServer(server);
     });
 
     it('settles every call and bounds the calls waiting on a frozen server', async () => {
-      const cache = new MemcachedCache(server.address, { prefix: 'frozen', backendTimeoutMs: 100 });
+      const cache = new MemcachedCache(proxy.address, { prefix: 'frozen', backendTimeoutMs: 100 });
       await cache.set('k', 'before');
       const socketsBefore = tcpSockets();
-      await freeze(server.pid);
+      proxy.hold();
       const started = Date.now();
       const calls = Array.from({ length: MEMCACHED_MAX_PENDING_CALLS }, (_, i) => cache.get(`k${i}`));
       const refusedAtOnce = cache.get('one too many');
@@ -275,7 +263,7 @@ describeWithMemcached('MemcachedCache', (addresses) => {
       // A destroyed socket's handle closes on a later turn of the event loop.
       await new Promise((resolve) => setTimeout(resolve, 20));
       const sockets = tcpSockets();
-      process.kill(server.pid, 'SIGCONT');
+      proxy.pass();
       expect(Date.now() - started).toBeLessThan(3000);
       expect(results.filter((r) => !(r.status === 'rejected' && r.reason instanceof BackendError))).toEqual([]);
       // The connections holding the stalled callbacks were dropped.

@@ -3,7 +3,6 @@
  * lone get stays a plain `get`), one batch per server, so a server that fails fails only its own
  * keys. Counted on the real client object the backend was given, and by the server's own stats.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import Memcached from 'memcached';
 import { NOT_FOUND } from '../../lib/backends/backend';
 import { MemcachedCache, toSafeKey } from '../../lib/backends/memcached';
@@ -12,6 +11,7 @@ import { BackendError, SerializationError } from '../../lib/errors';
 import { rawGet, rawSet, rawStats } from '../helpers/raw-memcached';
 import { ControlledServer } from '../helpers/server-control';
 import { describeWithMemcached, uniquePrefix } from '../helpers/server-suites';
+import { TcpProxy } from '../helpers/tcp-proxy';
 
 /** One read the backend asked of the client. */
 interface ClientRead {
@@ -58,15 +58,6 @@ async function serverCounts<T>(address: string, run: () => Promise<T>): Promise<
 async function holderOf(addresses: readonly string[], safeKey: string): Promise<string | undefined> {
   const held = await Promise.all(addresses.map(async (address) => (await rawGet(address, safeKey)) !== undefined));
   return held.filter(Boolean).length === 1 ? addresses[held.indexOf(true)] : undefined;
-}
-
-/** SIGSTOP, then waits until every thread of the server has stopped (the signal reaches them one by one). */
-async function freezeFully(server: ControlledServer): Promise<void> {
-  server.freeze();
-  const tasks = `/proc/${server.pid}/task`;
-  const stopped = (): boolean =>
-    !existsSync(tasks) || readdirSync(tasks).every((task) => /^\d+ \(.*\) T /.test(readFileSync(`${tasks}/${task}/stat`, 'utf8')));
-  while (!stopped()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /** 64 keys, every third one never written: found and missing keys interleave in one batch. */
@@ -197,6 +188,8 @@ describeWithMemcached('MemcachedCache.get batching', (addresses) => {
   describe('with one server of two out of service', () => {
     const healthy = addresses[0] as string;
     let failing: ControlledServer;
+    /** In front of `failing`, which the cache reaches through it: it freezes the server by holding every byte (tcp-proxy.ts says why not SIGSTOP). */
+    let proxy: TcpProxy;
     let cache: MemcachedCache;
     /** The keys the failing server holds, and those the healthy one holds. */
     let onFailing: string[];
@@ -204,10 +197,11 @@ describeWithMemcached('MemcachedCache.get batching', (addresses) => {
 
     beforeEach(async () => {
       failing = await ControlledServer.start('memcached');
-      cache = new MemcachedCache([healthy, failing.address], { prefix: `${prefix}-${failing.port}` });
+      proxy = await TcpProxy.start(failing.port);
+      cache = new MemcachedCache([healthy, proxy.address], { prefix: `${prefix}-${failing.port}` });
       await cache.setMany(new Map(KEYS.map((key, i) => [key, { i }])));
-      const holders = await Promise.all(KEYS.map((key) => holderOf([healthy, failing.address], toSafeKey(`${prefix}-${failing.port}:${key}`))));
-      onFailing = KEYS.filter((_, i) => holders[i] === failing.address);
+      const holders = await Promise.all(KEYS.map((key) => holderOf([healthy, proxy.address], toSafeKey(`${prefix}-${failing.port}:${key}`))));
+      onFailing = KEYS.filter((_, i) => holders[i] === proxy.address);
       onHealthy = KEYS.filter((_, i) => holders[i] === healthy);
       expect(onFailing.length + onHealthy.length).toBe(KEYS.length);
       expect(onFailing.length).toBeGreaterThan(0);
@@ -216,6 +210,7 @@ describeWithMemcached('MemcachedCache.get batching', (addresses) => {
 
     afterEach(async () => {
       await cache.close();
+      await proxy.close();
       await failing.stop();
     }, 15_000);
 
@@ -252,12 +247,12 @@ describeWithMemcached('MemcachedCache.get batching', (addresses) => {
     }, 15_000);
 
     it('answers the healthy server\'s keys without waiting for a frozen server, whose keys reject later', async () => {
-      await freezeFully(failing);
+      proxy.hold();
       let results: Awaited<ReturnType<typeof getAllTogether>>;
       try {
         results = await getAllTogether();
       } finally {
-        failing.thaw();
+        proxy.pass();
       }
       expectSplitOutcome(results);
       const slowestHealthy = Math.max(...results.filter((r) => onHealthy.includes(r.key)).map((r) => r.ms));

@@ -16,6 +16,7 @@ import { eventually } from '../faults/fault-kit';
 import { commandCounts, eachTest, expectOptionRefused, commandsBetween, connectionIds, untilNearHit, untilOnly } from '../helpers/near-kit';
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
+import { TcpProxy } from '../helpers/tcp-proxy';
 import { logCommands } from '../setup/redis-command-log';
 import { flightsOf } from '../../lib/call/flight';
 import { deferred } from '../helpers/deferred';
@@ -54,17 +55,17 @@ describeIfRedis('RedisCache with a near cache', () => {
   const opened = each.opened;
   const keptOpen: Array<{ close(): Promise<void> | void }> = [];
 
-  /** A client of this file's server, closed after the test unless `kept` (then after all of them). */
-  const connect = (kept = false): Redis => {
-    const redis = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1, retryStrategy: (n: number) => Math.min(n * 50, 500) });
+  /** A client of this file's server (or of a proxy's `port`), closed after the test unless `kept` (then after all of them). */
+  const connect = (kept = false, port = server.port): Redis => {
+    const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, retryStrategy: (n: number) => Math.min(n * 50, 500) });
     redis.on('error', () => undefined);
     (kept ? keptOpen : opened).push({ close: () => redis.disconnect() });
     return redis;
   };
 
   /** A near-cached backend on a client of its own, once tracking is on. */
-  const nearBackend = async (prefix: string, copy?: boolean): Promise<RedisCache> => {
-    const backend = new RedisCache(connect(), { prefix, nearCache: copy === undefined ? {} : { copy } });
+  const nearBackend = async (prefix: string, copy?: boolean, port = server.port): Promise<RedisCache> => {
+    const backend = new RedisCache(connect(false, port), { prefix, nearCache: copy === undefined ? {} : { copy } });
     opened.unshift(backend);
     await eventually('tracking is on', () => backend.nearCacheState === 'trusted');
     return backend;
@@ -307,14 +308,17 @@ describeIfRedis('RedisCache with a near cache', () => {
   });
 
   it('bypasses the near cache while the server is frozen, and resumes when it answers again', async () => {
-    const backend = await nearBackend(uniquePrefix('near-freeze'));
+    // Frozen by a proxy that holds every byte, as a stopped server would (tcp-proxy.ts says why not SIGSTOP).
+    const proxy = await TcpProxy.start(server.port);
+    opened.push(proxy);
+    const backend = await nearBackend(uniquePrefix('near-freeze'), undefined, proxy.port);
     const { fn } = counter(backend);
     expect(await untilNearHit(() => fn(1), each.record)).toBe('v0:1');
-    server.freeze();
+    proxy.hold();
     try {
       await eventually('the frozen server was noticed', () => backend.nearCacheState === 'bypassed', 10_000);
     } finally {
-      server.thaw();
+      proxy.pass();
     }
     await eventually('tracking is back', () => backend.nearCacheState === 'trusted', 10_000);
     expect(await untilNearHit(() => fn(1), each.record, 'near hits resume')).toBe('v0:1');

@@ -169,6 +169,13 @@ describeWithMemcached('MemcachedCache maxItemBytes', ([address = '']) => {
     await expect(cache.add('other', encodedAs(2 * 1024 * 1024))).rejects.toBeInstanceOf(ValueTooLargeError);
   });
 
+  it('stores nothing of a setMany with one value too large, wherever it is in the batch', async () => {
+    const entries = new Map<string, unknown>(Array.from({ length: 150 }, (_, i) => [`many:${i}`, i]));
+    entries.set('many:120', encodedAs(2 * 1024 * 1024));
+    await expect(cache.setMany(entries)).rejects.toMatchObject({ code: 'E_CACHE_TOO_LARGE', key: 'many:120' });
+    expect(await cache.getMany([...entries.keys()])).toEqual(new Map());
+  });
+
   it('takes a smaller item size from maxItemBytes, and through cached() reports once per function', async () => {
     const small = new MemcachedCache(address, { prefix: `${prefix}-small`, maxItemBytes: 4096 });
     try {
@@ -250,7 +257,7 @@ describe('a write that gets no answer within the bound', () => {
       .filter((line) => line.startsWith('cached(getReport): backend set failed'));
     expect(reports.map((error) => error.message)).toEqual([documented]);
     expect(reports.map((error) => error.message)).toEqual([
-      "cached(getReport): backend set failed for key report:7: no answer within the bound (backendTimeoutMs) for a value of 1.0 MiB (1048584 bytes) encoded; a value this large may not be written in time: raise backendTimeoutMs, or have the backend refuse such values at once (RedisCache's maxValueBytes)",
+      "cached(getReport): backend set failed for key report:7: no answer within the bound (backendTimeoutMs) for a value of 1 MiB (1048584 bytes) encoded; a value this large may not be written in time: raise backendTimeoutMs, or have the backend refuse such values at once (RedisCache's maxValueBytes)",
     ]);
   });
 

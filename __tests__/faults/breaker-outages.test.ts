@@ -1,8 +1,8 @@
 /**
  * The circuit breaker against real outages (SPEC 11.5), on Redis and Memcached servers of this
- * file: frozen with SIGSTOP, and black-holed by the TCP proxy. That calls skip the backend while
- * it is open is proven by what they did not do (no backend call counted, no bound reported as
- * passed), never by timing them.
+ * file, reached through a TCP proxy that freezes them (holds every byte) or black-holes them.
+ * That calls skip the backend while it is open is proven by what they did not do (no backend call
+ * counted, no bound reported as passed), never by timing them.
  */
 import { Cluster } from 'ioredis';
 import { BackendError, cached, type BreakerOption, type CacheEvent, type CacheInstance, type EasyCacheError } from '../../lib';
@@ -45,10 +45,10 @@ describe.each<RemoteKind>(['redis', 'memcached'])('%s: the circuit breaker under
     return { get, events, reported, ofType, untilOpen, runs: () => runs };
   };
 
-  it('opens under a frozen server (SIGSTOP); then 200 calls run their function with no bound waited, and invalidations reject with BREAKER_OPEN', async () => {
-    const subject = cachedOn(backendOn(rig.server.address, { openMs: LONG_OPEN_MS }));
+  it('opens under a frozen server (the proxy holds every byte); then 200 calls run their function with no bound waited, and invalidations reject with BREAKER_OPEN', async () => {
+    const subject = cachedOn(backendOn(rig.proxy.address, { openMs: LONG_OPEN_MS }));
     await subject.get(0);
-    rig.server.freeze();
+    rig.proxy.hold();
     try {
       await subject.untilOpen();
       const reportsBefore = subject.reported.length;
@@ -64,19 +64,19 @@ describe.each<RemoteKind>(['redis', 'memcached'])('%s: the circuit breaker under
       }
       expect(subject.reported.slice(reportsBefore)).toEqual([]);
     } finally {
-      rig.server.thaw();
+      rig.proxy.pass();
     }
     expect(subject.ofType('breaker-open')).toHaveLength(1);
     expect(subject.reported.filter((error) => error.code === 'BREAKER_OPEN')).toHaveLength(1);
   });
 
   it('is closed by a probe once the thawed server answers, and caches again', async () => {
-    const subject = cachedOn(backendOn(rig.server.address, { openMs: 200 }));
-    rig.server.freeze();
+    const subject = cachedOn(backendOn(rig.proxy.address, { openMs: 200 }));
+    rig.proxy.hold();
     try {
       await subject.untilOpen();
     } finally {
-      rig.server.thaw();
+      rig.proxy.pass();
     }
     await eventually('a probe closes the breaker', async () => (await subject.get(2), subject.ofType('breaker-close').length > 0));
     expect(subject.ofType('breaker-open')).toHaveLength(1);

@@ -41,8 +41,10 @@ describe('a failing backend never breaks the caller', () => {
     // One round of reads (entry and tag versions together) cut at the bound, and no call after it.
     expect(counting.counts()).toEqual({ get: 1, getMany: 1 });
     expect(counting.calls.map((call) => call.pendingAtCall)).toEqual([0, 1]);
-    expect(reported.map((r) => r.info.operation)).toEqual(['getMany']);
-    expect(reported[0]?.error.message).toMatch(/backend getMany failed for key tag:items: no answer within 40 ms/);
+    // One report for the call: the read whose bound was passed first (both, cut in one sweep, give the tags' read;
+    // a sweep that falls between the two deadlines, a millisecond apart on a busy machine, gives the entry's).
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.error.message).toMatch(/backend (getMany failed for key tag:items|get failed for key item:1): no answer within 40 ms/);
   });
 
   it('treats a bound longer than a timer can wait as no bound, instead of cutting every call at once', async () => {

@@ -1,7 +1,7 @@
 /**
  * Outages of a real server, run the same way on Redis and on Memcached: down at start, frozen
- * mid-call, restarted with data loss, slow with jitter under 200 concurrent callers, and 20
- * outage cycles. Each file that runs it starts servers of its own (never the shared ones).
+ * mid-call (the TCP proxy holds its bytes), restarted with data loss, slow with jitter under 200
+ * concurrent callers, and 20 outage cycles. Each file that runs it starts servers of its own (never the shared ones).
  */
 import { BackendError, cached, type CacheInstance, type EasyCacheError } from '../../lib';
 import type { RemoteBackend } from '../helpers/backends-under-test';
@@ -89,13 +89,14 @@ export function describeOutages(kind: RemoteKind): void {
       expect(reported.every((error) => error instanceof BackendError)).toBe(true);
     });
 
-    it('settles a call whose server freezes (SIGSTOP) mid-call, and every call while it stays frozen', async () => {
+    it('settles a call whose server freezes mid-call, and every call while it stays frozen', async () => {
       const reported: EasyCacheError[] = [];
       let freezeNow = false;
-      const counting = new CountingBackend(backendOn(rig.server.address));
+      // The proxy holds every byte while frozen, as a stopped server would (see tcp-proxy.ts for why not SIGSTOP).
+      const counting = new CountingBackend(backendOn(rig.proxy.address));
       const item = cachedOn(counting, reported, () => {
         if (!freezeNow) return;
-        rig.server.freeze();
+        rig.proxy.hold();
         // From here on the counts are of calls made to the frozen server.
         counting.reset();
       });
@@ -130,7 +131,7 @@ export function describeOutages(kind: RemoteKind): void {
         expect(invalidation.ms).toBeLessThan(STUCK_LIMIT_MS);
       } finally {
         freezeNow = false;
-        rig.server.thaw();
+        rig.proxy.pass();
       }
       expect(reported.some((error) => error instanceof BackendError && /no answer within/.test(error.message))).toBe(true);
       // Back to normal: a value is stored again and then served.

@@ -8,6 +8,7 @@ import { RedisCache, REDIS_MAX_PENDING_CALLS } from '../../lib/backends/redis';
 import { isEntry } from '../../lib/tags/entry';
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
+import { TcpProxy } from '../helpers/tcp-proxy';
 import { freePort } from '../setup/servers';
 import { eventually, liveTimers, timed, watchUnhandledRejections } from './fault-kit';
 
@@ -22,21 +23,25 @@ if (!canStart('redis')) console.warn('!! Redis queue tests SKIPPED: redis-server
 
 describeIfRedis('RedisCache keeps the client queues bounded', () => {
   let server: ControlledServer;
+  /** Between the clients and `server`: it freezes the server by holding every byte (tcp-proxy.ts says why not SIGSTOP). */
+  let proxy: TcpProxy;
   const unhandled = watchUnhandledRejections();
 
   beforeAll(async () => {
     server = await ControlledServer.start('redis');
+    proxy = await TcpProxy.start(server.port);
   });
 
   afterAll(async () => {
     unhandled.stop();
+    await proxy?.close();
     await server?.stop();
   });
 
   afterEach(() => expect(unhandled.seen).toEqual([]));
 
   it(`refuses calls past ${REDIS_MAX_PENDING_CALLS} unanswered ones on a frozen server (client with ioredis defaults)`, async () => {
-    const client = new Redis({ host: server.address.split(':')[0], port: server.port });
+    const client = new Redis({ host: server.address.split(':')[0], port: proxy.port });
     client.on('error', () => undefined);
     const backend = new RedisCache(client, { prefix: uniquePrefix('queues'), backendTimeoutMs: 50 });
     const get = cached(async (id: number) => id * 2, { cacheKey: 'q:{id}', cacheInstance: backend, onError: () => undefined });
@@ -45,7 +50,7 @@ describeIfRedis('RedisCache keeps the client queues bounded', () => {
       await get(0);
       return isEntry(await backend.get('q:0').catch(() => undefined));
     });
-    server.freeze();
+    proxy.hold();
     try {
       for (let batch = 0; batch < 3; batch++) {
         // Every call settles while the server is still frozen (the thaw comes after), so through its bound.
@@ -57,7 +62,7 @@ describeIfRedis('RedisCache keeps the client queues bounded', () => {
       expect(refused.error).toBeInstanceOf(BackendError);
       expect(String((refused.error as Error).message)).toMatch(/already waiting for an answer/);
     } finally {
-      server.thaw();
+      proxy.pass();
     }
     try {
       await eventually('the frozen calls are answered after the thaw', () => queuedCommands(client) === 0);

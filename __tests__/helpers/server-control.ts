@@ -1,7 +1,8 @@
 /**
  * Control over a server process that a test file started itself (never the shared servers whose
- * addresses are in EASY_CACHE_TEST_*): freeze it with SIGSTOP, thaw it with SIGCONT, kill it and
- * start a fresh one (empty: data lost) on the same port.
+ * addresses are in EASY_CACHE_TEST_*): kill it and start a fresh one (empty: data lost) on the
+ * same port. To freeze a server, a test puts a `TcpProxy` in front of it and holds the bytes: a
+ * SIGSTOP is undone by any SIGCONT that reaches the process (see tcp-proxy.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -23,7 +24,6 @@ export class ControlledServer {
   readonly kind: 'redis' | 'memcached';
   readonly extraArgs: readonly string[];
   #server: StartedServer;
-  #frozen = false;
 
   private constructor(kind: 'redis' | 'memcached', server: StartedServer, extraArgs: readonly string[]) {
     this.kind = kind;
@@ -45,32 +45,14 @@ export class ControlledServer {
     return this.#server.address;
   }
 
-  get pid(): number {
-    return this.#server.pid;
-  }
-
-  /** SIGSTOP: the server keeps its connections open and answers nothing. */
-  freeze(): void {
-    process.kill(this.#server.pid, 'SIGSTOP');
-    this.#frozen = true;
-  }
-
-  /** SIGCONT: the server answers again, queued requests first. */
-  thaw(): void {
-    process.kill(this.#server.pid, 'SIGCONT');
-    this.#frozen = false;
-  }
-
   /** Stops the process (its data is lost); the port is closed until `startAgain`. */
   async kill(): Promise<void> {
-    if (this.#frozen) this.thaw();
     await stopServer(this.#server);
   }
 
   /** Starts a fresh, empty server on the same port and waits until it answers. */
   async startAgain(): Promise<void> {
     this.#server = await spawnOnPort(this.kind, this.#server.port, this.extraArgs);
-    this.#frozen = false;
   }
 
   /** Kills the server and starts an empty one on the same port: a restart that loses the data. */
@@ -79,7 +61,7 @@ export class ControlledServer {
     await this.startAgain();
   }
 
-  /** Stops the server for good (thawing it first, so that SIGTERM is acted on). */
+  /** Stops the server for good. */
   async stop(): Promise<void> {
     await this.kill();
   }

@@ -1,8 +1,13 @@
 /**
  * A small TCP proxy for fault tests, placed between the library and a real server on loopback.
  * Its mode can change at any time and applies to open connections as well as new ones:
- * pass bytes through, delay them (with jitter, order kept), black-hole them, reset every
- * connection, or close each connection after the first reply.
+ * pass bytes through, delay them (with jitter, order kept), hold them (a frozen server: answered
+ * in order when the mode changes), black-hole them, reset every connection, or close each
+ * connection after the first reply.
+ *
+ * Fault tests freeze a server here rather than with SIGSTOP: a stopped server is continued by any
+ * SIGCONT that reaches it (a CPU limiter, or the kernel's for an orphaned process group), and
+ * loaded CI runs saw frozen servers answer.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { TEST_HOST } from '../setup/servers';
@@ -11,6 +16,7 @@ import { TEST_HOST } from '../setup/servers';
 export type ProxyMode =
   | { readonly kind: 'pass' }
   | { readonly kind: 'delay'; readonly ms: number; readonly jitterMs: number }
+  | { readonly kind: 'hold' }
   | { readonly kind: 'blackhole' }
   | { readonly kind: 'reset' }
   | { readonly kind: 'close-after-first-reply' };
@@ -28,6 +34,9 @@ interface Pair {
   /** Delayed chunks of each direction, in order, each with the time it is due. */
   readonly queueUp: Queued[];
   readonly queueDown: Queued[];
+  /** Chunks of each direction held while the mode is `hold`, in order. */
+  readonly heldUp: Buffer[];
+  readonly heldDown: Buffer[];
   replied: boolean;
   /** Bytes were black-holed: the protocol on this connection is out of step for good. */
   broken: boolean;
@@ -96,6 +105,14 @@ export class TcpProxy {
   }
 
   /**
+   * Accepts connections and bytes and forwards nothing until the mode changes, like a frozen
+   * server (SIGSTOP): then what was held goes on in order, requests first, and is answered.
+   */
+  hold(): this {
+    return this.#set({ kind: 'hold' });
+  }
+
+  /**
    * Accepts connections and bytes but forwards nothing, like a frozen network. Connections that
    * lost bytes are reset when the mode changes again (their requests and replies are out of step).
    */
@@ -125,6 +142,7 @@ export class TcpProxy {
 
   #set(mode: ProxyMode): this {
     this.#mode = mode;
+    if (mode.kind !== 'hold') for (const pair of this.#pairs) this.#release(pair);
     // A connection that lost bytes would pair later replies with the wrong requests; a real
     // network that drops bytes breaks the connection too, so such connections are reset.
     if (mode.kind !== 'blackhole') {
@@ -140,7 +158,7 @@ export class TcpProxy {
       return;
     }
     const upstream = createConnection({ host: TEST_HOST, port: this.#targetPort });
-    const pair: Pair = { client, upstream, queueUp: [], queueDown: [], replied: false, broken: false };
+    const pair: Pair = { client, upstream, queueUp: [], queueDown: [], heldUp: [], heldDown: [], replied: false, broken: false };
     this.#pairs.add(pair);
     client.on('data', (chunk: Buffer) => this.#forward(pair, chunk, 'up'));
     upstream.on('data', (chunk: Buffer) => this.#forward(pair, chunk, 'down'));
@@ -155,6 +173,9 @@ export class TcpProxy {
     const mode = this.#mode;
     const to = direction === 'up' ? pair.upstream : pair.client;
     switch (mode.kind) {
+      case 'hold':
+        (direction === 'up' ? pair.heldUp : pair.heldDown).push(chunk);
+        return;
       case 'blackhole':
         pair.broken = true;
         return;
@@ -177,6 +198,14 @@ export class TcpProxy {
       case 'delay':
         this.#later(pair, chunk, direction, mode.ms + Math.random() * mode.jitterMs);
     }
+  }
+
+  /** Sends on what `pair` held, in order, through the current mode (a server thawing answers its queue). */
+  #release(pair: Pair): void {
+    const up = pair.heldUp.splice(0);
+    const down = pair.heldDown.splice(0);
+    for (const chunk of up) this.#forward(pair, chunk, 'up');
+    for (const chunk of down) this.#forward(pair, chunk, 'down');
   }
 
   /**

@@ -1,3 +1,4 @@
+import { ClonePlans } from '../../lib/serializer/clone-plan';
 import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, cloneWithMember, copyPlainJson, holdsObjectsOnlyIn } from '../../lib/serializer/plain-json-copy';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
@@ -204,6 +205,8 @@ describe('copyPlainJson', () => {
 describe.each([
   ['clonePlainJson', clonePlainJson],
   ['cloneStoredPlainJson (its top level copied apart)', cloneStoredPlainJson],
+  // Cloned twice: the first clone plans the object, the second follows the plan.
+  ['ClonePlans.clone (planned, then by its plan)', (value: object) => plannedTwice(value)],
 ])('%s', (_name, clone) => {
   it.each(PLAIN_CONTAINERS)('clones the copy of %s: equal, members in the same order, nothing shared', (_label, make) => {
     expectTrueClone(clone, copyPlainJson(make()) as object);
@@ -256,6 +259,13 @@ describe('cloneWithMember, for what holdsObjectsOnlyIn accepts', () => {
     expectTrueClone((stored) => cloneWithMember(stored, 'v'), copy);
   });
 });
+
+/** `ClonePlans.clone` of `value` by a fresh holder, twice: the second clone is the one returned, made by the plan. */
+function plannedTwice(value: object): object {
+  const plans = new ClonePlans();
+  plans.clone(value);
+  return plans.clone(value);
+}
 
 /** `clone(copy)` equals `copy` member for member, shares no object with it, and changing it leaves `copy` as it was. */
 function expectTrueClone(clone: (value: object) => object, copy: object): void {

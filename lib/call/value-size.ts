@@ -7,6 +7,7 @@ import { BackendError, ValueTooLargeError } from '../errors';
 import type { SyncWritable } from '../guard/guard';
 import { taggedJson } from '../serializer/tagged-json';
 import { BoundExceeded } from '../shared/bound';
+import { formatBytes } from '../shared/format-bytes';
 import type { Call } from './call';
 
 /** The cached functions (their plans) already told that a value was too large. */
@@ -73,12 +74,8 @@ export function slowLargeWrite(error: unknown, call: Call, value: unknown): unkn
   }
   if (bytes < LARGE_VALUE_BYTES) return error;
   return new BackendError(
-    `${call.plan.label}: backend set failed for key ${call.key}: no answer within the bound (backendTimeoutMs) for a value of ${formatSize(bytes)} encoded; ` +
+    `${call.plan.label}: backend set failed for key ${call.key}: no answer within the bound (backendTimeoutMs) for a value of ${formatBytes(bytes)} encoded; ` +
       "a value this large may not be written in time: raise backendTimeoutMs, or have the backend refuse such values at once (RedisCache's maxValueBytes)",
     { operation: 'set', key: call.key, cause: error },
   );
-}
-
-function formatSize(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB (${bytes} bytes)`;
 }

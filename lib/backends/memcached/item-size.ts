@@ -1,4 +1,5 @@
-import { bytesOver, formatBytes, formatLimit, valueTooLarge } from '../shared/value-size';
+import { formatBytes } from '../../shared/format-bytes';
+import { bytesOver, formatLimit, valueTooLarge } from '../shared/value-size';
 
 /** What memcached stores with each item besides its key and value (measured: 59 bytes on 1.6; kept round). */
 export const ITEM_OVERHEAD_BYTES = 64;

@@ -147,22 +147,29 @@ export class MemcachedCache implements CacheInstance {
       await this.delete(key);
       return;
     }
-    await this.#store('set', key, text, seconds);
+    const safeKey = this.#safeKey(key);
+    checkItemSize(key, safeKey, text, this.#maxItemBytes);
+    await this.#send('set', key, safeKey, text, seconds);
   }
 
   /**
    * Stores every entry with the same `timeout`. The text protocol has no multi-set, so these are
-   * concurrent `set`s (pipelined per connection, 100 in flight); every value is encoded first, so
-   * one that cannot be encoded stores nothing.
+   * concurrent `set`s (pipelined per connection, 100 in flight); every value is encoded and its
+   * size checked first, so one that cannot be encoded or is too large stores nothing.
    */
   async setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
     const seconds = writeExpiry('MemcachedCache', 'setMany', timeout, this.#defaultTimeout);
-    const texts = [...entries].map(([key, value]) => [key, this.#codec.encode(key, value)] as const);
-    for (let start = 0; start < texts.length; start += SET_MANY_CONCURRENCY) {
-      const batch = texts.slice(start, start + SET_MANY_CONCURRENCY);
+    const items = [...entries].map(([key, value]) => {
+      const text = this.#codec.encode(key, value);
+      const safeKey = this.#safeKey(key);
+      if (seconds !== EXPIRE_NOW) checkItemSize(key, safeKey, text, this.#maxItemBytes);
+      return { key, safeKey, text };
+    });
+    for (let start = 0; start < items.length; start += SET_MANY_CONCURRENCY) {
+      const batch = items.slice(start, start + SET_MANY_CONCURRENCY);
       await Promise.all(
-        batch.map(([key, text]) =>
-          seconds === EXPIRE_NOW ? this.delete(key) : this.#store('setMany', key, text, seconds),
+        batch.map(({ key, safeKey, text }) =>
+          seconds === EXPIRE_NOW ? this.delete(key) : this.#send('setMany', key, safeKey, text, seconds),
         ),
       );
     }
@@ -246,10 +253,8 @@ export class MemcachedCache implements CacheInstance {
     if (this.#ownsClient) this.#client.end();
   }
 
-  /** One `set` of encoded text; rejects unless memcached answers STORED. */
-  #store(operation: string, key: string, text: string, seconds: Exclude<WriteExpiry, typeof EXPIRE_NOW>): Promise<void> {
-    const safeKey = this.#safeKey(key);
-    checkItemSize(key, safeKey, text, this.#maxItemBytes);
+  /** One `set` of encoded text whose size was checked; rejects unless memcached answers STORED. */
+  #send(operation: string, key: string, safeKey: string, text: string, seconds: Exclude<WriteExpiry, typeof EXPIRE_NOW>): Promise<void> {
     return this.#run(
       operation,
       key,

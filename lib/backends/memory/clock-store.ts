@@ -24,6 +24,12 @@ export class ClockStore {
   readonly #slots = new Map<string, number>();
   readonly #keys: Array<string | undefined> = [];
   readonly #values: unknown[] = [];
+  /**
+   * What the store's user noted of each slot's value (`noteOf`), dropped whenever the value
+   * changes. Grown only as far as the highest slot noted: a store whose entries are never noted
+   * (never read, say) spends nothing on it.
+   */
+  readonly #notes: unknown[] = [];
   #expiresAt: Float64Array;
   #flags: Uint8Array;
   /** Slots emptied by a delete or an expiry, reused before any eviction. */
@@ -86,6 +92,19 @@ export class ClockStore {
   use(slot: number): unknown {
     this.#flags[slot] = (this.#flags[slot] as number) | USED;
     return this.#values[slot];
+  }
+
+  /** What was noted of the value in `slot` since it was written (`setNote`), or `undefined`. */
+  noteOf(slot: number): unknown {
+    return slot < this.#notes.length ? this.#notes[slot] : undefined;
+  }
+
+  /** Keeps `note` with the value in `slot` (say, how to copy it) until that value is overwritten or removed. */
+  setNote(slot: number, note: unknown): void {
+    const notes = this.#notes;
+    // Filled up to `slot` first, so the array stays packed.
+    while (notes.length < slot) notes.push(undefined);
+    notes[slot] = note;
   }
 
   /** The form the value in `slot` was written with (how to read it; see `write`). */
@@ -158,6 +177,7 @@ export class ClockStore {
     this.#totalBytes = 0;
     this.#keys.length = 0;
     this.#values.length = 0;
+    this.#notes.length = 0;
     this.#free.length = 0;
     this.#hand = 0;
     const slots = Math.min(this.#maxEntries, INITIAL_SLOTS);
@@ -168,6 +188,7 @@ export class ClockStore {
   #fill(slot: number, key: string, value: unknown, flags: number, expiresAt: number): void {
     this.#keys[slot] = key;
     this.#values[slot] = value;
+    if (slot < this.#notes.length) this.#notes[slot] = undefined;
     this.#flags[slot] = flags;
     this.#expiresAt[slot] = expiresAt;
   }
@@ -198,6 +219,7 @@ export class ClockStore {
     this.#slots.delete(this.#keys[slot] as string);
     this.#keys[slot] = undefined;
     this.#values[slot] = undefined;
+    if (slot < this.#notes.length) this.#notes[slot] = undefined;
   }
 
   /**

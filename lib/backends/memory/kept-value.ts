@@ -29,7 +29,7 @@ export const enum Form {
   Snapshot = 2,
   /** Text of a custom serializer, decoded on every read. */
   Text = 3,
-  /** Plain JSON data whose objects are all under `VALUE_MEMBER` (the core's entries), rebuilt by `cloneWithMember`. */
+  /** Plain JSON data whose objects are all under `VALUE_MEMBER` (the core's entries), rebuilt by `cloneWithMemberNoted` (its value by a plan noted with the slot). */
   PlainEntry = 4,
 }
 

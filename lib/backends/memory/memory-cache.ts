@@ -1,6 +1,7 @@
 import { BackendError } from '../../errors';
 import { cloneSnapshot } from '../../serializer/clone-snapshot';
-import { cloneStoredPlainJson, cloneWithMember } from '../../serializer/plain-json-copy';
+import { cloneWithMemberNoted } from '../../serializer/clone-plan';
+import { cloneStoredPlainJson } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { Codec } from '../shared/codec';
@@ -207,7 +208,7 @@ export class MemoryCache implements CacheInstance {
       case Form.AsIs:
         return value;
       case Form.PlainEntry:
-        return cloneWithMember(value as object, VALUE_MEMBER);
+        return cloneWithMemberNoted(this.#entries, slot, value as object, VALUE_MEMBER);
       case Form.PlainCopy:
         return cloneStoredPlainJson(value as object);
       case Form.Snapshot:

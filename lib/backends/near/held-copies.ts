@@ -8,6 +8,7 @@
  * with `copy`: so the core's hit path can clone only the value it returns out of a held entry
  * (`NearTier.peekSync`, `copyOut`) instead of the whole entry with its tag versions.
  */
+import { ClonePlans } from '../../serializer/clone-plan';
 import { NOT_PLAIN, clonePlainJson, copyPlainJson } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import type { Serializer } from '../../serializer/serializer';
@@ -22,6 +23,8 @@ export class HeldCopies {
   readonly #codec: Codec;
   /** Plain JSON data is copied as it is (the default serializer only: any other decides what comes back). */
   readonly #plain: boolean;
+  /** How the parts lent out of kept plain data are copied (`copyOfPart`). */
+  readonly #plans = new ClonePlans();
 
   constructor(owner: string, serializer: Serializer) {
     this.#codec = new Codec(owner, serializer);
@@ -47,16 +50,16 @@ export class HeldCopies {
     if (typeof kept !== 'object' || kept === null) return kept;
     return kept instanceof KeptText ? this.#codec.decode(key, kept.text) : clonePlainJson(kept);
   }
+
+  /** A copy of `part`, a member of a value that `keep` kept as plain data and that was lent as it is kept. */
+  copyOfPart(part: unknown): unknown {
+    return typeof part === 'object' && part !== null ? this.#plans.clone(part) : part;
+  }
 }
 
 /** Whether what `keep` kept may be lent as it is (primitives and plain data; a text must be decoded). */
 export function isLendable(kept: unknown): boolean {
   return !(kept instanceof KeptText);
-}
-
-/** A copy of `part`, a member of a value that `keep` kept as plain data and that was lent as it is kept. */
-export function copyOfPart(part: unknown): unknown {
-  return typeof part === 'object' && part !== null ? clonePlainJson(part) : part;
 }
 
 /** `copyPlainJson`, with a throwing getter left for the encoder to report. */

@@ -6,7 +6,7 @@
  */
 import { NOT_FOUND, NOT_HELD, type BackendTimeout, type CacheInstance } from '../backend';
 import { MemoryCache } from '../memory/memory-cache';
-import { HeldCopies, copyOfPart, isLendable } from './held-copies';
+import { HeldCopies, isLendable } from './held-copies';
 import { InFlight, type Ticket } from './in-flight';
 import { SharedStrings } from './shared-strings';
 import type { NearSource } from './near-source';
@@ -84,7 +84,7 @@ export class NearTier implements CacheInstance {
 
   /** What a caller may be given of `part`, a member of a peeked value: a copy with `copy`, else `part`. */
   copyOut(part: unknown): unknown {
-    return this.#copies === undefined ? part : copyOfPart(part);
+    return this.#copies === undefined ? part : this.#copies.copyOfPart(part);
   }
 
   /** Whether the tag versions of the entry under `key` were noted current and nothing held changed since, nor expired by `now`. */

@@ -94,11 +94,12 @@ export class RedisCache implements CacheInstance {
     const remote = resolved.nearCache && new RedisCache(client, { ...options, nearCache: undefined });
     this.#ownsClient = !remote && !isRedisClient(client);
     this.#client = remote?.client ?? (isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs));
-    this.#cluster = isClusterClient(this.#client) ? new ClusterCommands(this.#client, this.backendTimeoutMs) : undefined;
+    // With a near cache, the remote backend's own commands and reads serve (the near tier calls it), not a second set.
+    this.#cluster = remote ? remote.#cluster : isClusterClient(this.#client) ? new ClusterCommands(this.#client, this.backendTimeoutMs) : undefined;
     this.#target = this.#cluster ?? (this.#client as Redis); // not a Cluster: a stand-alone Redis
     this.#watch = remote ? remote.#watch : new ConnectionWatch('RedisCache', 'Redis', this);
     this.#unwatch = remote ? () => undefined : watchConnection(this.#client, this.#watch);
-    this.#reads = this.#cluster ? undefined : tickReads(this.#client as Redis);
+    this.#reads = remote ? remote.#reads : this.#cluster ? undefined : tickReads(this.#client as Redis);
     this.#near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout, owner: this }, resolved.nearCache);
   }
 

@@ -3,20 +3,8 @@
  * `ValueTooLargeError` that gives its size and the limit, before anything is sent.
  */
 import { ValueTooLargeError } from '../../errors';
+import { formatBytes } from '../../shared/format-bytes';
 import { shownKey } from './codec';
-
-/** A size for a message: `1.5 MiB (1572864 bytes)`. */
-export function formatBytes(bytes: number): string {
-  const units = ['KiB', 'MiB', 'GiB'];
-  let size = bytes;
-  let unit = '';
-  for (const next of units) {
-    if (size < 1024) break;
-    size /= 1024;
-    unit = next;
-  }
-  return unit === '' ? `${bytes} bytes` : `${Number(size.toFixed(1))} ${unit} (${bytes} bytes)`;
-}
 
 /** A limit for a message, with the option that sets it: `1 MiB (1048576 bytes, option "maxValueBytes")`. */
 export function formatLimit(bytes: number, option: string): string {

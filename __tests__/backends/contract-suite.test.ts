@@ -63,6 +63,13 @@ class OverwritingAdd extends MemoryCache {
   }
 }
 
+/** A MemoryCache whose `setSync` drops the timeout: a timeout of 0 stores instead of deleting. */
+class SetSyncWithoutTimeout extends MemoryCache {
+  override setSync(key: string, value: unknown): void {
+    super.setSync(key, value);
+  }
+}
+
 describe('easy-cache/testing', () => {
   it('passes every case on a sound backend, through the runner it is given', async () => {
     expect(await verdict((now) => new MemoryCache({ now }))).toEqual([]);
@@ -79,6 +86,12 @@ describe('easy-cache/testing', () => {
     const failed = await verdict((now) => new MemoryCache({ now, copy: false }));
     expect(failed).toContain('under test: CacheInstance contract > hands out values that do not share state with what is stored');
     expect(failed).toContain('under test: CacheInstance contract > round-trips values through set/get > a class instance (as a plain object)');
+  });
+
+  it('fails exactly the setSync case on a backend whose setSync disagrees with set', async () => {
+    expect(await verdict((now) => new SetSyncWithoutTimeout({ now }))).toEqual([
+      'under test: CacheInstance contract > getSync and setSync (optional: the core then reads and writes without a Promise) > setSync keeps no link to the value it was given, and a timeout of 0 deletes',
+    ]);
   });
 
   it('without jest globals or a runner, names what is missing', () => {

@@ -5,6 +5,7 @@ import { ContractSuite } from './contract-suite';
 import { registerExpiryCases } from './expiry-cases';
 import { registerKeysAndRefusalsCases } from './keys-and-refusals-cases';
 import { registerReadWriteCases } from './read-write-cases';
+import { registerSyncCases } from './sync-cases';
 import { resolveRunner, type TestRunner } from './test-runner';
 
 /** What a backend can do beyond the required members of `CacheInstance`, and how to run the suite. */
@@ -39,7 +40,8 @@ export interface BackendContractOptions<B extends CacheInstance = CacheInstance>
  * through `set`/`get` and `setMany`/`getMany`; `getMany` reports the found keys only, in the
  * order asked; entries expire on time; a timeout of 0 or less deletes; `add` stores only when
  * absent, with one winner among concurrent adds; hostile keys stay distinct; values that cannot
- * be stored are refused with `SerializationError`; `close()` twice is harmless.
+ * be stored are refused with `SerializationError`; the optional `getSync`/`setSync`, where a
+ * backend has them, agree with `get`/`set`; `close()` twice is harmless.
  *
  * `makeBackend` runs once, before the first case; the last case closes the backend (twice). Every
  * key the suite writes starts with a random run id, so a server can be shared with other tests.
@@ -72,6 +74,7 @@ export function describeBackendContract<B extends CacheInstance>(
     registerExpiryCases(suite, options.passTime);
     registerAddDeleteCases(suite);
     registerKeysAndRefusalsCases(suite);
+    registerSyncCases(suite);
     if (options.supportsClear !== false) registerClearCase(suite);
     registerCloseCase(suite);
   });

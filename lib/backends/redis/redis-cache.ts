@@ -233,7 +233,7 @@ export class RedisCache implements CacheInstance {
   async deleteIfEquals(key: string, expected: string): Promise<boolean> {
     const text = this.#codec.encode(key, expected);
     const stored = this.#storedKey(key);
-    const removed = await this.#call('deleteIfEquals', key, () => deleteIfEqualsScript(this.#client, stored, text));
+    const removed = await this.#call('deleteIfEquals', key, () => deleteIfEqualsScript(this.#target, stored, text));
     return removed === 1;
   }
 

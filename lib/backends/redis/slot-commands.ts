@@ -89,9 +89,14 @@ export async function clearNode(target: CommandTarget, node: RedisClient, patter
 /** Deletes KEYS[1] when it holds ARGV[1]; one atomic step on the server. */
 const DELETE_IF_EQUALS_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
-/** `DEL key` if `key` holds `text`, atomically: the EVAL command runs this constant Lua script on the server (never caller text); ioredis sends it to the key's node on a Cluster. 1 if it deleted. */
-export function deleteIfEqualsScript(client: RedisClient, key: string, text: string): Promise<unknown> {
-  return client.eval(DELETE_IF_EQUALS_SCRIPT, 1, key, text);
+/**
+ * `DEL key` if `key` holds `text`, atomically: the Redis EVAL command runs this constant Lua script
+ * on the server (never caller text). On a Cluster it goes to the key's node through the Cluster's
+ * commands, sent again when the cluster is changing, as every other command is. 1 if it deleted.
+ */
+export function deleteIfEqualsScript(target: CommandTarget, key: string, text: string): Promise<unknown> {
+  const args: CommandArgs = [DELETE_IF_EQUALS_SCRIPT, 1, key, text];
+  return target instanceof ClusterCommands ? target.command('eval', args) : target.call('eval', ...args);
 }
 
 /** `SET key text [PX expiry] [NX]`, for `set` (`onlyIfAbsent` false) and `add`; `'OK'` if it stored. */

@@ -19,11 +19,7 @@ const toldAboutSize = new WeakSet<object>();
  * session stays up and strict mode does not throw.
  */
 export function writeUnlessTooLarge<T>(call: Call, write: Promise<void>, notWritten: T): Promise<void | T> {
-  return write.catch((error: unknown) => {
-    if (!(error instanceof ValueTooLargeError)) throw error;
-    reportTooLarge(call, error);
-    return notWritten;
-  });
+  return write.catch((error: unknown) => unlessTooLarge(call, error, notWritten));
 }
 
 /** `writeUnlessTooLarge` for a write made at once (`setSync` of `entry` under the call's key): whether it stored; a value too large is `false`. */
@@ -32,16 +28,17 @@ export function setUnlessTooLarge(call: Call, backend: SyncWritable, entry: unkn
     backend.setSync(call.key, entry, timeout);
     return true;
   } catch (error) {
-    if (!(error instanceof ValueTooLargeError)) throw error;
-    reportTooLarge(call, error);
-    return false;
+    return unlessTooLarge(call, error, false);
   }
 }
 
-function reportTooLarge(call: Call, error: ValueTooLargeError): void {
-  if (toldAboutSize.has(call.plan)) return;
+/** `notWritten` for a value too large (reported the first time for this function); any other error is thrown again. */
+function unlessTooLarge<T>(call: Call, error: unknown, notWritten: T): T {
+  if (!(error instanceof ValueTooLargeError)) throw error;
+  if (toldAboutSize.has(call.plan)) return notWritten;
   toldAboutSize.add(call.plan);
   call.reportProblem(inFunctionWords(call, error), 'set', call.key, call.plan);
+  return notWritten;
 }
 
 function inFunctionWords(call: Call, error: ValueTooLargeError): ValueTooLargeError {

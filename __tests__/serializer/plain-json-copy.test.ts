@@ -1,5 +1,5 @@
-import { ClonePlans } from '../../lib/serializer/clone-plan';
-import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, cloneWithMember, copyPlainJson, holdsObjectsOnlyIn } from '../../lib/serializer/plain-json-copy';
+import { ClonePlans, cloneWithMemberNoted, type PlanNotes } from '../../lib/serializer/clone-plan';
+import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, copyPlainJson, holdsObjectsOnlyIn } from '../../lib/serializer/plain-json-copy';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
 class Point {
@@ -228,7 +228,13 @@ describe.each([
   });
 });
 
-describe('cloneWithMember, for what holdsObjectsOnlyIn accepts', () => {
+/** Slot notes of a holder of its own (as a `ClockStore` keeps them), empty. */
+function freshNotes(): PlanNotes {
+  const notes = new Map<number, unknown>();
+  return { noteOf: (slot) => notes.get(slot), setNote: (slot, note) => void notes.set(slot, note) };
+}
+
+describe('cloneWithMemberNoted (clone-plan.ts), for what holdsObjectsOnlyIn accepts', () => {
   it('accepts an object whose only object members are the named one, and nothing else', () => {
     expect(holdsObjectsOnlyIn({ m: 'x', v: { a: [1] }, f: 5 }, 'v')).toBe(true);
     expect(holdsObjectsOnlyIn({ m: 'x', v: 'text', f: null }, 'v')).toBe(true);
@@ -256,7 +262,7 @@ describe('cloneWithMember, for what holdsObjectsOnlyIn accepts', () => {
   ])('clones %s: equal, members in the same order, nothing shared', (_label, value) => {
     const copy = copyPlainJson(value) as object;
     expect(holdsObjectsOnlyIn(copy, 'v')).toBe(true);
-    expectTrueClone((stored) => cloneWithMember(stored, 'v'), copy);
+    expectTrueClone((stored) => cloneWithMemberNoted(freshNotes(), 0, stored, 'v'), copy);
   });
 });
 

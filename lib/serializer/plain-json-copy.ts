@@ -62,7 +62,7 @@ export function cloneStoredPlainJson(value: object): object {
 
 /**
  * Whether `value` (as `copyPlainJson` returned it) is an object whose only members holding an
- * object or array are named `member`: `cloneWithMember(value, member)` then clones it.
+ * object or array are named `member`: `cloneWithMemberNoted` (clone-plan.ts) then clones it.
  */
 export function holdsObjectsOnlyIn(value: unknown, member: string): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -71,18 +71,6 @@ export function holdsObjectsOnlyIn(value: unknown, member: string): boolean {
     if (typeof item === 'object' && item !== null && key !== member && Object.hasOwn(value, key)) return false;
   }
   return true;
-}
-
-/**
- * `cloneStoredPlainJson` for a value that `holdsObjectsOnlyIn(value, member)`: its top level is
- * spread and only `member` cloned, with no walk over the other members. A cache entry of the core
- * keeps every object under one member (the value), and the walk cost a memory hit about 13 ns.
- */
-export function cloneWithMember(value: object, member: string): object {
-  const clone: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  const item = clone[member];
-  if (typeof item === 'object' && item !== null) clone[member] = clonePlainJson(item);
-  return clone;
 }
 
 /** Whether JSON carries `value` unchanged: a finite number other than -0. */

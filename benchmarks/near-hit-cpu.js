@@ -15,6 +15,7 @@ import { HIT_IDS } from './lib/kit.js';
 import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { loadEasyCache, loadRootClients, loadServerHarness } from './lib/load-library.js';
 import { makeUser, TTL_SECONDS } from './lib/libraries.js';
+import { runProgram } from './lib/run-program.js';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => Number(argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -92,10 +93,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runProgram(main);

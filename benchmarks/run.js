@@ -26,6 +26,7 @@ import { difference, memcachedCommandCounts, redisCommandCounts } from './lib/se
 import { baselineRatioLines, baselineSummary, formatNumber, formatTime, markdownTable } from './lib/report.js';
 import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { evaluateTargets } from './lib/targets.js';
+import { runProgram } from './lib/run-program.js';
 
 /** Scenario files, in the order they run and print. */
 const SCENARIOS = [
@@ -305,10 +306,4 @@ function printBaselineRatios(rows, metric) {
   say();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runProgram(main);

@@ -16,6 +16,7 @@ import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { loadEasyCache } from './lib/load-library.js';
 import { makeUser, TTL_SECONDS } from './lib/libraries.js';
 import { BACKOFF_SECONDS, GRACE_SECONDS, makeHeldLoader } from './lib/stale-kit.js';
+import { runProgram } from './lib/run-program.js';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => Number(argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -72,10 +73,4 @@ async function main() {
   for (const row of rows) row.close?.();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runProgram(main);

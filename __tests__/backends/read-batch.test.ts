@@ -29,7 +29,7 @@ function echo(keys: readonly string[]): Promise<readonly string[]> {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('ReadBatcher', () => {
-  it('sends the first read of a tick at once, alone, and the reads after it in one call, keys in the order asked', async () => {
+  it('sends the first read at once, alone, and the reads made before its reply in one call, keys in the order asked', async () => {
     const { batcher, sent } = recordingBatcher();
     const keys = ['c', 'a', 'b', 'z', 'y'];
     const replies = await Promise.all(keys.map((key) => batcher.read(key)));
@@ -49,7 +49,7 @@ describe('ReadBatcher', () => {
     expect(sent).toEqual([['only']]);
   });
 
-  it('sends the first read of a tick before read returns, and the gathered ones at the end of the tick, before any I/O', async () => {
+  it('sends the lone read before read returns, and the gathered ones at the end of the tick, before any I/O', async () => {
     const { batcher, sent } = recordingBatcher();
     const first = batcher.read('k');
     expect(sent).toEqual([['k']]);
@@ -61,13 +61,52 @@ describe('ReadBatcher', () => {
     await Promise.all([first, second, third]);
   });
 
-  it('starts over in a later tick: its first read leaves alone again', async () => {
+  it('starts over once the lone read is answered: the next read leaves alone again', async () => {
     const { batcher, sent } = recordingBatcher();
     const first = [batcher.read('a'), batcher.read('b'), batcher.read('c')];
     await nextTurn();
     const second = [batcher.read('d'), batcher.read('e')];
     await expect(Promise.all([...first, ...second])).resolves.toEqual(['reply:a', 'reply:b', 'reply:c', 'reply:d', 'reply:e']);
     expect(sent).toEqual([['a'], ['b', 'c'], ['d'], ['e']]);
+  });
+
+  it('gathers reads while the read that left alone awaits its reply, in a later tick too, and sends them at the end of that tick', async () => {
+    let answerFirst!: () => void;
+    const { batcher, sent } = recordingBatcher((keys, call) =>
+      call === 1 ? new Promise((resolve) => (answerFirst = () => resolve(keys.map((key) => `reply:${key}`)))) : echo(keys),
+    );
+    const slow = batcher.read('slow');
+    await nextTurn();
+    const later = [batcher.read('a'), batcher.read('b')];
+    expect(sent).toEqual([['slow']]);
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    expect(sent).toEqual([['slow'], ['a', 'b']]);
+    await expect(Promise.all(later)).resolves.toEqual(['reply:a', 'reply:b']);
+    answerFirst();
+    await expect(slow).resolves.toBe('reply:slow');
+    // Answered: the way is clear, the next read leaves alone at once.
+    void batcher.read('next');
+    expect(sent).toEqual([['slow'], ['a', 'b'], ['next']]);
+  });
+
+  it('clears the way when the read that left alone fails, as when it is answered', async () => {
+    const { batcher, sent } = recordingBatcher((keys, call) => (call === 1 ? Promise.reject(new Error('gone')) : echo(keys)));
+    await expect(batcher.read('a')).rejects.toThrow('gone');
+    await expect(batcher.read('b')).resolves.toBe('reply:b');
+    expect(sent).toEqual([['a'], ['b']]);
+  });
+
+  it('schedules nothing for a caller awaiting one read at a time', async () => {
+    const { batcher, sent } = recordingBatcher();
+    const nextTick = jest.spyOn(process, 'nextTick');
+    try {
+      for (const key of ['a', 'b', 'c']) await batcher.read(key);
+      await batcher.readMany(['d', 'e']);
+      expect(nextTick).not.toHaveBeenCalled();
+    } finally {
+      nextTick.mockRestore();
+    }
+    expect(sent).toEqual([['a'], ['b'], ['c'], ['d', 'e']]);
   });
 
   it(`sends a batch as soon as it holds ${MAX_BATCH_KEYS} reads`, async () => {
@@ -89,14 +128,14 @@ describe('ReadBatcher', () => {
   });
 
   describe('readMany', () => {
-    it('sends the keys of a tick\'s first read at once, and gathers later ones with the single reads, each reader getting its own replies in order', async () => {
+    it('sends the keys of a lone many-key read at once, and gathers later ones with the single reads, each reader getting its own replies in order', async () => {
       const { batcher, sent } = recordingBatcher();
       const replies = await Promise.all([batcher.readMany(['t1', 't2']), batcher.read('e1'), batcher.readMany(['t3']), batcher.read('e2'), batcher.readMany(['t1', 't4'])]);
       expect(sent).toEqual([['t1', 't2'], ['e1', 't3', 'e2', 't1', 't4']]);
       expect(replies).toEqual([['reply:t1', 'reply:t2'], 'reply:e1', ['reply:t3'], 'reply:e2', ['reply:t1', 'reply:t4']]);
     });
 
-    it('starts the tick like a read: a read after it is gathered', async () => {
+    it('leaves alone like a read: a read before its reply is gathered', async () => {
       const { batcher, sent } = recordingBatcher();
       await Promise.all([batcher.readMany(['a']), batcher.read('b'), batcher.read('c')]);
       expect(sent).toEqual([['a'], ['b', 'c']]);

@@ -55,7 +55,7 @@ export class MemcachedCache implements CacheInstance {
   readonly #defaultTimeout: number | null;
   readonly #maxItemBytes: number;
   readonly #calls: PendingCalls;
-  /** Gathers the gets of a tick, per server. */
+  /** Gathers concurrent gets, per server. */
   readonly #reads: ServerReads;
   /** The client's connection (with `nearCache`, the remote backend's, which watches the shared client). */
   readonly #watch: ConnectionWatch;
@@ -101,8 +101,8 @@ export class MemcachedCache implements CacheInstance {
 
   /**
    * The value under `key`, or `NOT_FOUND`; `SerializationError` for data easy-cache did not write.
-   * For each server, the first get of a tick leaves at once as a plain `get` and the gets after it
-   * leave together as one `get k1 k2 ...` (see `ReadBatcher`).
+   * For each server, a get leaves at once as a plain `get` unless the last lone `get` awaits its
+   * reply; then the gets are gathered and leave together as one `get k1 k2 ...` (see `ReadBatcher`).
    */
   get(key: string): Promise<unknown> {
     let safeKey: string;

@@ -1,7 +1,7 @@
 /**
- * The gets of a tick on memcached, gathered per server: for each server the first get leaves at
- * once as a plain `get` and the gets after it leave together as one `get k1 k2 ...` (see
- * `ReadBatcher`).
+ * Concurrent gets on memcached, gathered per server: for each server a get leaves at once as a
+ * plain `get` unless the last lone `get` awaits its reply; then the gets leave together as one
+ * `get k1 k2 ...` (see `ReadBatcher`).
  */
 import { ReadBatcher } from '../shared/read-batch';
 import { answer } from './client-replies';

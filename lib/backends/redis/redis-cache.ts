@@ -67,7 +67,7 @@ export class RedisCache implements CacheInstance {
   #closing: Promise<void> | undefined;
   #closed = false;
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
-  /** Gathers the gets of a tick into one `MGET`; `undefined` on a Cluster. */
+  /** Gathers concurrent gets into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
   /** With `nearCache`: the near tier that answers every call (over `remote`, a RedisCache without one on the same client). */
   readonly #near: ReturnType<typeof redisNearTier> | undefined;
@@ -120,9 +120,9 @@ export class RedisCache implements CacheInstance {
 
   /**
    * `GET`; the value, or `NOT_FOUND`. Rejects with `SerializationError` for data it cannot decode.
-   * On a stand-alone Redis the first get of a tick leaves at once as a `GET` and the gets after it
-   * leave together as one `MGET` (see `ReadBatcher`); on a Cluster each stays a `GET`, since keys
-   * of one tick rarely share a slot and a node that fails must fail only its own keys.
+   * On a stand-alone Redis gets made while a lone `GET` awaits its reply leave together as one
+   * `MGET` (see `ReadBatcher`); on a Cluster each stays a `GET`, since keys of one tick rarely
+   * share a slot and a node that fails must fail only its own keys.
    */
   get(key: string): Promise<unknown> {
     // The hot path: written without `#call`'s closure and two async frames (they showed up as

@@ -4,6 +4,8 @@ export const MAX_BATCH_KEYS = 256;
 /** Reads gathered to leave together: their keys, and one promise of the replies in the same order. */
 class ReadBatch<R> {
   readonly keys: string[] = [];
+  /** Whether it left (full, or at the end of its tick); no read joins it after. */
+  sent = false;
   readonly replies: Promise<readonly R[]>;
   settle!: (replies: Promise<readonly R[]>) => void;
 
@@ -19,10 +21,12 @@ class ReadBatch<R> {
  * server, the client and its parser handle two commands and replies instead of 64, which is most
  * of what a hit cost over a raw `GET` there.
  *
- * The first read of a tick leaves at once, alone: a caller awaiting one read at a time never
- * waits for a batch (a `process.nextTick` before the write measured 1 to 2 µs more per Redis
- * hit). The reads that follow it in the same tick are gathered and leave together in a
- * `process.nextTick`, before any I/O, or as soon as `MAX_BATCH_KEYS` are gathered.
+ * A read leaves at once, alone, unless the last read that left alone is still waiting for its
+ * reply: then it is gathered, and the gathered reads leave together in a `process.nextTick` (the
+ * end of the tick, before any I/O), or as soon as `MAX_BATCH_KEYS` are gathered. So a caller
+ * awaiting one read at a time never waits for a batch and schedules nothing: the reply it awaited
+ * has cleared the way. (The rule before, "the first read of a tick leaves alone", needed a
+ * `process.nextTick` per read to find the tick's end: 0.7 µs of CPU per sequential hit.)
  *
  * @example
  * const reads = new ReadBatcher((key) => client.get(key), (keys) => client.mget(keys));
@@ -31,10 +35,10 @@ class ReadBatch<R> {
 export class ReadBatcher<R> {
   readonly #sendOne: (key: string) => Promise<R>;
   readonly #sendMany: (keys: readonly string[]) => Promise<readonly R[]>;
-  /** The batch gathering this tick's reads after the first, if one is open. */
+  /** The batch gathering reads, if one is open; it leaves at the end of the tick it opened in. */
   #open: ReadBatch<R> | undefined;
-  /** A read already left in this tick: the next ones are gathered. */
-  #tickStarted = false;
+  /** A read that left alone has no reply yet: the next ones are gathered. */
+  #loneWaiting = false;
 
   /**
    * `sendOne` reads one key; `sendMany` reads several and resolves to their replies in the same
@@ -45,78 +49,71 @@ export class ReadBatcher<R> {
     this.#sendMany = sendMany;
   }
 
-  /** The reply for `key`: sent at once when it is the tick's first read, else with the tick's batch. */
+  /** The reply for `key`: sent at once when no read that left alone awaits its reply, else with the open batch. */
   read(key: string): Promise<R> {
-    if (!this.#tickStarted) {
-      this.#tickStarted = true;
-      process.nextTick(this.#endTick);
-      try {
-        return this.#sendOne(key);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    let batch = this.#open;
-    if (batch === undefined) {
-      batch = new ReadBatch<R>();
-      this.#open = batch;
-    }
+    if (!this.#loneWaiting) return this.#alone(this.#sendOne, key);
+    const batch = this.#batchWithRoom(1);
     const index = batch.keys.push(key) - 1;
-    if (batch.keys.length === MAX_BATCH_KEYS) {
-      this.#open = undefined;
-      this.#dispatch(batch);
-    }
+    if (batch.keys.length === MAX_BATCH_KEYS) this.#dispatch(batch);
     return batch.replies.then((replies) => replies[index] as R);
   }
 
   /**
-   * The replies for `keys`, in their order: sent at once when this is the tick's first read (or
-   * when they fill a batch alone), else with the tick's batch, next to the single reads. A tagged
-   * hit's tag versions thus leave in the same multi-key read as the other calls' entries.
+   * The replies for `keys`, in their order: sent at once when no read that left alone awaits its
+   * reply (or when they fill a batch alone), else with the open batch, next to the single reads.
+   * A tagged hit's tag versions thus leave in the same multi-key read as the other calls' entries.
    */
   readMany(keys: readonly string[]): Promise<readonly R[]> {
-    if (!this.#tickStarted || keys.length >= MAX_BATCH_KEYS) {
-      if (!this.#tickStarted) {
-        this.#tickStarted = true;
-        process.nextTick(this.#endTick);
-      }
-      try {
-        return this.#sendMany(keys);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    let batch = this.#open;
-    if (batch !== undefined && batch.keys.length + keys.length > MAX_BATCH_KEYS) {
-      this.#dispatch(batch);
-      batch = undefined;
-    }
-    if (batch === undefined) {
-      batch = new ReadBatch<R>();
-      this.#open = batch;
-    }
+    if (!this.#loneWaiting) return this.#alone(this.#sendMany, keys);
+    if (keys.length >= MAX_BATCH_KEYS) return sent(this.#sendMany, keys);
+    const batch = this.#batchWithRoom(keys.length);
     const start = batch.keys.length;
     for (const key of keys) batch.keys.push(key);
-    if (batch.keys.length === MAX_BATCH_KEYS) {
-      this.#open = undefined;
-      this.#dispatch(batch);
-    }
+    if (batch.keys.length === MAX_BATCH_KEYS) this.#dispatch(batch);
     return batch.replies.then((replies) => replies.slice(start, start + keys.length));
   }
 
-  readonly #endTick = (): void => {
-    this.#tickStarted = false;
-    const batch = this.#open;
-    if (batch === undefined) return;
-    this.#open = undefined;
-    this.#dispatch(batch);
+  /** Sends `what` alone; reads after it are gathered until its reply (or failure) comes. */
+  #alone<A, T>(send: (what: A) => Promise<T>, what: A): Promise<T> {
+    const reply = sent(send, what);
+    this.#loneWaiting = true;
+    reply.then(this.#loneAnswered, this.#loneAnswered);
+    return reply;
+  }
+
+  readonly #loneAnswered = (): void => {
+    this.#loneWaiting = false;
   };
 
+  /** The open batch if `count` more keys fit in it, else a new one (the full one leaves now); a new batch leaves at the end of the tick. */
+  #batchWithRoom(count: number): ReadBatch<R> {
+    const open = this.#open;
+    if (open !== undefined && open.keys.length + count <= MAX_BATCH_KEYS) return open;
+    if (open !== undefined) this.#dispatch(open);
+    const batch = new ReadBatch<R>();
+    this.#open = batch;
+    process.nextTick(this.#endTick, batch);
+    return batch;
+  }
+
+  /** Sends `batch` at the end of the tick it opened in, unless it left already (full). */
+  readonly #endTick = (batch: ReadBatch<R>): void => {
+    if (!batch.sent) this.#dispatch(batch);
+  };
+
+  /** Sends `batch` (once) and closes it to new reads. */
   #dispatch(batch: ReadBatch<R>): void {
-    try {
-      batch.settle(this.#sendMany(batch.keys));
-    } catch (error) {
-      batch.settle(Promise.reject(error));
-    }
+    batch.sent = true;
+    if (this.#open === batch) this.#open = undefined;
+    batch.settle(sent(this.#sendMany, batch.keys));
+  }
+}
+
+/** What `send(what)` returns, or its synchronous throw as a rejection. */
+function sent<A, T>(send: (what: A) => Promise<T>, what: A): Promise<T> {
+  try {
+    return send(what);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

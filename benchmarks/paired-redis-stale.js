@@ -1,7 +1,8 @@
 /**
  * The Redis stale hit against a raw `GET`, paired (issue 12: "a stale hit costs what a fresh hit
  * costs, Redis ≤ 1.05× a raw GET"): `npm run bench:paired-redis-stale` or
- * `node benchmarks/paired-redis-stale.js [--quick] [--rounds=N] [--sample-ms=N] [--clock=cpu] [--dist]`.
+ * `node benchmarks/paired-redis-stale.js [--quick] [--rounds=N] [--sample-ms=N] [--clock=cpu] [--dist]
+ * [--baseline=<git-ref>]` (with a baseline, easy-cache's stale rows have their twins on that commit's lib/).
  *
  * The contenders of the `redis-stale-hit` scenario (benchmarks/lib/stale-kit.js) on a Redis of its
  * own: raw ioredis `GET`, the decode floor (a raw `GET` of a stale entry's bytes and one
@@ -13,6 +14,7 @@
  * waits for); the figure is the median of the per-round ratios, with a bootstrap 95 % interval.
  */
 import { cpus } from 'node:os';
+import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { HIT_IDS } from './lib/kit.js';
 import { loadEasyCache, loadRootClients, loadServerHarness, useDist } from './lib/load-library.js';
 import { median } from './lib/measure.js';
@@ -31,7 +33,9 @@ const times = ({ ratio, low, high }) => `${ratio.toFixed(3)}× (${low.toFixed(3)
 async function main() {
   const harness = loadServerHarness();
   const server = await harness.startRedis();
-  const env = { lib: loadEasyCache(), clients: loadRootClients(), redisPort: server.port, prefix: 'paired:', idBase: 0, dist: useDist() };
+  const ref = baselineRef(argv);
+  const baselineLib = ref === undefined ? undefined : loadBaseline(ref, { dist: useDist() });
+  const env = { lib: loadEasyCache(), clients: loadRootClients(), redisPort: server.port, prefix: 'paired:', idBase: 0, dist: useDist(), ...(baselineLib ? { baselineLib } : {}) };
   const all = await staleContenders(env, 'redis');
   const contenders = all.filter((one) => !one.na);
   try {
@@ -49,6 +53,7 @@ async function main() {
     console.log(`- date: ${new Date(started).toISOString()}`);
     console.log(`- command: \`npm run bench:paired-redis-stale${argv.length ? ' -- ' + argv.join(' ') : ''}\``);
     console.log(`- Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), ${process.platform}; easy-cache from ${env.dist ? 'dist/ (compiled)' : 'lib/ (ts-node, transpile only)'}; Redis on loopback`);
+    if (baselineLib) console.log(`- baseline: easy-cache @ ${baselineLib.label} (\`${ref}\` = ${baselineLib.sha}, "${baselineLib.subject}")`);
     console.log(`- ${describePlan(plan)}; ${HIT_IDS.length} users cycled, one call at a time`);
     console.log();
     console.log(markdownTable(['contender', 'median time/op', '× raw GET, paired median (95 % interval)', '× raw GET + JSON.parse, paired median (95 % interval)'], rows));

@@ -8,7 +8,7 @@ import { NOT_FOUND, NOT_HELD, type BackendTimeout, type CacheInstance } from '..
 import { MemoryCache } from '../memory/memory-cache';
 import { HeldCopies, isLendable } from './held-copies';
 import { InFlight, type Ticket } from './in-flight';
-import { SharedStrings } from './shared-strings';
+import { SharedParts } from './shared-parts';
 import type { NearSource } from './near-source';
 import type { ResolvedNearCacheOptions } from './near-options';
 
@@ -25,7 +25,7 @@ export class NearTier implements CacheInstance {
   readonly #store: MemoryCache;
   /** With `copy`: how values are kept and handed out; `undefined`: as they are. */
   readonly #copies: HeldCopies | undefined;
-  readonly #strings = new SharedStrings();
+  readonly #shared = new SharedParts();
   readonly #inFlight = new InFlight();
   #trusted: boolean;
   #closed = false;
@@ -281,8 +281,9 @@ export class NearTier implements CacheInstance {
     } catch {
       return; // what cannot be copied is not kept: reads go to the remote store
     }
-    // Only what is the tier's own: a copy, or a value decoded for this read (never a caller's object).
-    if (this.#copies !== undefined || decoded) this.#strings.share(kept);
+    // Only what is the tier's own: a copy, or a value decoded for this read (never a caller's
+    // object); leaves are shared only by copies, which no caller holds.
+    if (this.#copies !== undefined || decoded) this.#shared.share(kept, this.#copies !== undefined);
     void this.#store.set(key, kept, capped === Infinity ? null : capped / 1000).catch(ignore);
   }
 }

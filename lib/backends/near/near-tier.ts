@@ -78,13 +78,13 @@ export class NearTier implements CacheInstance {
    */
   peekSync(key: string, now?: number): unknown {
     if (!this.#trusted) return NOT_HELD;
-    const held = this.#store.getSync(key, now);
+    const held = this.#store.lendSync(key, now);
     return held === NOT_FOUND || !isLendable(held) ? NOT_HELD : held;
   }
 
   /** What a caller may be given of `part`, a member of a peeked value: a copy with `copy`, else `part`. */
   copyOut(part: unknown): unknown {
-    return this.#copies === undefined ? part : this.#copies.copyOfPart(part);
+    return this.#copies === undefined || typeof part !== 'object' || part === null ? part : this.#store.copyOfLent(part);
   }
 
   /** Whether the tag versions of the entry under `key` were noted current and nothing held changed since, nor expired by `now`. */

@@ -1,7 +1,7 @@
 import { BackendError } from '../../errors';
 import { cloneSnapshot } from '../../serializer/clone-snapshot';
-import { cloneNoted, cloneWithMemberNoted } from '../../serializer/clone-plan';
-import { clonePlainJson, cloneStoredPlainJson } from '../../serializer/plain-json-copy';
+import { cloneWithMemberNoted } from '../../serializer/clone-plan';
+import { cloneStoredPlainJson } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
 import { Codec } from '../shared/codec';
@@ -48,8 +48,6 @@ export class MemoryCache implements CacheInstance {
   /** The clock entries expire by (the `now` option, else `Date.now`); the core judges freshness by it too. */
   readonly now: () => number;
   #closed = false;
-  /** The slot `lendSync` read last (-1: none), whose value's parts `copyOfLent` copies. */
-  #lentSlot = -1;
 
   constructor(options: MemoryCacheOptions = {}) {
     const resolved = resolveMemoryCacheOptions(options);
@@ -92,30 +90,6 @@ export class MemoryCache implements CacheInstance {
   getSync(key: string, now?: number): unknown {
     if (this.#closed) throw closedError('get', key);
     return this.#read(key, now);
-  }
-
-  /**
-   * @internal For a holder of its own copies in a cache with `copy: false` (the near tier): the
-   * value under `key` itself (or `NOT_FOUND`), which nobody may keep or change; `copyOfLent` copies
-   * its value member for a caller.
-   */
-  lendSync(key: string, now?: number): unknown {
-    if (this.#closed) throw closedError('get', key);
-    const slot = this.#entries.liveSlotOf(key, now);
-    this.#lentSlot = slot;
-    return slot === -1 ? NOT_FOUND : this.#entries.use(slot);
-  }
-
-  /**
-   * @internal A copy of `part`, plain data as `copyPlainJson` returns it: the `VALUE_MEMBER` of
-   * what `lendSync` lent last is copied by a plan noted with its slot (no lookup, no per-object
-   * table); any other part by a walk.
-   */
-  copyOfLent(part: object): object {
-    const slot = this.#lentSlot;
-    // The slot may hold another value since (its note went with the old one): then `part` is not its member.
-    const lent = slot === -1 ? undefined : (this.#entries.valueAt(slot) as Record<string, unknown> | undefined);
-    return typeof lent === 'object' && lent !== null && lent[VALUE_MEMBER] === part ? cloneNoted(this.#entries, slot, part) : clonePlainJson(part);
   }
 
   /** Until when (ms on this cache's clock; `Infinity`: never) the entry under `key` lives, or -1 if none is live at `now`; not a use. */

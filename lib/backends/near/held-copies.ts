@@ -4,10 +4,10 @@
  * Maps, class instances, any value of a custom serializer) is kept as its text and decoded on
  * every read, as a read from the remote store would. Either way no caller ever holds what is kept.
  *
- * The near tier keeps these itself, in a `MemoryCache` that copies nothing, rather than in one
+ * The near tier keeps these in a store of its own (`HeldStore`) rather than in a `MemoryCache`
  * with `copy`: so the core's hit path can clone only the value it returns out of a held entry
  * (`NearTier.peekSync`, `copyOut`) instead of the whole entry with its tag versions, by a plan
- * noted with the entry's slot in that store (`MemoryCache.copyOfLent`).
+ * noted with the entry's slot.
  */
 import { NOT_PLAIN, clonePlainJson, copyPlainJson } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';

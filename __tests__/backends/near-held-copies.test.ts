@@ -50,13 +50,4 @@ describe('HeldCopies', () => {
     expect(() => copies.keep('user:1', cyclic)).toThrow(SerializationError);
     expect(() => copies.keep('user:1', cyclic)).toThrow(/cyclic/);
   });
-
-  it('copies a part of a lent value, and leaves primitives as they are', () => {
-    const part = { roles: ['admin'] };
-    const copy = copies.copyOfPart(part) as typeof part;
-    expect(copy).toEqual(part);
-    expect(copy).not.toBe(part);
-    expect(copy.roles).not.toBe(part.roles);
-    expect(copies.copyOfPart('text')).toBe('text');
-  });
 });

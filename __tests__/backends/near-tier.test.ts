@@ -189,6 +189,24 @@ describe('NearTier', () => {
     expect(tier.getSync('k')).toBe('back');
   });
 
+  it('copies the value of a lent entry for a caller, read after read, and hands out primitives as they are', async () => {
+    const tier = new NearTier(sourceOver(remote), options, true);
+    await tier.set('e', { m: 'easy-cache:3', v: { id: 1, roles: ['admin'] } });
+    const lent = tier.peekSync('e') as { v: { roles: string[] } };
+    for (let read = 0; read < 2; read++) {
+      const copy = tier.copyOut(lent.v) as typeof lent.v;
+      expect(copy).toEqual({ id: 1, roles: ['admin'] });
+      expect(copy).not.toBe(lent.v);
+      expect(copy.roles).not.toBe(lent.v.roles);
+      copy.roles.push('changed');
+    }
+    expect(tier.copyOut('text')).toBe('text');
+    const sharing = new NearTier(sourceOver(remote), { ...options, copy: false }, true);
+    await sharing.set('e', { v: { roles: [] } });
+    const held = sharing.peekSync('e') as { v: unknown };
+    expect(sharing.copyOut(held.v)).toBe(held.v);
+  });
+
   it('holds at most maxEntries', async () => {
     const tier = new NearTier(sourceOver(remote), { ...options, maxEntries: 3 }, true);
     for (let i = 0; i < 10; i++) await tier.set(`k${i}`, i);

@@ -1,11 +1,11 @@
 /**
- * `ClonePlans`: copies by a plan found the first time an object is cloned. Every row is cloned
- * three times by one holder (the plan is made, then followed twice) and each copy must equal what
+ * `cloneNoted`: copies by a plan found the first time an object is cloned and noted with its
+ * slot. Every row is cloned three times in one slot (the plan is made, then followed twice) and each copy must equal what
  * `clonePlainJson` gives and share nothing with the kept data. The rows of
  * plain-json-copy.test.ts run through it too; these are the shapes where a plan could go wrong.
  */
 import { MemoryCache } from '../../lib';
-import { ClonePlans, cloneWithMemberNoted } from '../../lib/serializer/clone-plan';
+import { cloneNoted, cloneWithMemberNoted, type PlanNotes } from '../../lib/serializer/clone-plan';
 import { clonePlainJson, copyPlainJson } from '../../lib/serializer/plain-json-copy';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
@@ -34,33 +34,38 @@ function expectIndependentCopy(cloned: object, kept: object, before: string): vo
   for (const object of objectsIn(cloned)) expect(keptObjects.has(object)).toBe(false);
 }
 
-describe('ClonePlans', () => {
+/** Slot notes as a `ClockStore` keeps them, empty. */
+function slotNotes(): PlanNotes & { notes: Map<number, unknown> } {
+  const notes = new Map<number, unknown>();
+  return { notes, noteOf: (slot) => notes.get(slot), setNote: (slot, note) => void notes.set(slot, note) };
+}
+
+describe('cloneNoted', () => {
   it.each(ROWS)('clones %s equal to clonePlainJson, every time, sharing nothing', (_label, make) => {
-    const plans = new ClonePlans();
+    const holder = slotNotes();
     const kept = copyPlainJson(make()) as object;
     const before = JSON.stringify(kept);
     for (let round = 0; round < 3; round++) {
-      const cloned = plans.clone(kept);
+      const cloned = cloneNoted(holder, 7, kept);
       expectIndependentCopy(cloned, kept, before);
       mutateEverywhere(cloned);
       expect(JSON.stringify(kept)).toBe(before);
     }
   });
 
-  it('keeps the plans of objects of the same look but other members apart, also across holders', () => {
-    const plans = new ClonePlans();
-    const others = new ClonePlans();
+  it('keeps the plans of objects of the same look but other members apart, slot by slot and across holders', () => {
+    const holders = [slotNotes(), slotNotes()];
     const values = [{ a: { x: [1] } }, { b: { x: [1] } }, { a: [{ x: 1 }] }, { a: { x: [1] }, b: 2 }].map((value) => copyPlainJson(value) as object);
     for (let round = 0; round < 2; round++) {
-      for (const kept of values) {
-        for (const holder of [plans, others]) expectIndependentCopy(holder.clone(kept), kept, JSON.stringify(kept));
+      for (const [slot, kept] of values.entries()) {
+        for (const holder of holders) expectIndependentCopy(cloneNoted(holder, slot, kept), kept, JSON.stringify(kept));
       }
     }
   });
 
   it('cloneWithMemberNoted clones the member by the plan noted for the slot, made on the first read', () => {
-    const notes = new Map<number, unknown>();
-    const holder = { noteOf: (slot: number) => notes.get(slot), setNote: (slot: number, note: unknown) => notes.set(slot, note) };
+    const holder = slotNotes();
+    const notes = holder.notes;
     const kept = copyPlainJson({ m: 'easy-cache:3', v: { id: 1, roles: ['admin'] }, f: 5 }) as { v: { roles: string[] } };
     for (let round = 0; round < 2; round++) {
       const cloned = cloneWithMemberNoted(holder, 3, kept, 'v') as typeof kept;

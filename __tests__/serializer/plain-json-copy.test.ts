@@ -1,4 +1,4 @@
-import { ClonePlans, cloneWithMemberNoted, type PlanNotes } from '../../lib/serializer/clone-plan';
+import { cloneNoted, cloneWithMemberNoted, type PlanNotes } from '../../lib/serializer/clone-plan';
 import { NOT_PLAIN, clonePlainJson, cloneStoredPlainJson, copyPlainJson, holdsObjectsOnlyIn } from '../../lib/serializer/plain-json-copy';
 import { mutateEverywhere, objectsIn } from '../helpers/mutate-everywhere';
 
@@ -206,7 +206,7 @@ describe.each([
   ['clonePlainJson', clonePlainJson],
   ['cloneStoredPlainJson (its top level copied apart)', cloneStoredPlainJson],
   // Cloned twice: the first clone plans the object, the second follows the plan.
-  ['ClonePlans.clone (planned, then by its plan)', (value: object) => plannedTwice(value)],
+  ['cloneNoted (planned, then by its plan)', (value: object) => plannedTwice(value)],
 ])('%s', (_name, clone) => {
   it.each(PLAIN_CONTAINERS)('clones the copy of %s: equal, members in the same order, nothing shared', (_label, make) => {
     expectTrueClone(clone, copyPlainJson(make()) as object);
@@ -266,11 +266,11 @@ describe('cloneWithMemberNoted (clone-plan.ts), for what holdsObjectsOnlyIn acce
   });
 });
 
-/** `ClonePlans.clone` of `value` by a fresh holder, twice: the second clone is the one returned, made by the plan. */
+/** `cloneNoted` of `value` in a fresh slot, twice: the second clone is the one returned, made by the plan. */
 function plannedTwice(value: object): object {
-  const plans = new ClonePlans();
-  plans.clone(value);
-  return plans.clone(value);
+  const notes = freshNotes();
+  cloneNoted(notes, 0, value);
+  return cloneNoted(notes, 0, value);
 }
 
 /** `clone(copy)` equals `copy` member for member, shares no object with it, and changing it leaves `copy` as it was. */

@@ -94,6 +94,14 @@ export function evaluateTargets(results) {
   }
   // Issue 13: a near hit with 3 tags ≤ 3× a Map.get (the Redis hit row of the scenario is not a near hit).
   bound('near-hit-tags-3', 'near-hit-tags-3: near hit with 3 tags, × Map.get', 3, (row) => row.label.includes('nearCache') && row.label.includes('3 tags'));
+  // Issue 13: heap per near entry ≤ 1.5× a Map's (of the same keys and values built by the code).
+  if (results.has('near-footprint')) {
+    const map = limitOf('near-footprint');
+    for (const easy of rowsOf('near-footprint').filter((row) => row.role === 'easy-cache' && row.bytesPerEntry)) {
+      const r = map?.bytesPerEntry ? easy.bytesPerEntry / map.bytesPerEntry : undefined;
+      out.push([`near-footprint: heap per near entry ≤ 1.5× Map (${easy.label})`, x(r), verdict(r === undefined ? undefined : r <= 1.5)]);
+    }
+  }
   bound('memcached-hit-sequential', 'Memcached hit, sequential', 1.1);
   bound('memcached-hit-in-flight', 'Memcached hit, 64 in flight', 1.1);
   if (results.has('memory-footprint')) {

@@ -20,29 +20,10 @@ const MAX_PLANNED_OBJECTS = 32;
 const UNPLANNED = null;
 
 // Plans are kept once per structure (most kept values of an application share a handful), so a
-// kept object costs one slot where its holder finds the plan (a WeakMap, a store's slot note),
-// not a plan of its own.
+// kept object costs one slot where its holder finds the plan (a store's slot note), not a plan of
+// its own.
 const sharedPlans = new Map<string, ClonePlan>();
 const MAX_SHARED_PLANS = 1024;
-
-/**
- * The copies of one holder's data, each object planned the first time it is cloned. Only for data
- * that `copyPlainJson` returned and that nobody changes afterwards: a plan describes the object as
- * it was when planned. Plans are held weakly: a kept object that is let go takes its plan along.
- */
-export class ClonePlans {
-  readonly #plans = new WeakMap<object, ClonePlan | typeof UNPLANNED>();
-
-  /** A deep copy of `value`, equal to `clonePlainJson(value)`. */
-  clone(value: object): object {
-    let plan = this.#plans.get(value);
-    if (plan === undefined) {
-      plan = planOf(value);
-      this.#plans.set(value, plan);
-    }
-    return plan === UNPLANNED ? clonePlainJson(value) : cloneByPlan(value, plan);
-  }
-}
 
 /** Where a holder keeps one plan per kept object and finds it with no lookup: a `ClockStore`'s slot notes. */
 export interface PlanNotes {
@@ -53,20 +34,30 @@ export interface PlanNotes {
 /**
  * A copy of `value`, kept in `slot` of `notes`, whose only members holding objects are named
  * `member` (see `holdsObjectsOnlyIn`): the top level spread (a spread of its own: under the core
- * it is an entry, a handful of shapes), and `member` cloned by the plan noted for the slot, made
- * on the first read. The note must be dropped whenever the slot's value changes.
+ * it is an entry, a handful of shapes), and `member` cloned by `cloneNoted`. The note must be
+ * dropped whenever the slot's value changes.
  */
 export function cloneWithMemberNoted(notes: PlanNotes, slot: number, value: object, member: string): object {
   const clone: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   const item = clone[member];
   if (typeof item !== 'object' || item === null) return clone;
+  clone[member] = cloneNoted(notes, slot, item);
+  return clone;
+}
+
+/**
+ * A deep copy of `value` (equal to `clonePlainJson(value)`), the one object whose plan is noted in
+ * `slot` of `notes`: by that plan, made and noted on the first copy. Only for data that
+ * `copyPlainJson` returned and that nobody changes afterwards (a plan describes the object as it
+ * was when planned); the note must be dropped whenever the slot's object changes.
+ */
+export function cloneNoted(notes: PlanNotes, slot: number, value: object): object {
   let plan = notes.noteOf(slot) as ClonePlan | typeof UNPLANNED | undefined;
   if (plan === undefined) {
-    plan = planOf(item);
+    plan = planOf(value);
     notes.setNote(slot, plan);
   }
-  clone[member] = plan === UNPLANNED ? clonePlainJson(item) : cloneByPlan(item, plan);
-  return clone;
+  return plan === UNPLANNED ? clonePlainJson(value) : cloneByPlan(value, plan);
 }
 
 function cloneByPlan(value: object, plan: ClonePlan): object {

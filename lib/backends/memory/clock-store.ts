@@ -94,6 +94,11 @@ export class ClockStore {
     return this.#values[slot];
   }
 
+  /** The value in `slot` (`undefined` for an empty one), not a use. */
+  valueAt(slot: number): unknown {
+    return this.#values[slot];
+  }
+
   /** What was noted of the value in `slot` since it was written (`setNote`), or `undefined`. */
   noteOf(slot: number): unknown {
     return slot < this.#notes.length ? this.#notes[slot] : undefined;

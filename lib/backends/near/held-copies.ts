@@ -4,11 +4,11 @@
  * Maps, class instances, any value of a custom serializer) is kept as its text and decoded on
  * every read, as a read from the remote store would. Either way no caller ever holds what is kept.
  *
- * The near tier keeps these itself, in a `MemoryCache` that copies nothing, rather than in one
+ * The near tier keeps these in a store of its own (`HeldStore`) rather than in a `MemoryCache`
  * with `copy`: so the core's hit path can clone only the value it returns out of a held entry
- * (`NearTier.peekSync`, `copyOut`) instead of the whole entry with its tag versions.
+ * (`NearTier.peekSync`, `copyOut`) instead of the whole entry with its tag versions, by a plan
+ * noted with the entry's slot.
  */
-import { ClonePlans } from '../../serializer/clone-plan';
 import { NOT_PLAIN, clonePlainJson, copyPlainJson } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
 import type { Serializer } from '../../serializer/serializer';
@@ -23,8 +23,6 @@ export class HeldCopies {
   readonly #codec: Codec;
   /** Plain JSON data is copied as it is (the default serializer only: any other decides what comes back). */
   readonly #plain: boolean;
-  /** How the parts lent out of kept plain data are copied (`copyOfPart`). */
-  readonly #plans = new ClonePlans();
 
   constructor(owner: string, serializer: Serializer) {
     this.#codec = new Codec(owner, serializer);
@@ -49,11 +47,6 @@ export class HeldCopies {
   handOut(key: string, kept: unknown): unknown {
     if (typeof kept !== 'object' || kept === null) return kept;
     return kept instanceof KeptText ? this.#codec.decode(key, kept.text) : clonePlainJson(kept);
-  }
-
-  /** A copy of `part`, a member of a value that `keep` kept as plain data and that was lent as it is kept. */
-  copyOfPart(part: unknown): unknown {
-    return typeof part === 'object' && part !== null ? this.#plans.clone(part) : part;
   }
 }
 

@@ -5,10 +5,9 @@
  * tracking, or nothing but `ttlMs` for Memcached) calls `invalidate`, `bypass` and `trust`.
  */
 import { NOT_FOUND, NOT_HELD, type BackendTimeout, type CacheInstance } from '../backend';
-import { MemoryCache } from '../memory/memory-cache';
-import { HeldCopies, isLendable } from './held-copies';
+import { HeldCopies } from './held-copies';
+import { HeldStore } from './held-store';
 import { InFlight, type Ticket } from './in-flight';
-import { SharedStrings } from './shared-strings';
 import type { NearSource } from './near-source';
 import type { ResolvedNearCacheOptions } from './near-options';
 
@@ -21,11 +20,8 @@ export class NearTier implements CacheInstance {
   readonly backendTimeoutMs: number | undefined;
   readonly #source: NearSource;
   readonly #remote: CacheInstance;
-  /** What is held, as `#copies` keeps it (the store itself copies nothing). */
-  readonly #store: MemoryCache;
-  /** With `copy`: how values are kept and handed out; `undefined`: as they are. */
-  readonly #copies: HeldCopies | undefined;
-  readonly #strings = new SharedStrings();
+  /** What is held, kept as copies with `copy` (see `HeldStore`). */
+  readonly #store: HeldStore;
   readonly #inFlight = new InFlight();
   #trusted: boolean;
   #closed = false;
@@ -44,8 +40,7 @@ export class NearTier implements CacheInstance {
     this.#now = source.now ?? Date.now;
     this.#remote = source.remote;
     this.backendTimeoutMs = source.remote.backendTimeoutMs;
-    this.#store = new MemoryCache({ maxEntries: options.maxEntries, copy: false, now: this.#now });
-    this.#copies = options.copy ? new HeldCopies('near cache', source.serializer) : undefined;
+    this.#store = new HeldStore(options.maxEntries, this.#now, options.copy ? new HeldCopies('near cache', source.serializer) : undefined);
     this.#trusted = trusted;
   }
 
@@ -67,8 +62,7 @@ export class NearTier implements CacheInstance {
   getSync(key: string, now?: number): unknown {
     if (!this.#trusted) return NOT_HELD;
     const held = this.#store.getSync(key, now);
-    if (held === NOT_FOUND) return NOT_HELD;
-    return this.#copies === undefined ? held : this.#copies.handOut(key, held);
+    return held === NOT_FOUND ? NOT_HELD : held;
   }
 
   /**
@@ -78,13 +72,13 @@ export class NearTier implements CacheInstance {
    */
   peekSync(key: string, now?: number): unknown {
     if (!this.#trusted) return NOT_HELD;
-    const held = this.#store.getSync(key, now);
-    return held === NOT_FOUND || !isLendable(held) ? NOT_HELD : held;
+    const held = this.#store.lend(key, now);
+    return held === NOT_FOUND ? NOT_HELD : held;
   }
 
   /** What a caller may be given of `part`, a member of a peeked value: a copy with `copy`, else `part`. */
   copyOut(part: unknown): unknown {
-    return this.#copies === undefined ? part : this.#copies.copyOfPart(part);
+    return this.#store.copyOut(part);
   }
 
   /** Whether the tag versions of the entry under `key` were noted current and nothing held changed since, nor expired by `now`. */
@@ -186,7 +180,7 @@ export class NearTier implements CacheInstance {
     this.#closed = true;
     this.#trusted = false;
     await Promise.all(this.#onClose.map((release) => release()));
-    await this.#store.close();
+    this.#store.clear();
     await this.#remote.close?.();
   }
 
@@ -219,13 +213,13 @@ export class NearTier implements CacheInstance {
   #forget(key: string): void {
     this.#changed();
     this.#inFlight.spoil(key);
-    if (!this.#closed) void this.#store.delete(key);
+    if (!this.#closed) this.#store.delete(key);
   }
 
   #forgetAll(): void {
     this.#changed();
     this.#inFlight.spoilAll();
-    if (!this.#closed) void this.#store.clear();
+    if (!this.#closed) this.#store.clear();
   }
 
   /** Reads `keys` remotely and keeps each value found, unless an invalidation of it arrived meanwhile. */
@@ -275,16 +269,11 @@ export class NearTier implements CacheInstance {
     const capped = Math.min(lifeMs ?? Infinity, this.#source.maxLifeMs);
     if (capped <= 0 || this.#closed || !this.#source.keepable(key)) return;
     this.#changed();
-    let kept: unknown;
     try {
-      kept = this.#copies === undefined ? value : this.#copies.keep(key, value);
+      this.#store.keep(key, value, capped, decoded);
     } catch {
-      return; // what cannot be copied is not kept: reads go to the remote store
+      // What cannot be copied is not kept: reads go to the remote store.
     }
-    // Only what is the tier's own: a copy, or a value decoded for this read (never a caller's object).
-    if (this.#copies !== undefined || decoded) this.#strings.share(kept);
-    void this.#store.set(key, kept, capped === Infinity ? null : capped / 1000).catch(ignore);
   }
 }
 
-const ignore = (): void => undefined;

@@ -297,6 +297,29 @@ describe('NearTier tag check memory', () => {
     expect(tier.tagsHeldCurrent('e', now)).toBe(false);
   });
 
+  it('answers for the key asked, whichever entry was read last', async () => {
+    const { tier } = await holding();
+    tier.noteTagsCurrent('e', VERSION_KEYS, now);
+    tier.peekSync('other', now);
+    expect(tier.tagsHeldCurrent('e', now)).toBe(true);
+    expect(tier.tagsHeldCurrent('other', now)).toBe(false);
+    tier.peekSync('e', now);
+    expect(tier.tagsHeldCurrent('other', now)).toBe(false);
+    expect(tier.tagsHeldCurrent('e', now)).toBe(true);
+  });
+
+  it('is gone with its entry when the entry expires, and a value kept later in its slot is not noted', async () => {
+    const { tier, remote } = await holding({ e: 100 });
+    tier.noteTagsCurrent('e', VERSION_KEYS, now);
+    now += 100;
+    expect(tier.peekSync('e', now)).toBe(NOT_HELD);
+    expect(tier.tagsHeldCurrent('e', now)).toBe(false);
+    await remote.set('later', 'l');
+    await tier.get('later');
+    expect(tier.tagsHeldCurrent('later', now)).toBe(false);
+    expect(tier.tagsHeldCurrent('e', now)).toBe(false);
+  });
+
   it('answers false while bypassed and notes nothing then', async () => {
     const { tier } = await holding();
     tier.bypass();

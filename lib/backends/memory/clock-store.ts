@@ -94,6 +94,11 @@ export class ClockStore {
     return this.#values[slot];
   }
 
+  /** The key in `slot` (`undefined` for an empty one). */
+  keyAt(slot: number): string | undefined {
+    return this.#keys[slot];
+  }
+
   /** The value in `slot` (`undefined` for an empty one), not a use. */
   valueAt(slot: number): unknown {
     return this.#values[slot];

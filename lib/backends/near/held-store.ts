@@ -102,6 +102,12 @@ export class HeldStore {
     return typeof held === 'object' && held !== null && (held as Record<string, unknown>)[VALUE_MEMBER] === part;
   }
 
+  /** The slot holding `key` (expired or not), or -1: the one `lend` read last when it holds `key`, found without a lookup. */
+  slotOf(key: string): number {
+    const lent = this.#lentSlot;
+    return lent !== -1 && this.#entries.keyAt(lent) === key ? lent : this.#entries.slotOf(key);
+  }
+
   /** Until when (ms on the clock; `Infinity`: never) the entry under `key` lives, or -1 if none is live at `now`; not a use. */
   liveUntil(key: string, now: number): number {
     const slot = this.#entries.liveSlotOf(key, now);

@@ -8,6 +8,7 @@ import { NOT_FOUND, NOT_HELD, type BackendTimeout, type CacheInstance } from '..
 import { HeldCopies } from './held-copies';
 import { HeldStore } from './held-store';
 import { InFlight, type Ticket } from './in-flight';
+import { TagNotes } from './tag-notes';
 import type { NearSource } from './near-source';
 import type { ResolvedNearCacheOptions } from './near-options';
 
@@ -28,12 +29,8 @@ export class NearTier implements CacheInstance {
   readonly #onClose: Array<() => Promise<void>> = [];
   readonly #now: () => number;
   #onInvalidate: ((keys: readonly string[] | null) => void) | undefined;
-  /**
-   * Entry keys whose tag versions were all found held and current (`noteTagsCurrent`), each with
-   * when the first of those versions expires: a tagged hit then reads one key, not seven. Emptied
-   * by any change to what is held, so an entry is never judged by versions that changed since.
-   */
-  readonly #tagsCurrent = new Map<string, number>();
+  /** The entries whose tag versions were all found held and current, by slot (see `TagNotes`). */
+  readonly #tagNotes = new TagNotes();
 
   constructor(source: NearSource, options: ResolvedNearCacheOptions, trusted: boolean) {
     this.#source = source;
@@ -83,7 +80,7 @@ export class NearTier implements CacheInstance {
 
   /** Whether the tag versions of the entry under `key` were noted current and nothing held changed since, nor expired by `now`. */
   tagsHeldCurrent(key: string, now: number): boolean {
-    return this.#trusted && (this.#tagsCurrent.get(key) ?? -1) > now;
+    return this.#trusted && this.#tagNotes.until(this.#store.slotOf(key)) > now;
   }
 
   /** Notes that the entry under `key` was found with every one of `versionKeys` held and current at `now`. */
@@ -95,7 +92,8 @@ export class NearTier implements CacheInstance {
       if (lives === -1) return;
       if (lives < until) until = lives;
     }
-    this.#tagsCurrent.set(key, until);
+    const slot = this.#store.slotOf(key);
+    if (slot !== -1) this.#tagNotes.note(slot, until);
   }
 
   async get(key: string): Promise<unknown> {
@@ -207,7 +205,7 @@ export class NearTier implements CacheInstance {
 
   /** Anything held changed: no entry's tags count as checked any more. */
   #changed(): void {
-    if (this.#tagsCurrent.size !== 0) this.#tagsCurrent.clear();
+    this.#tagNotes.voidAll();
   }
 
   #forget(key: string): void {

@@ -27,6 +27,12 @@ export interface Flight {
   readonly versions: TagVersions | undefined;
   /** Set when a soft invalidation let go of it while it runs (see `letGo`). */
   released: boolean;
+  /**
+   * Set where a stale value stands in for the flight's value (fail-safe): run when the flight
+   * fails, before it leaves the map, so that the key backs off with no moment in which a call
+   * finds it neither computing nor backing off.
+   */
+  onFailure: (() => void) | undefined;
 }
 
 // Owned per backend (never module-global per key space): two backends never share flights.
@@ -145,7 +151,7 @@ function readTheSame(flight: Flight, read: TagRead): boolean {
  * map however it ends. Concurrent misses share `flight.promise`.
  */
 export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead, lockUse?: LockUse, flights = flightsOf(call.backend)): Promise<unknown> {
-  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined, released: false };
+  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined, released: false, onFailure: undefined };
   flights.set(call.key, flight);
   const { lock } = call.plan;
   // Without a lock across processes (in process, the flight itself is the lock) the function runs at
@@ -213,6 +219,9 @@ async function computeAndStore(call: Call, flight: RunningFlight, prefetched: Ta
       if (writing !== undefined) await writing;
     }
     return output;
+  } catch (error) {
+    flight.onFailure?.();
+    throw error;
   } finally {
     if (flights !== undefined) land(call, flights, flight);
   }

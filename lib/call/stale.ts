@@ -86,6 +86,7 @@ export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string
 
 /** The caller's share of `flight` when a stale value exists: the fresh value, or `stale` as soon as SPEC 11.1 says so. */
 export async function serveStale(call: Call, flight: Promise<unknown>, stale: unknown): Promise<unknown> {
+  standsInFor(call);
   const plan = call.plan;
   const softMs = plan.stale?.softTimeoutMs;
   const hardMs = plan.hardTimeoutMs;
@@ -142,6 +143,14 @@ function served(call: Call, flight: Promise<unknown>, stale: unknown, reason: St
   inBackground(call, flight, true);
   published(call, reason, undefined);
   return stale;
+}
+
+/** Marks the key's running flight as one a stale value stands in for: if it fails, the key backs off before the flight leaves the key. */
+function standsInFor(call: Call): void {
+  const running = flightsOf(call.backend).get(call.key);
+  if (running !== undefined && running.onFailure === undefined && call.plan.stale?.graceBackoffMs !== undefined) {
+    running.onFailure = () => backOff(call, clockOf(call.backend)());
+  }
 }
 
 /** The function failed and a stale value stands in for it: reported once, and the key backs off. */

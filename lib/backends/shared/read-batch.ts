@@ -4,8 +4,6 @@ export const MAX_BATCH_KEYS = 256;
 /** Reads gathered to leave together: their keys, and one promise of the replies in the same order. */
 class ReadBatch<R> {
   readonly keys: string[] = [];
-  /** Whether it left (full, or at the end of its tick); no read joins it after. */
-  sent = false;
   readonly replies: Promise<readonly R[]>;
   settle!: (replies: Promise<readonly R[]>) => void;
 
@@ -96,15 +94,14 @@ export class ReadBatcher<R> {
     return batch;
   }
 
-  /** Sends `batch` at the end of the tick it opened in, unless it left already (full). */
+  /** Sends `batch` at the end of the tick it opened in, unless it left already (full: then it is no longer the open one). */
   readonly #endTick = (batch: ReadBatch<R>): void => {
-    if (!batch.sent) this.#dispatch(batch);
+    if (this.#open === batch) this.#dispatch(batch);
   };
 
-  /** Sends `batch` (once) and closes it to new reads. */
+  /** Sends `batch`, the open one, and closes it to new reads. */
   #dispatch(batch: ReadBatch<R>): void {
-    batch.sent = true;
-    if (this.#open === batch) this.#open = undefined;
+    this.#open = undefined;
     batch.settle(sent(this.#sendMany, batch.keys));
   }
 }

@@ -64,17 +64,19 @@ class GatedReads implements CacheInstance {
 }
 
 describe('graceBackoff starts before the failed flight leaves its key', () => {
-  it.each(Array.from({ length: 24 }, (_, depth) => [depth]))('a second caller whose stale read completes %i microtasks later serves the stale value and does not call the function', async (depth) => {
+  const cases = ['an async function', 'a function that throws at once'].flatMap((kind) => Array.from({ length: 24 }, (_, depth) => [kind, depth] as const));
+  it.each(cases)('%s: a second caller whose stale read completes %i microtasks later serves the stale value and does not call the function', async (kind, depth) => {
     let now = 1_000_000;
     const backend = new GatedReads(() => now);
     let runs = 0;
     let failing = false;
+    const compute = (id: number) => {
+      runs += 1;
+      if (failing) throw new Error('source down');
+      return { id, run: runs };
+    };
     const get = cached(
-      async (id: number) => {
-        runs += 1;
-        if (failing) throw new Error('source down');
-        return { id, run: runs };
-      },
+      kind === 'an async function' ? async (id: number) => compute(id) : (id: number) => Promise.resolve(compute(id)),
       { cacheKey: 'window:{id}', timeout: 1, grace: 60, graceBackoff: 30, cacheInstance: backend, onError: () => undefined },
     );
     backend.open();

@@ -28,8 +28,9 @@ export interface Flight {
   /** Set when a soft invalidation let go of it while it runs (see `letGo`). */
   released: boolean;
   /**
-   * Set where a stale value stands in for the flight's value (fail-safe): run when the flight
-   * fails, before it leaves the map, so that the key backs off with no moment in which a call
+   * Given by the first call that starts or joins it with a stale value standing in for its value
+   * (fail-safe): run when the flight fails, however it fails (a function that throws at once
+   * included), before it leaves the map, so that the key backs off with no moment in which a call
    * finds it neither computing nor backing off.
    */
   onFailure: (() => void) | undefined;
@@ -125,14 +126,17 @@ export function releaseTagFlights(backend: CacheInstance, tagKeys: readonly stri
  * running computation's value is older than the call. The call then computes afresh and the
  * older value is not stored.
  */
-export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined, lockUse?: LockUse): Promise<unknown> {
+export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined, lockUse?: LockUse, onFailure?: () => void): Promise<unknown> {
   const flights = flightsOf(call.backend);
   const running = flights.get(call.key);
   if (running) {
-    if (prefetched === undefined || readTheSame(running, prefetched)) return running.promise;
+    if (prefetched === undefined || readTheSame(running, prefetched)) {
+      running.onFailure ??= onFailure;
+      return running.promise;
+    }
     running.fenced = true;
   }
-  return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched, lockUse, flights);
+  return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched, lockUse, flights, onFailure);
 }
 
 /** Whether `read` found every tag version of `flight` as the flight found it, or as it created it, before its function ran. */
@@ -150,8 +154,8 @@ function readTheSame(flight: Flight, read: TagRead): boolean {
  * runs, the value is stored unless an invalidation fenced the flight, and the flight leaves the
  * map however it ends. Concurrent misses share `flight.promise`.
  */
-export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead, lockUse?: LockUse, flights = flightsOf(call.backend)): Promise<unknown> {
-  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined, released: false, onFailure: undefined };
+export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead, lockUse?: LockUse, flights = flightsOf(call.backend), onFailure?: () => void): Promise<unknown> {
+  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined, released: false, onFailure };
   flights.set(call.key, flight);
   const { lock } = call.plan;
   // Without a lock across processes (in process, the flight itself is the lock) the function runs at
@@ -170,7 +174,7 @@ export function startFlight(call: Call, tagKeys: readonly string[], prefetched?:
       return value;
     },
     (error: unknown) => {
-      land(call, flights, flight);
+      land(call, flights, flight, true);
       throw error;
     },
   );
@@ -187,8 +191,12 @@ interface RunningFlight extends Flight {
 // A placeholder until the real promise is assigned a few lines later, synchronously.
 const NEVER: Promise<unknown> = new Promise(() => undefined);
 
-/** The flight has ended: it leaves the map (unless a later flight of the key took its place) and the released ones. */
-function land(call: Call, flights: Map<string, Flight>, flight: Flight): void {
+/**
+ * The flight has ended: it leaves the map (unless a later flight of the key took its place) and the
+ * released ones. A failed one runs its `onFailure` first, while it still holds the key.
+ */
+function land(call: Call, flights: Map<string, Flight>, flight: Flight, failed = false): void {
+  if (failed) flight.onFailure?.();
   if (flights.get(call.key) === flight) flights.delete(call.key);
   if (flight.released) releasedByBackend.get(call.backend)?.delete(flight);
 }
@@ -198,6 +206,7 @@ function land(call: Call, flights: Map<string, Flight>, flight: Flight): void {
  * lands the flight however it ends; under a lock, `startFlight` lands it after the lock's release.
  */
 async function computeAndStore(call: Call, flight: RunningFlight, prefetched: TagRead | undefined, flights: Map<string, Flight> | undefined): Promise<unknown> {
+  let failed = false;
   try {
     const tagged = flight.tagKeys.length > 0;
     const read = tagged ? (prefetched ?? (await prefetchTags(call, flight.tagKeys))) : undefined;
@@ -220,9 +229,9 @@ async function computeAndStore(call: Call, flight: RunningFlight, prefetched: Ta
     }
     return output;
   } catch (error) {
-    flight.onFailure?.();
+    failed = true;
     throw error;
   } finally {
-    if (flights !== undefined) land(call, flights, flight);
+    if (flights !== undefined) land(call, flights, flight, failed);
   }
 }

@@ -15,7 +15,7 @@ import { heldTagState, prefetchTags, tagKeysBefore, tagState, type TagRead } fro
 import { Call } from './call';
 import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
 import { checkValue, REFUSED } from './value-check';
-import { inBackground, isBackingOff, servedAtOnce, serveStale, withHardTimeout } from './stale';
+import { backOffOnFailure, inBackground, isBackingOff, servedAtOnce, serveStale, withHardTimeout } from './stale';
 
 /**
  * Runs a call. The hit of an untagged fresh entry allocates nothing beyond its promise: in
@@ -178,13 +178,13 @@ function staleCall(call: Call, stale: unknown, now: number, tagKeys: readonly st
     if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key: call.key, reason: 'backoff', error: undefined }, onEvent);
     return stale;
   }
-  return serveStale(call, joinOrStart(call, tagKeys, prefetched, { inHand: stale }), stale);
+  return serveStale(call, joinOrStart(call, tagKeys, prefetched, { inHand: stale }, backOffOnFailure(call)), stale);
 }
 
 /** A fresh hit past `eagerRefresh`: the key's flight starts in the background unless one is under way. */
 function refreshEarly(call: Call, value: unknown, tagKeys: readonly string[] | undefined, prefetched: TagRead | undefined): void {
   // With `lock`, the refresh runs in one process: where another holds the lock, it ends with the value in hand.
-  inBackground(call, joinOrStart(call, tagKeys, prefetched, { inHand: value }), false);
+  inBackground(call, joinOrStart(call, tagKeys, prefetched, { inHand: value }));
 }
 
 /** Calls the function now and stores its value; an older computation of the key is fenced off. */

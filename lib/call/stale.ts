@@ -86,7 +86,6 @@ export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string
 
 /** The caller's share of `flight` when a stale value exists: the fresh value, or `stale` as soon as SPEC 11.1 says so. */
 export async function serveStale(call: Call, flight: Promise<unknown>, stale: unknown): Promise<unknown> {
-  standsInFor(call);
   const plan = call.plan;
   const softMs = plan.stale?.softTimeoutMs;
   const hardMs = plan.hardTimeoutMs;
@@ -99,7 +98,8 @@ export async function serveStale(call: Call, flight: Promise<unknown>, stale: un
     return served(call, flight, stale, soft ? 'soft-timeout' : 'hard-timeout');
   }
   if ('value' in settled) return settled.value;
-  failedWithStale(call, settled.error);
+  // The key backs off already: the flight did it as it failed (`backOffOnFailure`).
+  report(call, settled.error);
   published(call, 'error', settled.error);
   return stale;
 }
@@ -108,7 +108,7 @@ export async function serveStale(call: Call, flight: Promise<unknown>, stale: un
 export async function withHardTimeout(call: Call, flight: Promise<unknown>, hardMs: number): Promise<unknown> {
   const settled = await within(flight, hardMs);
   if (settled === TIMED_OUT) {
-    inBackground(call, flight, false);
+    inBackground(call, flight);
     const { label } = call.plan;
     throw new FunctionTimeoutError(
       `${label}: the function did not settle within ${hardMs} ms (hardTimeoutMs) for key ${call.key}, and there is no stale value to return; it goes on in the background`,
@@ -119,44 +119,33 @@ export async function withHardTimeout(call: Call, flight: Promise<unknown>, hard
   throw settled.error;
 }
 
-// The flights already watched in the background, and whether a stale value was served while they
-// ran: one handler per flight, however many callers were served while it runs (a handler per
-// call kept each caller's objects alive until the flight settled).
-const watched = new WeakMap<Promise<unknown>, { staleServed: boolean }>();
+// The flights already watched in the background: one handler per flight, however many callers
+// were served while it runs (a handler per call kept each caller's objects alive until the flight
+// settled).
+const watched = new WeakSet<Promise<unknown>>();
 
-/** Lets `flight` finish in the background: its errors are reported, never thrown (and start a backoff when a stale value was served). */
-export function inBackground(call: Call, flight: Promise<unknown>, staleServed: boolean): void {
-  const watch = watched.get(flight);
-  if (watch) {
-    watch.staleServed ||= staleServed;
-    return;
-  }
-  const state = { staleServed };
-  watched.set(flight, state);
-  flight.then(undefined, (error: unknown) => {
-    if (state.staleServed) failedWithStale(call, error);
-    else report(call, error);
-  });
+/**
+ * Lets `flight` finish in the background: its errors are reported, never thrown. (A flight that
+ * a stale value stands in for backs its key off by itself as it fails: `backOffOnFailure`.)
+ */
+export function inBackground(call: Call, flight: Promise<unknown>): void {
+  if (watched.has(flight)) return;
+  watched.add(flight);
+  flight.then(undefined, (error: unknown) => report(call, error));
 }
 
 function served(call: Call, flight: Promise<unknown>, stale: unknown, reason: StaleReason): unknown {
-  inBackground(call, flight, true);
+  inBackground(call, flight);
   published(call, reason, undefined);
   return stale;
 }
 
-/** Marks the key's running flight as one a stale value stands in for: if it fails, the key backs off before the flight leaves the key. */
-function standsInFor(call: Call): void {
-  const running = flightsOf(call.backend).get(call.key);
-  if (running !== undefined && running.onFailure === undefined && call.plan.stale?.graceBackoffMs !== undefined) {
-    running.onFailure = () => backOff(call, clockOf(call.backend)());
-  }
-}
-
-/** The function failed and a stale value stands in for it: reported once, and the key backs off. */
-function failedWithStale(call: Call, error: unknown): void {
-  backOff(call, clockOf(call.backend)());
-  report(call, error);
+/**
+ * What a flight that a stale value stands in for runs when it fails (`joinOrStart`'s
+ * `onFailure`): the key backs off, before the flight leaves it. `undefined` without `graceBackoff`.
+ */
+export function backOffOnFailure(call: Call): (() => void) | undefined {
+  return call.plan.stale?.graceBackoffMs === undefined ? undefined : () => backOff(call, clockOf(call.backend)());
 }
 
 function backOff(call: Call, now: number): void {

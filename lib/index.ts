@@ -22,6 +22,7 @@ export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, Ba
 
 export type { CacheInstance, BackendTimeout, NotFound, BreakerSettings } from './backends/backend';
 export type { BreakerOption } from './backends/shared/breaker-option';
+export type { DecodeMemoOption } from './backends/shared/decode-memo-option';
 export type { MemoryCacheOptions } from './backends/memory/memory-cache-options';
 export type { Serializer } from './serializer/serializer';
 export type { DefaultTimeout } from './options/defaults';

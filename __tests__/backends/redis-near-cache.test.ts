@@ -13,7 +13,8 @@ import { cached, invalidateCacheKey, invalidateCachePrefix, invalidateCacheTags,
 import { RedisCache } from '../../lib/backends/redis';
 import { describeBackendContract } from '../../lib/testing';
 import { eventually } from '../faults/fault-kit';
-import { commandCounts, eachTest, expectOptionRefused, commandsBetween, connectionIds, untilNearHit, untilOnly } from '../helpers/near-kit';
+import { expectOptionRefused } from '../helpers/expect-option-refused';
+import { commandCounts, eachTest, commandsBetween, connectionIds, untilNearHit, untilOnly } from '../helpers/near-kit';
 import { ControlledServer, canStart } from '../helpers/server-control';
 import { uniquePrefix } from '../helpers/server-suites';
 import { TcpProxy } from '../helpers/tcp-proxy';

@@ -3,7 +3,7 @@
  * connections, a wait until a call is answered by the near cache, and the link events.
  */
 import type Redis from 'ioredis';
-import { CacheConfigError, caches, type CacheEvent } from '../../lib';
+import { caches, type CacheEvent } from '../../lib';
 import { eventually } from '../faults/fault-kit';
 
 /** How many times the server ran each command (INFO commandstats), by lower-case name. */
@@ -83,15 +83,4 @@ export function eachTest(): EachTest {
     while (state.opened.length > 0) await state.opened.shift()?.close();
   });
   return state;
-}
-
-/** `attempt` throws a `CacheConfigError` whose `option` is `option` and whose message quotes it. */
-export function expectOptionRefused(attempt: () => unknown, option: string): void {
-  expect(attempt).toThrow(CacheConfigError);
-  try {
-    attempt();
-  } catch (error) {
-    expect((error as CacheConfigError).option).toBe(option);
-    expect((error as Error).message).toContain(`"${option}"`);
-  }
 }

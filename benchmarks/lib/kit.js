@@ -56,7 +56,8 @@ export function baselineTwin(env, label) {
 
 /**
  * easy-cache and the four peers on `backend`; `variants` adds easy-cache configurations
- * (`[label, options]`) besides the default one, and `options` applies to every library (tags).
+ * (`[label, options, role?]`, role `easy-cache` unless given) besides the default one, and
+ * `options` applies to every library (tags).
  * With `--baseline`, the default configuration is followed by its baseline twin.
  */
 export async function libraryContenders(env, backend, mode, { options = {}, variants = [] } = {}) {
@@ -71,13 +72,19 @@ export async function libraryContenders(env, backend, mode, { options = {}, vari
     const twin = baselineTwin(env, easyLabel(backend));
     await add(twin.label, twin.role, twin.factory, {}, twin.twinOf);
   }
-  for (const [label, extra] of variants) await add(label, 'easy-cache', easyCache, extra);
+  for (const [label, extra, role = 'easy-cache'] of variants) await add(label, role, easyCache, extra);
   await add('bentocache', 'peer', bentocache);
   await add('cache-manager', 'peer', cacheManager);
   await add('@epic-web/cachified', 'peer', cachifiedLib);
   await add('async-cache-dedupe', 'peer', asyncCacheDedupe);
   return list;
 }
+
+/**
+ * The variant of a remote hit scenario that decodes every hit (`decodeMemo: false`), as before the
+ * memo: a reference row (no target judges it) beside the default, which copies a hit's value.
+ */
+export const NO_DECODE_MEMO = ['easy-cache, decodeMemo: false (every hit decoded)', { decodeMemo: false }, 'reference'];
 
 /** The label of easy-cache in its default configuration on `backend`. */
 export function easyLabel(backend) {

@@ -59,8 +59,9 @@ export function tagsOf(id, count) {
 /**
  * easy-cache: `cached(load, { cacheKey: 'user:{id}', timeout, tags, cacheInstance })` on a
  * backend built as its docs show. `options.copy` (memory), `options.autoPipelining` (Redis: the
- * client the user passes in has ioredis auto-pipelining on) and `options.tagsAfter` (the tag is a
- * meta function of the returned value, known only after the call) pick variants.
+ * client the user passes in has ioredis auto-pipelining on), `options.decodeMemo` (Redis, Memcached)
+ * and `options.tagsAfter` (the tag is a meta function of the returned value, known only after the
+ * call) pick variants.
  */
 export function easyCache(env, backend, loader, options = {}) {
   const { core, redis: redisEntry, memcached: memcachedEntry } = env.lib;
@@ -73,9 +74,9 @@ export function easyCache(env, backend, loader, options = {}) {
     });
   } else if (backend === 'redis') {
     client = new env.clients.Redis({ host: '127.0.0.1', port: env.redisPort, enableAutoPipelining: options.autoPipelining === true });
-    instance = new redisEntry.RedisCache(client, { prefix: namespace(env, 'ec'), ...(options.nearCache ? { nearCache: options.nearCache } : {}) });
+    instance = new redisEntry.RedisCache(client, { prefix: namespace(env, 'ec'), ...(options.nearCache ? { nearCache: options.nearCache } : {}), ...memoOption(options) });
   } else {
-    instance = new memcachedEntry.MemcachedCache(`127.0.0.1:${env.memcachedPort}`, { prefix: namespace(env, 'ec') });
+    instance = new memcachedEntry.MemcachedCache(`127.0.0.1:${env.memcachedPort}`, { prefix: namespace(env, 'ec'), ...memoOption(options) });
   }
   const tagCount = options.tags ?? 0;
   const cachedOptions = { cacheKey: 'user:{id}', timeout: TTL_SECONDS, cacheInstance: instance };
@@ -95,6 +96,11 @@ export function easyCache(env, backend, loader, options = {}) {
       if (client) client.disconnect();
     },
   };
+}
+
+/** The remote backends' `decodeMemo` option when a variant sets it (`options.decodeMemo`), else nothing (the default). */
+function memoOption(options) {
+  return options.decodeMemo === undefined ? {} : { decodeMemo: options.decodeMemo };
 }
 
 /**

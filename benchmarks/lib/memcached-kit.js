@@ -1,8 +1,8 @@
-/** The raw memcached limit and the libraries for a Memcached hit scenario (sequential or in flight). */
-import { HIT_IDS, libraryContenders } from './kit.js';
+/** The raw memcached limit and the libraries for a Memcached hit scenario (sequential, `inFlight` 1, with a `decodeMemo: false` row; or in flight). */
+import { HIT_IDS, libraryContenders, NO_DECODE_MEMO } from './kit.js';
 import { rawMemcached } from './raw-clients.js';
 
-export async function memcachedHitContenders(env) {
+export async function memcachedHitContenders(env, inFlight) {
   const raw = rawMemcached(env);
   const limit = {
     label: 'raw memcached client get',
@@ -11,5 +11,5 @@ export async function memcachedHitContenders(env) {
     prepare: () => raw.fill(HIT_IDS),
     close: raw.close,
   };
-  return [limit, ...(await libraryContenders(env, 'memcached', 'hit'))];
+  return [limit, ...(await libraryContenders(env, 'memcached', 'hit', { variants: inFlight === 1 ? [NO_DECODE_MEMO] : [] }))];
 }

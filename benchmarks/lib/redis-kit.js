@@ -1,5 +1,5 @@
 /** Contenders shared by the Redis hit and miss scenarios. */
-import { HIT_IDS, libraryContenders } from './kit.js';
+import { HIT_IDS, libraryContenders, NO_DECODE_MEMO } from './kit.js';
 import { makeLoader, TTL_SECONDS } from './libraries.js';
 import { rawRedis } from './raw-clients.js';
 
@@ -56,6 +56,7 @@ export async function redisContenders(env, mode, inFlight) {
     });
   }
   const variants = autoPipelining ? [['easy-cache, new RedisCache(new Redis({ enableAutoPipelining: true }))', { autoPipelining: true }]] : [];
+  if (mode === 'hit' && !autoPipelining) variants.push(NO_DECODE_MEMO);
   list.push(...(await libraryContenders(env, 'redis', mode, { variants })));
   return list;
 }

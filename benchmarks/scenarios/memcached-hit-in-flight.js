@@ -8,5 +8,5 @@ export default {
   backend: 'memcached',
   inFlight: 64,
   expectHits: true,
-  contenders: memcachedHitContenders,
+  contenders: (env) => memcachedHitContenders(env, 64),
 };

@@ -8,5 +8,5 @@ export default {
   backend: 'memcached',
   inFlight: 1,
   expectHits: true,
-  contenders: memcachedHitContenders,
+  contenders: (env) => memcachedHitContenders(env, 1),
 };

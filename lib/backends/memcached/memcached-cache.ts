@@ -74,12 +74,12 @@ export class MemcachedCache implements CacheInstance {
     this.backendTimeoutMs = resolved.backendTimeoutMs;
     this.breaker = resolved.breaker;
     this.#prefix = resolved.prefix === undefined ? '' : `${resolved.prefix}:`;
-    this.#codec = new Codec('MemcachedCache', resolved.serializer);
+    this.#codec = new Codec('MemcachedCache', resolved.serializer, resolved.decodeMemo);
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#maxItemBytes = resolved.maxItemBytes;
     // Far above the core's bound: only a server that stopped answering gets here.
     const stallMs = timerDelay(Math.max(1000, 4 * resolved.backendTimeoutMs));
-    const remote = resolved.nearCache && new MemcachedCache(servers, { ...options, nearCache: undefined });
+    const remote = resolved.nearCache && new MemcachedCache(servers, { ...options, nearCache: undefined, decodeMemo: false });
     this.#ownsClient = !remote && !('client' in target);
     this.#client = remote ? remote.#client : 'client' in target ? target.client : buildClient(target.addresses, stallMs, resolved.maxItemBytes);
     guardValueParsing(this.#client);

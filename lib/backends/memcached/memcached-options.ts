@@ -3,6 +3,8 @@ import { CacheConfigError } from '../../errors';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
 import { describeValue } from '../../shared/describe-value';
 import { BREAKER_ALLOWED, isBreakerOption, resolveBreaker, type BreakerOption } from '../shared/breaker-option';
+import { DECODE_MEMO_ALLOWED, isDecodeMemoOption, resolveDecodeMemo, type DecodeMemoOption } from '../shared/decode-memo-option';
+import type { DecodeMemoSettings } from '../shared/decode-memo';
 import type { BreakerSettings } from '../backend';
 import { optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
@@ -64,6 +66,16 @@ export interface MemcachedCacheOptions {
    * @example new MemcachedCache(servers, { breaker: { failures: 5, openMs: 10_000 } })
    */
   breaker?: BreakerOption;
+  /**
+   * Remembers the last text read under each key and, once the same text came back twice, a copy of
+   * its decoded value: a key read again unchanged is then copied from it (a fifth of the cost of
+   * parsing it again) instead of decoded. Each caller still gets a value of its own. Only with the
+   * default serializer, and not used with `nearCache` (which holds decoded values already).
+   * `false`: every read is decoded. See docs/backends/memcached.md.
+   * @default { maxEntries: 1000, maxChars: 1000000 }
+   * @example new MemcachedCache(servers, { decodeMemo: { maxEntries: 10_000 } })
+   */
+  decodeMemo?: DecodeMemoOption;
 }
 
 /** `MemcachedCacheOptions` after validation, with defaults applied. */
@@ -75,6 +87,7 @@ export interface ResolvedMemcachedOptions {
   readonly maxItemBytes: number;
   readonly nearCache: ResolvedNearCacheOptions | undefined;
   readonly breaker: BreakerSettings | false;
+  readonly decodeMemo: DecodeMemoSettings | false;
 }
 
 /** A `memcached` client, a `'host:port'` address, or a list of addresses (keys spread by consistent hashing). */
@@ -104,6 +117,7 @@ const MEMCACHED_OPTIONS: KnownOptions = {
     maxItemBytes: "an integer number of bytes of at least 1024 (memcached's -I)",
     nearCache: 'an object { ttlMs, maxEntries?, copy? }',
     breaker: BREAKER_ALLOWED,
+    decodeMemo: DECODE_MEMO_ALLOWED,
   } satisfies Record<keyof MemcachedCacheOptions, string>,
 };
 
@@ -115,13 +129,14 @@ const optionsSchema = z.strictObject({
   maxItemBytes: z.number().int().min(1024).optional(),
   nearCache: z.unknown().optional(),
   breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
+  decodeMemo: z.custom<DecodeMemoOption>(isDecodeMemoOption).optional(),
 });
 
 /** Validates `options`; a bad one is a `CacheConfigError` naming the option and what is allowed. */
 export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) throw optionError('new MemcachedCache()', parsed.error.issues[0], options, MEMCACHED_OPTIONS);
-  const { prefix, serializer, defaultTimeout, backendTimeoutMs, maxItemBytes, nearCache, breaker } = parsed.data;
+  const { prefix, serializer, defaultTimeout, backendTimeoutMs, maxItemBytes, nearCache, breaker, decodeMemo } = parsed.data;
   return Object.freeze({
     prefix,
     serializer: serializer ?? taggedJson,
@@ -130,6 +145,8 @@ export function resolveMemcachedOptions(options: unknown): ResolvedMemcachedOpti
     maxItemBytes: maxItemBytes ?? MEMCACHED_DEFAULTS.maxItemBytes,
     nearCache: resolveNearCacheOptions('MemcachedCache', nearCache, true),
     breaker: resolveBreaker(breaker),
+    // With a near cache, the remote backend reads only what the near cache misses.
+    decodeMemo: nearCache === undefined ? resolveDecodeMemo(decodeMemo) : false,
   });
 }
 

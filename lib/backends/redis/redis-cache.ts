@@ -87,11 +87,11 @@ export class RedisCache implements CacheInstance {
     this.backendTimeoutMs = resolved.backendTimeoutMs;
     this.breaker = resolved.breaker;
     this.prefix = resolved.prefix;
-    this.#codec = new Codec('RedisCache', resolved.serializer);
+    this.#codec = new Codec('RedisCache', resolved.serializer, resolved.decodeMemo);
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#maxValueBytes = resolved.maxValueBytes;
     this.#storedKey = keyBuilder(resolved.prefix);
-    const remote = resolved.nearCache && new RedisCache(client, { ...options, nearCache: undefined });
+    const remote = resolved.nearCache && new RedisCache(client, { ...options, nearCache: undefined, decodeMemo: false });
     this.#ownsClient = !remote && !isRedisClient(client);
     this.#client = remote?.client ?? (isRedisClient(client) ? client : createOwnedClient(client, resolved.backendTimeoutMs));
     // With a near cache, the remote backend's own commands and reads serve (the near tier calls it), not a second set.

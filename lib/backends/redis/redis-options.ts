@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../../shared/default-bound';
 import { MAX_PENDING_CALLS } from '../shared/pending-limit';
 import { BREAKER_ALLOWED, isBreakerOption, resolveBreaker, type BreakerOption } from '../shared/breaker-option';
+import { DECODE_MEMO_ALLOWED, isDecodeMemoOption, resolveDecodeMemo, type DecodeMemoOption } from '../shared/decode-memo-option';
+import type { DecodeMemoSettings } from '../shared/decode-memo';
 import type { BreakerSettings } from '../backend';
 import { notAnObject, optionError, type KnownOptions } from '../../shared/option-error';
 import { SERIALIZER_SHAPE, isSerializer, type Serializer } from '../../serializer/serializer';
@@ -74,6 +76,16 @@ export interface RedisCacheOptions {
    * @example new RedisCache(redis, { breaker: { failures: 5, openMs: 10_000 } })
    */
   breaker?: BreakerOption;
+  /**
+   * Remembers the last text read under each key and, once the same text came back twice, a copy of
+   * its decoded value: a key read again unchanged is then copied from it (a fifth of the cost of
+   * parsing it again) instead of decoded. Each caller still gets a value of its own. Only with the
+   * default serializer, and not used with `nearCache` (which holds decoded values already).
+   * `false`: every read is decoded. See docs/backends/redis.md.
+   * @default { maxEntries: 1000, maxChars: 1000000 }
+   * @example new RedisCache(redis, { decodeMemo: { maxEntries: 10_000 } })
+   */
+  decodeMemo?: DecodeMemoOption;
 }
 
 /** `RedisCacheOptions` with defaults applied. */
@@ -85,6 +97,7 @@ export interface ResolvedRedisCacheOptions {
   readonly maxValueBytes: number | undefined;
   readonly nearCache: ResolvedNearCacheOptions | undefined;
   readonly breaker: BreakerSettings | false;
+  readonly decodeMemo: DecodeMemoSettings | false;
 }
 
 const positiveFinite = z.number().refine((n) => Number.isFinite(n) && n > 0);
@@ -100,6 +113,7 @@ const schema = z.strictObject({
   maxValueBytes: z.number().int().positive().optional(),
   nearCache: z.unknown().optional(),
   breaker: z.custom<BreakerOption>(isBreakerOption).optional(),
+  decodeMemo: z.custom<DecodeMemoOption>(isDecodeMemoOption).optional(),
 });
 
 /** What each option allows, for error messages (zod's own messages speak of types, not of options). */
@@ -113,6 +127,7 @@ const REDIS_OPTIONS: KnownOptions = {
     maxValueBytes: 'a positive integer number of bytes',
     nearCache: 'an object { maxEntries?, copy? }',
     breaker: BREAKER_ALLOWED,
+    decodeMemo: DECODE_MEMO_ALLOWED,
   } satisfies Record<keyof RedisCacheOptions, string>,
 };
 
@@ -131,5 +146,7 @@ export function resolveRedisCacheOptions(options: unknown): ResolvedRedisCacheOp
     maxValueBytes: parsed.maxValueBytes,
     nearCache: resolveNearCacheOptions('RedisCache', parsed.nearCache, false),
     breaker: resolveBreaker(parsed.breaker),
+    // With a near cache, the remote backend reads only what the near cache misses.
+    decodeMemo: parsed.nearCache === undefined ? resolveDecodeMemo(parsed.decodeMemo) : false,
   });
 }

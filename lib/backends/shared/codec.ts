@@ -1,6 +1,7 @@
 import { SerializationError } from '../../errors';
 import type { Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
+import { DecodeMemo, NOT_KEPT, type DecodeMemoSettings } from './decode-memo';
 
 /** A key for a message, quoted and cut after 200 characters. */
 export function shownKey(key: string): string {
@@ -10,6 +11,8 @@ export function shownKey(key: string): string {
 /**
  * A backend's serializer with its failures as `SerializationError`s naming the backend and the
  * key, so that the core can tell "this value cannot be stored / read back" from a backend fault.
+ * With `memo` settings (and the default serializer), a key read again with the text it had is
+ * copied from its earlier value instead of decoded again (see `DecodeMemo`).
  * @example const codec = new Codec('RedisCache', taggedJson); codec.encode('user:1', value)
  */
 export class Codec {
@@ -17,11 +20,14 @@ export class Codec {
   readonly #serializer: Serializer;
   /** Whether class instances come back as plain objects: the default serializer; a custom one is trusted to keep them. */
   readonly losesPrototypes: boolean;
+  readonly #memo: DecodeMemo | undefined;
 
-  constructor(backend: string, serializer: Serializer) {
+  constructor(backend: string, serializer: Serializer, memo: DecodeMemoSettings | false = false) {
     this.#backend = backend;
     this.#serializer = serializer;
     this.losesPrototypes = serializer === taggedJson;
+    // A custom serializer's values may be anything: only the default one's are copied exactly.
+    this.#memo = memo !== false && serializer === taggedJson ? new DecodeMemo(memo) : undefined;
   }
 
   /** `value` as text; a `SerializationError` passes as it is, anything else the serializer throws is wrapped. */
@@ -36,6 +42,16 @@ export class Codec {
 
   /** The value of stored `text`; whatever the serializer throws becomes a `SerializationError` (with `cause`). */
   decode(key: string, text: string): unknown {
+    const memo = this.#memo;
+    if (memo === undefined) return this.#decoded(key, text);
+    const copy = memo.copyOf(key, text);
+    if (copy !== NOT_KEPT) return copy;
+    const value = this.#decoded(key, text);
+    memo.keep(key, text, value);
+    return value;
+  }
+
+  #decoded(key: string, text: string): unknown {
     try {
       return this.#serializer.decode(text);
     } catch (error) {

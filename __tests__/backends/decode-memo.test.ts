@@ -1,0 +1,165 @@
+/**
+ * `DecodeMemo` through `Codec`, without a server: a key read again with the text it had is copied
+ * from a value kept for that text instead of parsed, each reader gets a value of its own equal to
+ * what decoding gives, and what is kept stays within its bounds.
+ */
+import { Codec } from '../../lib/backends/shared/codec';
+import { DecodeMemo, MIN_MEMO_CHARS, NOT_KEPT } from '../../lib/backends/shared/decode-memo';
+import { SerializationError, taggedJson, type Serializer } from '../../lib';
+
+const MEMO = { maxEntries: 100, maxChars: 100_000 };
+
+/** The text of an entry as the core stores it: long enough to be kept. */
+const textOf = (value: unknown): string => taggedJson.encode({ m: 'easy-cache:test', v: value, f: 1_796_403_260_511, g: 1_796_493_260_434 });
+
+/** Counts the `JSON.parse` calls made while `run` runs. */
+function parsesDuring(run: () => void): number {
+  const parse = jest.spyOn(JSON, 'parse');
+  try {
+    run();
+    return parse.mock.calls.length;
+  } finally {
+    parse.mockRestore();
+  }
+}
+
+describe('Codec with a decode memo', () => {
+  it('parses a key\'s text the first two times, then copies it without parsing', () => {
+    const codec = new Codec('Test', taggedJson, MEMO);
+    const text = textOf({ id: 1, roles: ['admin'] });
+    expect(parsesDuring(() => codec.decode('user:1', text))).toBe(1);
+    expect(parsesDuring(() => codec.decode('user:1', text))).toBe(1);
+    // Equal but not the same string: what a client reads from the network each time.
+    const again = Buffer.from(text).toString();
+    expect(parsesDuring(() => codec.decode('user:1', again))).toBe(0);
+    expect(codec.decode('user:1', again)).toEqual(taggedJson.decode(text));
+  });
+
+  it('gives every reader a value of its own: changing one, deep down, changes no other', () => {
+    const codec = new Codec('Test', taggedJson, MEMO);
+    const text = textOf({ id: 1, roles: ['admin'], address: { city: 'Paris' }, at: new Date(0), ids: new Set([1]), byId: new Map([[1, 'a']]) });
+    const reads = Array.from({ length: 4 }, () => codec.decode('user:1', text) as { v: Record<string, unknown> });
+    const [first, , third] = reads as [(typeof reads)[0], unknown, (typeof reads)[0]];
+    (first.v['roles'] as string[]).push('root');
+    (first.v['address'] as { city: string }).city = 'Lyon';
+    (first.v['at'] as Date).setTime(5);
+    (first.v['ids'] as Set<number>).add(2);
+    (first.v['byId'] as Map<number, string>).clear();
+    third.v['id'] = 2;
+    const next = codec.decode('user:1', text);
+    expect(next).toEqual(taggedJson.decode(text));
+    expect(reads[3]).toEqual(taggedJson.decode(text));
+  });
+
+  // Every kind `cloneSnapshot` copies is checked member by member in clone-snapshot.test.ts.
+  it('copies exactly what decoding gives: types, prototypes, -0, NaN, undefined and an own "__proto__" member', () => {
+    const codec = new Codec('Test', taggedJson, MEMO);
+    const value = {
+      nested: [undefined, -0, NaN, Infinity, 10n ** 20n],
+      at: new Date(0),
+      bytes: Buffer.from('hello'),
+      floats: new Float64Array([1.5, -2]),
+      set: new Set(['a', { b: 1 }]),
+      map: new Map<unknown, unknown>([[{ k: 1 }, ['v']]]),
+    };
+    const text = taggedJson.encode(value);
+    const plain = `ec1j:{"__proto__":{"polluted":true},"padding":"${'x'.repeat(MIN_MEMO_CHARS)}"}`;
+    for (const [key, stored] of [['special', text], ['proto', plain]] as const) {
+      codec.decode(key, stored);
+      codec.decode(key, stored);
+      const copy = codec.decode(key, stored);
+      const decoded = taggedJson.decode(stored);
+      expect(copy).toStrictEqual(decoded);
+      expect(Object.getPrototypeOf(copy)).toBe(Object.getPrototypeOf(decoded));
+    }
+    const copy = codec.decode('special', text) as typeof value;
+    expect(Object.is(copy.nested[1], -0)).toBe(true);
+    expect(Buffer.isBuffer(copy.bytes)).toBe(true);
+    const proto = codec.decode('proto', plain) as Record<string, unknown>;
+    expect(Object.hasOwn(proto, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('decodes a key\'s new text, never the value kept for its old one', () => {
+    const codec = new Codec('Test', taggedJson, MEMO);
+    const before = textOf({ id: 1, name: 'Ada' });
+    const after = textOf({ id: 1, name: 'Grace' });
+    for (let i = 0; i < 3; i++) codec.decode('user:1', before);
+    expect(codec.decode('user:1', after)).toEqual(taggedJson.decode(after));
+    expect(codec.decode('user:1', before)).toEqual(taggedJson.decode(before));
+  });
+
+  it('keeps values per key: the same text under two keys is kept for each', () => {
+    const codec = new Codec('Test', taggedJson, MEMO);
+    const text = textOf({ shared: true });
+    for (let i = 0; i < 2; i++) {
+      codec.decode('a', text);
+      codec.decode('b', text);
+    }
+    expect(parsesDuring(() => [codec.decode('a', text), codec.decode('b', text)])).toBe(0);
+  });
+
+  it('rejects text it cannot decode with a SerializationError naming the key, keeps nothing of it, and decodes good text after it', () => {
+    const codec = new Codec('Test', taggedJson, MEMO);
+    const bad = `ec1j:{"not json${'!'.repeat(MIN_MEMO_CHARS)}`;
+    for (let i = 0; i < 3; i++) {
+      expect(() => codec.decode('user:1', bad)).toThrow(SerializationError);
+      expect(() => codec.decode('user:1', bad)).toThrow(/Test: cannot decode the value under "user:1"/);
+    }
+    const good = textOf({ id: 1 });
+    expect(codec.decode('user:1', good)).toEqual(taggedJson.decode(good));
+  });
+
+  it('parses short text every time: a lookup costs what its parse does', () => {
+    const codec = new Codec('Test', taggedJson, MEMO);
+    const short = taggedJson.encode('v1');
+    expect(short.length).toBeLessThan(MIN_MEMO_CHARS);
+    for (let i = 0; i < 2; i++) codec.decode('tag', short);
+    expect(parsesDuring(() => codec.decode('tag', short))).toBe(1);
+  });
+
+  it('keeps nothing with a custom serializer, whose values it could not copy faithfully', () => {
+    let decodes = 0;
+    const custom: Serializer = { encode: (value) => JSON.stringify(value), decode: (text) => (decodes++, JSON.parse(text) as unknown) };
+    const codec = new Codec('Test', custom, MEMO);
+    const text = JSON.stringify({ padding: 'x'.repeat(MIN_MEMO_CHARS) });
+    for (let i = 0; i < 4; i++) codec.decode('k', text);
+    expect(decodes).toBe(4);
+  });
+
+  it('keeps nothing without memo settings', () => {
+    const codec = new Codec('Test', taggedJson);
+    const text = textOf({ id: 1 });
+    for (let i = 0; i < 2; i++) codec.decode('k', text);
+    expect(parsesDuring(() => codec.decode('k', text))).toBe(1);
+  });
+});
+
+describe('DecodeMemo bounds', () => {
+  it(`holds at most maxEntries keys`, () => {
+    const memo = new DecodeMemo({ maxEntries: 8, maxChars: 1_000_000 });
+    for (let i = 0; i < 100; i++) memo.keep(`k${i}`, textOf({ i }), taggedJson.decode(textOf({ i })));
+    expect(memo.size).toBe(8);
+  });
+
+  it('holds at most maxChars characters of text, and no text longer than a sixteenth of it', () => {
+    const text = textOf({ padding: 'x'.repeat(100) });
+    const memo = new DecodeMemo({ maxEntries: 1000, maxChars: text.length * 16 });
+    for (let i = 0; i < 100; i++) memo.keep(`k${i}`, text, undefined);
+    expect(memo.size).toBe(16);
+    const tight = new DecodeMemo({ maxEntries: 1000, maxChars: text.length * 16 - 1 });
+    tight.keep('k', text, undefined);
+    expect(tight.size).toBe(0);
+  });
+
+  it('copies nothing for a text seen once, or a key it never held', () => {
+    const memo = new DecodeMemo(MEMO);
+    const text = textOf({ id: 1 });
+    expect(memo.copyOf('k', text)).toBe(NOT_KEPT);
+    memo.keep('k', text, taggedJson.decode(text));
+    expect(memo.copyOf('k', text)).toBe(NOT_KEPT);
+    memo.keep('k', text, taggedJson.decode(text));
+    expect(memo.copyOf('k', text)).toEqual(taggedJson.decode(text));
+    expect(memo.copyOf('other', text)).toBe(NOT_KEPT);
+  });
+});

@@ -2,7 +2,9 @@
  * The Redis stale hit against a raw `GET`, paired (issue 12: "a stale hit costs what a fresh hit
  * costs, Redis ≤ 1.05× a raw GET"): `npm run bench:paired-redis-stale` or
  * `node benchmarks/paired-redis-stale.js [--quick] [--rounds=N] [--sample-ms=N] [--clock=cpu] [--dist]
- * [--baseline=<git-ref>]` (with a baseline, easy-cache's stale rows have their twins on that commit's lib/).
+ * [--baseline=<git-ref>] [--without-peers]` (with a baseline, easy-cache's stale rows have their
+ * twins on that commit's lib/; without peers, bentocache and cachified are not built, so nothing of
+ * theirs shares the process).
  *
  * The contenders of the `redis-stale-hit` scenario (benchmarks/lib/stale-kit.js) on a Redis of its
  * own: raw ioredis `GET`, the decode floor (a raw `GET` of a stale entry's bytes and one
@@ -35,7 +37,7 @@ async function main() {
   const server = await harness.startRedis();
   const ref = baselineRef(argv);
   const baselineLib = ref === undefined ? undefined : loadBaseline(ref, { dist: useDist() });
-  const env = { lib: loadEasyCache(), clients: loadRootClients(), redisPort: server.port, prefix: 'paired:', idBase: 0, dist: useDist(), ...(baselineLib ? { baselineLib } : {}) };
+  const env = { lib: loadEasyCache(), clients: loadRootClients(), redisPort: server.port, prefix: 'paired:', idBase: 0, dist: useDist(), withoutPeers: argv.includes('--without-peers'), ...(baselineLib ? { baselineLib } : {}) };
   const all = await staleContenders(env, 'redis');
   const contenders = all.filter((one) => !one.na);
   try {

@@ -2,19 +2,12 @@
  * The `breaker` option of the remote backends: on by default with 3 failures and 2,000 ms,
  * `false` turns it off, and a bad value is a `CacheConfigError` naming the option.
  */
-import Redis from 'ioredis';
 import { MemoryCache } from '../../lib';
-import { MemcachedCache } from '../../lib/backends/memcached';
-import { RedisCache } from '../../lib/backends/redis';
 import { expectOptionRefused } from '../helpers/expect-option-refused';
+import { remoteOptionBuilders } from '../helpers/option-builders';
 
-const idle = new Redis({ lazyConnect: true });
-afterAll(() => idle.disconnect());
-
-const BUILDERS = [
-  ['RedisCache', (options: object) => new RedisCache(idle, options as never)],
-  ['MemcachedCache', (options: object) => new MemcachedCache('127.0.0.1:1', options as never)],
-] as const;
+const { builders: BUILDERS, disconnect } = remoteOptionBuilders();
+afterAll(disconnect);
 
 describe.each(BUILDERS)('%s breaker option', (_name, build) => {
   it('is on by default, with 3 failures and 2000 ms', () => {

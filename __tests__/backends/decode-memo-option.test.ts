@@ -2,26 +2,28 @@
  * The `decodeMemo` option of the remote backends: on by default, `false` or bounds accepted, and a
  * bad value is a `CacheConfigError` naming the option and what it allows.
  */
-import Redis from 'ioredis';
 import { MemoryCache } from '../../lib';
-import { MemcachedCache } from '../../lib/backends/memcached';
-import { RedisCache } from '../../lib/backends/redis';
 import { expectOptionRefused } from '../helpers/expect-option-refused';
+import { remoteOptionBuilders } from '../helpers/option-builders';
 import { resolveDecodeMemo } from '../../lib/backends/shared/decode-memo-option';
+import { resolveRedisCacheOptions } from '../../lib/backends/redis/redis-options';
+import { resolveMemcachedOptions } from '../../lib/backends/memcached/memcached-options';
 
-const idle = new Redis({ lazyConnect: true });
-afterAll(() => idle.disconnect());
-
-const BUILDERS = [
-  ['RedisCache', (options: object) => new RedisCache(idle, options as never)],
-  ['MemcachedCache', (options: object) => new MemcachedCache('127.0.0.1:1', options as never)],
-] as const;
+const { builders: BUILDERS, disconnect } = remoteOptionBuilders();
+afterAll(disconnect);
 
 it('is on by default with 1000 keys and 1,000,000 characters; bounds given replace the defaults one by one', () => {
   expect(resolveDecodeMemo(undefined)).toEqual({ maxEntries: 1000, maxChars: 1_000_000 });
   expect(resolveDecodeMemo({ maxEntries: 5 })).toEqual({ maxEntries: 5, maxChars: 1_000_000 });
   expect(resolveDecodeMemo({ maxChars: 64 })).toEqual({ maxEntries: 1000, maxChars: 64 });
   expect(resolveDecodeMemo(false)).toBe(false);
+});
+
+it('is off under a near cache, which holds decoded values already', () => {
+  expect(resolveRedisCacheOptions({}).decodeMemo).toEqual({ maxEntries: 1000, maxChars: 1_000_000 });
+  expect(resolveRedisCacheOptions({ nearCache: {}, decodeMemo: { maxEntries: 5 } }).decodeMemo).toBe(false);
+  expect(resolveMemcachedOptions({}).decodeMemo).toEqual({ maxEntries: 1000, maxChars: 1_000_000 });
+  expect(resolveMemcachedOptions({ nearCache: { ttlMs: 500 } }).decodeMemo).toBe(false);
 });
 
 describe.each(BUILDERS)('%s decodeMemo option', (_name, build) => {

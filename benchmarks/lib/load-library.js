@@ -58,6 +58,16 @@ export function loadEasyCacheFrom(root, { dist = false } = {}) {
   };
 }
 
+/**
+ * One module of easy-cache's own (`shared/bound`, say), from `lib/` or, with `--dist`, `dist/`: for
+ * a benchmark that times a layer of the library by itself.
+ */
+export function loadLibModule(path) {
+  if (useDist()) return require(join(ROOT, 'dist', `${path}.js`));
+  registerTypeScript();
+  return require(join(ROOT, 'lib', `${path}.ts`));
+}
+
 /** The test harness that starts and stops Redis and memcached (`__tests__/setup/servers.ts`). */
 export function loadServerHarness() {
   registerTypeScript();

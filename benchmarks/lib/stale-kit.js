@@ -85,6 +85,7 @@ export function easyCacheStale(env, backend, loader, { copy = true } = {}) {
   return {
     get,
     prefix,
+    instance,
     makeStale: async (ids) => {
       await Promise.all(ids.map((id) => get.expireCacheByKey(id)));
     },
@@ -148,7 +149,7 @@ export async function cachifiedStale(env, backend, loader) {
  * `in-flight` (stale, every key's refresh started and held pending), `backoff` (stale, every key's
  * refresh failed and the key backs off) or `fresh` (same configuration, entries still fresh).
  */
-function staleContender(label, role, made, loader, state, env) {
+export function staleContender(label, role, made, loader, state, env) {
   if (made.na) return { label, role, state, na: made.na };
   const base = contender(label, role, made, loader, 'hit', env);
   return {
@@ -183,7 +184,7 @@ function staleContender(label, role, made, loader, state, env) {
  * check of marks or times. Role 'decode floor': no target judges it; the stale rows are compared
  * with it (see benchmarks/README.md, "Stale hits").
  */
-function rawEntryDecode(env, raw) {
+export function rawEntryDecode(env, raw) {
   const keyOf = (id) => raw.key(id) + ':entry';
   return {
     label: 'raw ioredis GET + JSON.parse of the bytes of a stale easy-cache entry',
@@ -252,6 +253,8 @@ export async function staleContenders(env, backend) {
       }
     }
   }
+  // `env.withoutPeers`: easy-cache and the raw client alone in the process, no peer's heap or timers beside them.
+  if (env.withoutPeers) return list;
   await add('bentocache (grace, timeout: 0), stale hit, refresh in flight', 'peer', bentocacheStale, 'in-flight', { swr: true });
   await add('bentocache (grace, graceBackoff, timeout: null), stale hit, backing off after a failed refresh', 'peer', bentocacheStale, 'backoff', { swr: false });
   await add('@epic-web/cachified (staleWhileRevalidate), stale hit, refresh in flight', 'peer', cachifiedStale, 'in-flight');

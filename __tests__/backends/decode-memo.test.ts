@@ -5,6 +5,8 @@
  */
 import { Codec } from '../../lib/backends/shared/codec';
 import { DecodeMemo, MIN_MEMO_CHARS, NOT_KEPT } from '../../lib/backends/shared/decode-memo';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SerializationError, taggedJson, type Serializer } from '../../lib';
 
 const MEMO = { maxEntries: 100, maxChars: 100_000 };
@@ -136,6 +138,25 @@ describe('Codec with a decode memo', () => {
 });
 
 describe('DecodeMemo bounds', () => {
+  it('keeps a text sliced out of a whole response without keeping the response alive (the memcached client hands out such slices)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const memo = new DecodeMemo({ maxEntries: 1000, maxChars: 1_000_000 });
+    const text = textOf({ padding: 'x'.repeat(100) });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) {
+      // A response of 100 kB around the value, as a client's buffer of many replies would be.
+      const response = `${String(i).repeat(50_000)}${text}${'-'.repeat(50_000)}`;
+      const start = response.indexOf(text);
+      memo.keep(`k${i}`, response.slice(start, start + text.length), undefined);
+    }
+    gc();
+    const perKey = (process.memoryUsage().heapUsed - before) / 200;
+    expect(memo.size).toBe(200);
+    expect(perKey).toBeLessThan(10_000);
+  });
+
   it(`holds at most maxEntries keys`, () => {
     const memo = new DecodeMemo({ maxEntries: 8, maxChars: 1_000_000 });
     for (let i = 0; i < 100; i++) memo.keep(`k${i}`, textOf({ i }), taggedJson.decode(textOf({ i })));

@@ -63,13 +63,23 @@ export class DecodeMemo {
     if (!this.#fits(text)) return;
     const texts = this.#texts;
     const slot = texts.slotOf(key);
-    if (slot === -1 || texts.valueAt(slot) !== text) texts.write(key, text, 0, 0, text.length);
+    if (slot === -1 || texts.valueAt(slot) !== text) texts.write(key, ownText(text), 0, 0, text.length);
     else if (typeof value === 'object' && value !== null) texts.setNote(slot, cloneSnapshotUnpooled(value));
   }
 
   #fits(text: string): boolean {
     return text.length >= MIN_MEMO_CHARS && text.length <= this.#maxTextChars;
   }
+}
+
+/**
+ * `text` in memory of its own. A client may hand out a slice of a whole response (the memcached
+ * client does: its values are slices of the response it split), and a kept slice would keep that
+ * response alive; V8 flattens a concatenation before slicing it, so this slice's parent is a new
+ * string one character longer than `text`.
+ */
+function ownText(text: string): string {
+  return (' ' + text).slice(1);
 }
 
 /** What `copyOf` returns for a text it holds no value of. */

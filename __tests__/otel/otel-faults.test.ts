@@ -111,19 +111,24 @@ describe('a backend that throws, seen through easy-cache/otel', () => {
   };
 
   it('records the failed get as an error child with the error class, and counts it', async () => {
-    for (const [name, inner, close] of backends()) {
-      const faulty = new FaultyBackend(inner).failNext(1);
-      const t = (telemetry = instrumented());
-      const { get } = getterOn(faulty, `otelThrows_${name}`);
-      expect(await get(3)).toBe('book 3');
-      const [span] = t.callSpans(`cached(otelThrows_${name})`);
-      const children = t.childrenOf(span!);
-      expect(children.map((child) => [child.name, child.status.code, child.attributes['error.type']])).toEqual([['get FaultyBackend', SpanStatusCode.ERROR, 'Error']]);
-      expect(children[0]?.events.map((event) => event.name)).toEqual(['exception']);
-      expect(await t.metric('easy_cache.backend.errors')).toEqual({ 'FaultyBackend|get|Error': 1 });
-      await t.stop();
-      telemetry = undefined;
-      await close();
+    const list = backends();
+    try {
+      for (const [name, inner] of list) {
+        const faulty = new FaultyBackend(inner).failNext(1);
+        const t = (telemetry = instrumented());
+        const { get } = getterOn(faulty, `otelThrows_${name}`);
+        expect(await get(3)).toBe('book 3');
+        const [span] = t.callSpans(`cached(otelThrows_${name})`);
+        const children = t.childrenOf(span!);
+        expect(children.map((child) => [child.name, child.status.code, child.attributes['error.type']])).toEqual([['get FaultyBackend', SpanStatusCode.ERROR, 'Error']]);
+        expect(children[0]?.events.map((event) => event.name)).toEqual(['exception']);
+        expect(await t.metric('easy_cache.backend.errors')).toEqual({ 'FaultyBackend|get|Error': 1 });
+        await t.stop();
+        telemetry = undefined;
+      }
+    } finally {
+      // Closed even when a check fails: a backend left open reconnects after the servers stop and keeps jest from exiting.
+      for (const [, , close] of list) await close();
     }
   });
 });

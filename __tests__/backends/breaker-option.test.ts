@@ -28,6 +28,7 @@ describe.each(BUILDERS)('%s breaker option', (_name, build) => {
     ['an infinite openMs', { openMs: Infinity }],
     ['openMs in words', { openMs: '2s' }],
     ['a misspelt setting', { failure: 3 }],
+    ['a name every object inherits', { toString: 3 }],
     ['a list', [3, 2000]],
   ])('refuses %s with a CacheConfigError naming "breaker"', (_label, breaker) => {
     expectOptionRefused(() => build({ breaker }), 'breaker', { received: breaker, message: `option "breaker" must be false or { failures?: an integer >= 1, openMs?: a positive finite number of milliseconds }` });

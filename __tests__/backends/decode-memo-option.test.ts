@@ -44,6 +44,7 @@ describe.each(BUILDERS)('%s decodeMemo option', (_name, build) => {
     ['an infinite bound', { maxChars: Infinity }],
     ['a bound in words', { maxEntries: 'many' }],
     ['a misspelt bound', { maxEntry: 3 }],
+    ['a name every object inherits', { toString: 3 }],
     ['a number', 1000],
   ])('refuses %s with a CacheConfigError naming "decodeMemo"', (_label, decodeMemo) => {
     expectOptionRefused(() => build({ decodeMemo }), 'decodeMemo', { received: decodeMemo, message: 'option "decodeMemo" must be false or { maxEntries?: an integer >= 1, maxChars?: an integer >= 16 }' });

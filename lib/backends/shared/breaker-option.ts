@@ -3,6 +3,7 @@
  * into the `BreakerSettings` the core reads from the backend object.
  */
 import type { BreakerSettings } from '../backend';
+import { isFalseOrSettings, settingsOver, type SettingChecks } from './settings-option';
 
 /**
  * The `breaker` option as a user writes it: `false` for none, or the settings to change.
@@ -34,22 +35,17 @@ export const DEFAULT_BREAKER: BreakerSettings = Object.freeze({
 /** What the option allows, for the `option "breaker" must be …` message. */
 export const BREAKER_ALLOWED = 'false or { failures?: an integer >= 1, openMs?: a positive finite number of milliseconds }';
 
-const KNOWN = new Set(['failures', 'openMs']);
+const CHECKS: SettingChecks = {
+  failures: (failures) => Number.isInteger(failures) && (failures as number) >= 1,
+  openMs: (openMs) => typeof openMs === 'number' && Number.isFinite(openMs) && openMs > 0,
+};
 
 /** Whether `value` is a valid `breaker` option (unknown keys, as typos, are not). */
 export function isBreakerOption(value: unknown): value is BreakerOption {
-  if (value === false) return true;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  if (Object.keys(record).some((key) => !KNOWN.has(key))) return false;
-  const { failures, openMs } = record;
-  const failuresOk = failures === undefined || (Number.isInteger(failures) && (failures as number) >= 1);
-  const openMsOk = openMs === undefined || (typeof openMs === 'number' && Number.isFinite(openMs) && openMs > 0);
-  return failuresOk && openMsOk;
+  return isFalseOrSettings(value, CHECKS);
 }
 
 /** The settings of a validated `breaker` option: `false`, or the given values over the defaults. */
 export function resolveBreaker(option: BreakerOption | undefined): BreakerSettings | false {
-  if (option === false) return false;
-  return Object.freeze({ failures: option?.failures ?? DEFAULT_BREAKER.failures, openMs: option?.openMs ?? DEFAULT_BREAKER.openMs });
+  return settingsOver(option, DEFAULT_BREAKER);
 }

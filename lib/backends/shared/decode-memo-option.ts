@@ -3,6 +3,7 @@
  * settings of the backend's `DecodeMemo`.
  */
 import type { DecodeMemoSettings } from './decode-memo';
+import { isFalseOrSettings, settingsOver, type SettingChecks } from './settings-option';
 
 /**
  * The `decodeMemo` option as a user writes it: `false` for none, or the bounds to change.
@@ -35,22 +36,17 @@ export const DEFAULT_DECODE_MEMO: DecodeMemoSettings = Object.freeze({
 /** What the option allows, for the `option "decodeMemo" must be …` message. */
 export const DECODE_MEMO_ALLOWED = 'false or { maxEntries?: an integer >= 1, maxChars?: an integer >= 16 }';
 
-const KNOWN = new Set(['maxEntries', 'maxChars']);
+const CHECKS: SettingChecks = {
+  maxEntries: (maxEntries) => Number.isSafeInteger(maxEntries) && (maxEntries as number) >= 1,
+  maxChars: (maxChars) => Number.isSafeInteger(maxChars) && (maxChars as number) >= 16,
+};
 
 /** Whether `value` is a valid `decodeMemo` option (unknown keys, as typos, are not). */
 export function isDecodeMemoOption(value: unknown): value is DecodeMemoOption {
-  if (value === false) return true;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  if (Object.keys(record).some((key) => !KNOWN.has(key))) return false;
-  const { maxEntries, maxChars } = record;
-  const entriesOk = maxEntries === undefined || (Number.isSafeInteger(maxEntries) && (maxEntries as number) >= 1);
-  const charsOk = maxChars === undefined || (Number.isSafeInteger(maxChars) && (maxChars as number) >= 16);
-  return entriesOk && charsOk;
+  return isFalseOrSettings(value, CHECKS);
 }
 
 /** The settings of a validated `decodeMemo` option: `false`, or the given bounds over the defaults. */
 export function resolveDecodeMemo(option: DecodeMemoOption | undefined): DecodeMemoSettings | false {
-  if (option === false) return false;
-  return Object.freeze({ maxEntries: option?.maxEntries ?? DEFAULT_DECODE_MEMO.maxEntries, maxChars: option?.maxChars ?? DEFAULT_DECODE_MEMO.maxChars });
+  return settingsOver(option, DEFAULT_DECODE_MEMO);
 }

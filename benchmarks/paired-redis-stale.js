@@ -21,7 +21,7 @@ import { HIT_IDS } from './lib/kit.js';
 import { loadEasyCache, loadRootClients, loadServerHarness, useDist } from './lib/load-library.js';
 import { median } from './lib/measure.js';
 import { describePlan, measurePaired, PAIRED_PLAN } from './lib/paired-measure.js';
-import { pairedRatio } from './lib/paired-stats.js';
+import { formatRatio, pairedRatio } from './lib/paired-stats.js';
 import { formatTime, markdownTable } from './lib/report.js';
 import { staleContenders } from './lib/stale-kit.js';
 import { runProgram } from './lib/run-program.js';
@@ -29,8 +29,6 @@ import { runProgram } from './lib/run-program.js';
 const argv = process.argv.slice(2);
 /** Wall time unless `--clock=cpu`: CPU time would leave out the round trip the target is about. */
 const plan = { ...PAIRED_PLAN, clock: argv.includes('--clock=cpu') ? 'cpu' : 'wall' };
-
-const times = ({ ratio, low, high }) => `${ratio.toFixed(3)}× (${low.toFixed(3)} … ${high.toFixed(3)})`;
 
 async function main() {
   const harness = loadServerHarness();
@@ -47,7 +45,7 @@ async function main() {
     const samples = await measurePaired(contenders, plan);
     const limit = samples.get(contenders.find((one) => one.role === 'limit'));
     const floor = samples.get(contenders.find((one) => one.role === 'decode floor'));
-    const rows = contenders.map((one) => [one.label, formatTime(median(samples.get(one))), times(pairedRatio(samples.get(one), limit)), times(pairedRatio(samples.get(one), floor))]);
+    const rows = contenders.map((one) => [one.label, formatTime(median(samples.get(one))), formatRatio(pairedRatio(samples.get(one), limit)), formatRatio(pairedRatio(samples.get(one), floor))]);
     const functionRuns = contenders.filter((one) => one.loader).map((one) => `${one.label}: ${one.loader.calls - callsBefore.get(one)}`);
 
     console.log(`# Redis stale hit, paired${plan.quick ? ' (quick)' : ''}`);

@@ -16,14 +16,13 @@ import { HIT_IDS } from './lib/kit.js';
 import { loadEasyCache, loadLibModule, loadRootClients, loadServerHarness, useDist } from './lib/load-library.js';
 import { median } from './lib/measure.js';
 import { describePlan, measurePaired, PAIRED_PLAN } from './lib/paired-measure.js';
-import { pairedRatio } from './lib/paired-stats.js';
+import { formatRatio, pairedRatio } from './lib/paired-stats.js';
 import { rawRedis } from './lib/raw-clients.js';
 import { formatTime, markdownTable } from './lib/report.js';
 import { easyCacheStale, makeHeldLoader, rawEntryDecode, staleContender } from './lib/stale-kit.js';
 import { runProgram } from './lib/run-program.js';
 
 const argv = process.argv.slice(2);
-const times = ({ ratio, low, high }) => `${ratio.toFixed(3)}× (${low.toFixed(3)} … ${high.toFixed(3)})`;
 
 async function main() {
   const harness = loadServerHarness();
@@ -53,7 +52,7 @@ async function main() {
     const started = Date.now();
     const samples = await measurePaired(contenders, PAIRED_PLAN);
     const limit = samples.get(contenders[0]);
-    const rows = contenders.map((one) => [one.label, formatTime(median(samples.get(one))), times(pairedRatio(samples.get(one), limit))]);
+    const rows = contenders.map((one) => [one.label, formatTime(median(samples.get(one))), formatRatio(pairedRatio(samples.get(one), limit))]);
     console.log(`# Layers of a Redis hit, paired${PAIRED_PLAN.quick ? ' (quick)' : ''}`);
     console.log();
     console.log(`- date: ${new Date(started).toISOString()}`);

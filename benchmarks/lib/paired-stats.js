@@ -39,3 +39,8 @@ export function percent(ratio) {
   const value = (ratio - 1) * 100;
   return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)} %`;
 }
+
+/** A `pairedRatio` as `1.093× (1.087 … 1.098)`. */
+export function formatRatio({ ratio, low, high }) {
+  return `${ratio.toFixed(3)}× (${low.toFixed(3)} … ${high.toFixed(3)})`;
+}

@@ -37,6 +37,32 @@ describe('DeadlineQueue: one timer for calls that share a bound', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it('still cuts the calls left when cutting one settles the next (a memcached stall fails other calls at once)', () => {
+    jest.useFakeTimers();
+    const queue = new DeadlineQueue<Expirable>(100);
+    const expired: number[] = [];
+    const first = call(0, expired);
+    queue.add(first);
+    jest.advanceTimersByTime(50);
+    const second = call(1, expired);
+    const third = call(2, expired);
+    queue.add(second);
+    queue.add(third);
+    // Cut, the first call settles the second at once and takes it out of the list.
+    first.expire = function (this: Expirable) {
+      this.settled = true;
+      expired.push(0);
+      second.settled = true;
+      queue.remove(second);
+    };
+    jest.advanceTimersByTime(60);
+    expect(expired).toEqual([0]);
+    jest.advanceTimersByTime(50);
+    expect(expired).toEqual([0, 2]);
+    expect([...queue.unsettled()]).toEqual([]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('keeps working across many rounds (the consumed part is compacted)', () => {
     jest.useFakeTimers();
     const queue = new DeadlineQueue<Expirable>(10);

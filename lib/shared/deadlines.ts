@@ -83,17 +83,18 @@ export class DeadlineList<T extends Expirable> {
     sweepBy(call.deadline);
   }
 
-  /** Stops watching `call`; a call no longer in the list is left as it is. */
-  remove(call: T): void {
+  /** Stops watching `call`; a call no longer in the list is left as it is. Whether it was in the list. */
+  remove(call: T): boolean {
     const previous = call.previous as T | undefined;
     const next = call.next as T | undefined;
     if (previous !== undefined) previous.next = next;
     else if (this.#first === call) this.#first = next;
-    else return;
+    else return false;
     if (next !== undefined) next.previous = previous;
     else this.#last = previous;
     call.previous = undefined;
     call.next = undefined;
+    return true;
   }
 
   /** The calls watched and not settled yet, oldest first. */
@@ -103,17 +104,20 @@ export class DeadlineList<T extends Expirable> {
 
   /**
    * Cuts the calls whose deadline passed (oldest first) and drops settled ones; the earliest
-   * deadline of the calls left (`Infinity`: none).
+   * deadline of the calls left (`Infinity`: none, and the list is empty).
    */
   sweep(now: number): number {
+    // The calls due are found first and cut after: cutting one may settle, remove or add others
+    // (a memcached stall drops connections and fails their calls), which a walk under way would
+    // miss, leaving calls that no sweep would look at again.
+    const due: T[] = [];
+    for (let call = this.#first; call !== undefined; call = call.next as T | undefined) if (call.settled !== true && call.deadline <= now) due.push(call);
+    for (const call of due) if (this.remove(call) && call.settled !== true) call.expire(now);
     let earliest = Infinity;
     for (let call = this.#first; call !== undefined; ) {
       const next = call.next as T | undefined;
       if (call.settled === true) this.remove(call);
-      else if (call.deadline <= now) {
-        this.remove(call);
-        call.expire(now);
-      } else if (call.deadline < earliest) earliest = call.deadline;
+      else if (call.deadline < earliest) earliest = call.deadline;
       call = next;
     }
     this.#active = this.#first !== undefined;

@@ -137,6 +137,71 @@ describe('Codec with a decode memo', () => {
   });
 });
 
+describe('Codec with the copy made as the read left (expect)', () => {
+  /** A codec that has seen `text` under `key` twice, so that it keeps its value. */
+  function keeping(key: string, text: string): Codec {
+    const codec = new Codec('Test', taggedJson, MEMO);
+    codec.decode(key, text);
+    codec.decode(key, text);
+    return codec;
+  }
+
+  it('answers a reply equal to the text expected with the copy made as the read left, parsing nothing; each read gets its own', () => {
+    const text = textOf({ id: 1, roles: ['admin'], address: { city: 'Paris', lines: [{ n: 1 }] } });
+    const codec = keeping('user:1', text);
+    const first = codec.expect('user:1');
+    const second = codec.expect('user:1');
+    let values: Array<{ v: { roles: string[]; address: { city: string; lines: Array<{ n: number }> } } }> = [];
+    expect(parsesDuring(() => (values = [codec.decode('user:1', Buffer.from(text).toString(), first), codec.decode('user:1', text, second)] as typeof values))).toBe(0);
+    const [a, b] = values as [(typeof values)[0], (typeof values)[0]];
+    expect(a).not.toBe(b);
+    expect(a).toStrictEqual(taggedJson.decode(text));
+    a.v.roles.push('root');
+    a.v.address.lines[0]!.n = 2;
+    expect(b).toStrictEqual(taggedJson.decode(text));
+    expect(codec.decode('user:1', text, codec.expect('user:1'))).toStrictEqual(taggedJson.decode(text));
+  });
+
+  it('decodes a reply whose text changed after the read left, never answering with the copy made for the old text', () => {
+    const before = textOf({ id: 1, name: 'Ada' });
+    const after = textOf({ id: 1, name: 'Grace' });
+    const codec = keeping('user:1', before);
+    const expected = codec.expect('user:1');
+    expect(expected).toBeDefined();
+    expect(codec.decode('user:1', after, expected)).toStrictEqual(taggedJson.decode(after));
+    // The new text is kept in turn: seen twice, then copied.
+    codec.decode('user:1', after, codec.expect('user:1'));
+    let copy: unknown;
+    expect(parsesDuring(() => (copy = codec.decode('user:1', after, codec.expect('user:1'))))).toBe(0);
+    expect(copy).toStrictEqual(taggedJson.decode(after));
+  });
+
+  it('expects nothing for a key whose value it does not keep: never read, read once, or with a custom serializer', () => {
+    const text = textOf({ id: 1 });
+    const codec = new Codec('Test', taggedJson, MEMO);
+    expect(codec.expect('user:1')).toBeUndefined();
+    codec.decode('user:1', text);
+    expect(codec.expect('user:1')).toBeUndefined();
+    const custom = new Codec('Test', { encode: (value) => JSON.stringify(value), decode: (stored) => JSON.parse(stored) as unknown }, MEMO);
+    const plain = JSON.stringify({ padding: 'x'.repeat(MIN_MEMO_CHARS) });
+    custom.decode('k', plain);
+    custom.decode('k', plain);
+    expect(custom.expect('k')).toBeUndefined();
+  });
+
+  it('copies plain data by its plan and other data whole, each exactly what decoding gives', () => {
+    const plain = textOf({ list: [{ a: [1, { b: 'c' }] }, 'x', null], n: -1.5, ok: true });
+    const special = textOf({ list: [{ at: new Date(1) }], zero: -0 });
+    for (const text of [plain, special]) {
+      const codec = keeping('k', text);
+      const copies = [codec.decode('k', text, codec.expect('k')), codec.decode('k', text)] as Array<{ v: { list: Array<Record<string, unknown>> } }>;
+      for (const copy of copies) expect(copy).toStrictEqual(taggedJson.decode(text));
+      copies[0]!.v.list[0]!['a'] = 'changed';
+      expect(copies[1]).toStrictEqual(taggedJson.decode(text));
+    }
+  });
+});
+
 describe('DecodeMemo bounds', () => {
   it('keeps a text sliced out of a whole response without keeping the response alive (the memcached client hands out such slices)', () => {
     setFlagsFromString('--expose-gc');
@@ -155,6 +220,17 @@ describe('DecodeMemo bounds', () => {
     const perKey = (process.memoryUsage().heapUsed - before) / 200;
     expect(memo.size).toBe(200);
     expect(perKey).toBeLessThan(10_000);
+  });
+
+  it('keeps a text with a lone surrogate (which UTF-8 cannot carry) as it is', () => {
+    const memo = new DecodeMemo(MEMO);
+    const text = `ec1j:{"m":"easy-cache:test","v":"a\uD800b","padding":"${'x'.repeat(MIN_MEMO_CHARS)}"}`;
+    const value = taggedJson.decode(text);
+    memo.keep('k', text, value);
+    memo.keep('k', text, value);
+    expect(memo.copyOf('k', text.slice(0))).toStrictEqual(value);
+    // What a UTF-8 round trip would have made of it is another text.
+    expect(memo.copyOf('k', Buffer.from(text).toString())).toBe(NOT_KEPT);
   });
 
   it(`holds at most maxEntries keys`, () => {

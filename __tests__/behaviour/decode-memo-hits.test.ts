@@ -44,6 +44,15 @@ describeOnBackends('decode memo on %s', ['redis', 'redis-cluster', 'memcached'],
     expect(runs).toBe(1);
   });
 
+  it('hands each of the calls in flight together a value of its own', async () => {
+    const getUser = cached(async (id: number) => userOf(id), { cacheKey: 'memo:together:{id}', cacheInstance: under().backend, timeout: 600 });
+    for (let i = 0; i < 3; i++) await getUser(5);
+    const reads = await Promise.all(Array.from({ length: 20 }, () => getUser(5)));
+    expect(new Set(reads).size).toBe(20);
+    reads[0]?.roles.push('root');
+    for (const read of reads.slice(1)) expect(read).toEqual(userOf(5));
+  });
+
   it('parses a hit\'s text only until the same text came back twice, then copies it', async () => {
     const getUser = cached(async (id: number) => userOf(id), { cacheKey: 'memo:parse:{id}', cacheInstance: under().backend, timeout: 600 });
     await getUser(2);

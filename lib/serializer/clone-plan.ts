@@ -10,13 +10,13 @@ import { clonePlainJson } from './plain-json-copy';
  * The members of an object or array that hold objects or arrays: each key (or index) followed by
  * the plan of what it holds. Empty: nothing below needs rebuilding (a spread or `slice()` copies it).
  */
-type ClonePlan = ReadonlyArray<string | number | ClonePlan>;
+export type ClonePlan = ReadonlyArray<string | number | ClonePlan>;
 
 /** A plan with no members: a flat object or an array of primitives. */
 const FLAT: ClonePlan = [];
-/** What `planOf` gives for data with more nested objects than this: it is walked as before (a plan would be as big as the data). */
+/** What `planFor` gives for data with more nested objects than this: it is walked as before (a plan would be as big as the data). */
 const MAX_PLANNED_OBJECTS = 32;
-/** `planOf`'s answer for data too large to plan. */
+/** `planFor`'s answer for data too large to plan. */
 const UNPLANNED = null;
 
 // Plans are kept once per structure (most kept values of an application share a handful), so a
@@ -52,15 +52,24 @@ export function cloneWithMemberNoted(notes: PlanNotes, slot: number, value: obje
  * was when planned); the note must be dropped whenever the slot's object changes.
  */
 export function cloneNoted(notes: PlanNotes, slot: number, value: object): object {
-  let plan = notes.noteOf(slot) as ClonePlan | typeof UNPLANNED | undefined;
+  let plan = notes.noteOf(slot) as ClonePlan | null | undefined;
   if (plan === undefined) {
-    plan = planOf(value);
+    plan = planFor(value);
     notes.setNote(slot, plan);
   }
-  return plan === UNPLANNED ? clonePlainJson(value) : cloneByPlan(value, plan);
+  return cloneByPlan(value, plan);
 }
 
-function cloneByPlan(value: object, plan: ClonePlan): object {
+/**
+ * A deep copy of `value` (equal to `clonePlainJson(value)`) by `plan`, what `planFor(value)`
+ * returned; for a holder that keeps the plan itself. The same rules: plain data that nobody
+ * changes after it was planned.
+ */
+export function cloneByPlan(value: object, plan: ClonePlan | null): object {
+  return plan === UNPLANNED ? clonePlainJson(value) : clonedByPlan(value, plan);
+}
+
+function clonedByPlan(value: object, plan: ClonePlan): object {
   // The same copies as `clonePlainJson`'s: `slice()` and spread, then each planned member rebuilt.
   const clone = (Array.isArray(value) ? value.slice() : { ...value }) as Record<string | number, object>;
   for (let i = 0; i < plan.length; i += 2) {
@@ -68,13 +77,13 @@ function cloneByPlan(value: object, plan: ClonePlan): object {
     const inner = plan[i + 1] as ClonePlan;
     const item = clone[key] as object;
     // A flat member (a list of strings, say) is copied here, without a call of its own.
-    clone[key] = inner === FLAT ? (Array.isArray(item) ? item.slice() : { ...item }) : cloneByPlan(item, inner);
+    clone[key] = inner === FLAT ? (Array.isArray(item) ? item.slice() : { ...item }) : clonedByPlan(item, inner);
   }
   return clone;
 }
 
-/** The plan of `value` (checked plain data: no getters, cycles or holes), shared with equal plans; `UNPLANNED` past `MAX_PLANNED_OBJECTS`. */
-function planOf(value: object): ClonePlan | typeof UNPLANNED {
+/** The plan of `value` (checked plain data: no getters, cycles or holes), shared with equal plans; `null` (too large to plan) past `MAX_PLANNED_OBJECTS`. */
+export function planFor(value: object): ClonePlan | null {
   const budget = { objects: 0 };
   const plan = planWithin(value, budget);
   if (plan === UNPLANNED || plan === FLAT) return plan;

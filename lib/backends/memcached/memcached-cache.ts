@@ -11,7 +11,7 @@ import { PendingCalls, type ClientCallback } from './pending-calls';
 import { toSafeKey } from './safe-key';
 import { serverOfKey } from './server-of-key';
 import { timerDelay } from '../../shared/timer-limit';
-import { Codec, shownKey } from '../shared/codec';
+import { Codec, shownKey, type Expected } from '../shared/codec';
 import { ConnectionWatch } from '../shared/connection-watch';
 import { watchMemcachedConnection } from './connection-events';
 import { EXPIRE_NOW, writeExpiry, type WriteExpiry } from '../shared/expiry';
@@ -115,11 +115,11 @@ export class MemcachedCache implements CacheInstance {
     const refused = this.#calls.admit('get', key);
     if (refused) return Promise.reject(refused);
     // The hot path: one `then` rather than an async frame of its own.
-    return this.#reads.read(safeKey).then(
-      (raw) => (raw === undefined ? NOT_FOUND : this.#decode(key, raw)),
-      (error: unknown) => {
-        throw readFailure(key, error);
-      },
+    const reply = this.#reads.read(safeKey);
+    const expected = this.#codec.expect(key); // once the read has left: a kept value is copied while memcached answers
+    return reply.then(
+      (raw) => (raw === undefined ? NOT_FOUND : this.#decode(key, raw, expected)),
+      (error: unknown) => Promise.reject(readFailure(key, error)),
     );
   }
 
@@ -286,13 +286,13 @@ export class MemcachedCache implements CacheInstance {
   }
 
   /** The stored text `raw` as a value; `SerializationError` for anything easy-cache did not write. */
-  #decode(key: string, raw: unknown): unknown {
+  #decode(key: string, raw: unknown, expected?: Expected): unknown {
     if (typeof raw !== 'string') {
       // The client turns values stored with flags 2, 4 or 8 (by other clients) into objects, Buffers or numbers.
       throw new SerializationError(
         `MemcachedCache: the value under ${shownKey(key)} was not written by easy-cache (the client read it as ${Buffer.isBuffer(raw) ? 'a Buffer' : typeof raw})`,
       );
     }
-    return this.#codec.decode(key, raw);
+    return this.#codec.decode(key, raw, expected);
   }
 }

@@ -14,12 +14,16 @@ export const REDIS_HASHED_KEY_MARKER = '#u16:';
 /** Marker, then the hex SHA-256 of the key's UTF-16 code units. */
 const REDIS_HASHED_KEYS: HashedKeyScheme = { marker: REDIS_HASHED_KEY_MARKER, encoding: 'hex' };
 
-/** A UTF-16 surrogate that is not part of a pair: text that has no UTF-8 form. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A string with ES2024's `isWellFormed` (Node 20 and later; the project's `lib` is ES2022). */
+type WellFormedCheckable = string & { isWellFormed(): boolean };
 
-/** Whether `text` is well-formed UTF-16, so that its UTF-8 bytes decode back to the same string. */
+/**
+ * Whether `text` is well-formed UTF-16 (no lone surrogate), so that its UTF-8 bytes decode back
+ * to the same string. Native: every key is checked on every call, and the regular expression
+ * this replaced cost a Redis hit a third of a microsecond.
+ */
 export function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
+  return (text as WellFormedCheckable).isWellFormed();
 }
 
 /**

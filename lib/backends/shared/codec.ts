@@ -1,7 +1,8 @@
 import { SerializationError } from '../../errors';
 import type { Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
-import { DecodeMemo, NOT_KEPT, type DecodeMemoSettings } from './decode-memo';
+import { DecodeMemo, NOT_KEPT, type DecodeMemoSettings, type Expected } from './decode-memo';
+export type { Expected } from './decode-memo';
 
 /** A key for a message, quoted and cut after 200 characters. */
 export function shownKey(key: string): string {
@@ -40,11 +41,24 @@ export class Codec {
     }
   }
 
-  /** The value of stored `text`; whatever the serializer throws becomes a `SerializationError` (with `cause`). */
-  decode(key: string, text: string): unknown {
+  /**
+   * Called as a read of `key` leaves: what the memo expects its reply to be, with a copy of the
+   * value made now, while the read waits (see `DecodeMemo.expect`); pass it to `decode`.
+   */
+  expect(key: string): Expected | undefined {
+    return this.#memo?.expect(key);
+  }
+
+  /**
+   * The value of stored `text`; whatever the serializer throws becomes a `SerializationError`
+   * (with `cause`). `expected`: what `expect` returned as this text's read left.
+   */
+  decode(key: string, text: string, expected?: Expected): unknown {
     const memo = this.#memo;
     if (memo === undefined) return this.#decoded(key, text);
-    const copy = memo.copyOf(key, text);
+    // The copy made as the read left, when the reply is the text it was made for; else the memo's.
+    let copy = expected === undefined ? NOT_KEPT : expected.of(text);
+    if (copy === NOT_KEPT) copy = memo.copyOf(key, text);
     if (copy !== NOT_KEPT) return copy;
     const value = this.#decoded(key, text);
     memo.keep(key, text, value);

@@ -3,7 +3,8 @@
  * (under 2 minutes). Starts its own Redis and memcached on free loopback ports through the test
  * harness, runs the scenarios of `scenarios/` with the raw clients and the peer libraries in one
  * process, interleaved, prints one Markdown table per scenario and the issue's targets, and stops
- * the servers.
+ * the servers. A scenario with `sampling: 'paired'` is sampled as the paired programs are (many
+ * short rounds, order rotating; see paired-measure.js), and its ratios are medians of per-round ratios.
  *
  * Options: --quick, --only=<id>[,<id>...] (scenario ids, or parts of them), --dist (measure the
  * compiled dist/ instead of lib/), --out=<file> (also write the report there), --list,
@@ -20,7 +21,9 @@ import { cpus } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadEasyCache, loadRootClients, loadServerHarness, useDist } from './lib/load-library.js';
-import { PLANS, measureInterleaved, timeOperations } from './lib/measure.js';
+import { PLANS, median, measureInterleaved, timeOperations } from './lib/measure.js';
+import { describePlan, measurePaired, scenarioPairedPlan } from './lib/paired-measure.js';
+import { rowRatio } from './lib/paired-stats.js';
 import { startCountingProxy } from './lib/counting-proxy.js';
 import { difference, memcachedCommandCounts, redisCommandCounts } from './lib/server-stats.js';
 import { baselineRatioLines, baselineSummary, formatNumber, formatTime, markdownTable } from './lib/report.js';
@@ -191,8 +194,13 @@ async function runScenario(scenario, env, plan) {
   }
   const callsBefore = new Map(live.map((contender) => [contender, contender.loader?.calls ?? 0]));
   try {
-    const timed = await measureInterleaved(live, plan, scenario.inFlight);
-    for (const [contender, { nsPerOp }] of timed) rows.get(contender).nsPerOp = nsPerOp;
+    if (scenario.sampling === 'paired') {
+      const samples = await measurePaired(live, scenarioPairedPlan(quick));
+      for (const [contender, perRound] of samples) Object.assign(rows.get(contender), { nsPerOp: median(perRound), pairedSamples: perRound });
+    } else {
+      const timed = await measureInterleaved(live, plan, scenario.inFlight);
+      for (const [contender, { nsPerOp }] of timed) rows.get(contender).nsPerOp = nsPerOp;
+    }
   } catch (error) {
     for (const contender of live) rows.get(contender).error ??= `timing failed: ${error.message}`;
   }
@@ -252,6 +260,10 @@ function printScenario(scenario, rows) {
   say();
   say(scenario.measures);
   say();
+  if (scenario.sampling === 'paired') {
+    say(`Sampled paired: ${describePlan(scenarioPairedPlan(quick))}; × columns are medians of per-round ratios, time/op the median per round.`);
+    say();
+  }
   if (scenario.custom && scenario.table) {
     say(markdownTable(...scenario.table(rows)));
     say();
@@ -283,8 +295,8 @@ function printScenario(scenario, rows) {
   const table = rows.map((row) => {
     if (row.na) return [row.label, 'n/a', '', '', ...(reference ? [''] : []), ...(counted ? ['', '', ''] : []), row.na];
     if (row.error || row.nsPerOp === undefined) return [row.label, 'error', '', '', ...(reference ? [''] : []), ...(counted ? ['', '', ''] : []), row.error ?? 'not timed'];
-    const cells = [row.label, formatTime(row.nsPerOp), formatNumber(1e9 / row.nsPerOp), limit?.nsPerOp ? (row.nsPerOp / limit.nsPerOp).toFixed(2) + '×' : ''];
-    if (reference) cells.push(reference.nsPerOp ? (row.nsPerOp / reference.nsPerOp).toFixed(2) + '×' : '');
+    const cells = [row.label, formatTime(row.nsPerOp), formatNumber(1e9 / row.nsPerOp), limit ? ratioCell(row, limit) : ''];
+    if (reference) cells.push(ratioCell(row, reference));
     if (counted) cells.push(row.commandsPerOp === undefined ? '?' : formatNumber(row.commandsPerOp), row.roundTripsPerOp === undefined ? '?' : formatNumber(row.roundTripsPerOp), row.commandMix ?? '');
     cells.push(row.note ?? '');
     return cells;
@@ -296,6 +308,12 @@ function printScenario(scenario, rows) {
     say();
   }
   printBaselineRatios(rows, 'nsPerOp');
+}
+
+/** `row` over `limit` as a table cell (`1.04×`): paired for a scenario sampled paired. */
+function ratioCell(row, limit) {
+  const r = rowRatio(row, limit);
+  return r === undefined ? '' : r.toFixed(2) + '×';
 }
 
 /** Under a table: `easy-cache / baseline <sha>: <ratio>` for each baseline twin in it. */

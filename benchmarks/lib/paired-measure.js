@@ -1,7 +1,8 @@
 /**
  * Paired sampling: every contender is timed once per round, back to back, in an order that
  * rotates between rounds, so that the ratio of two contenders within a round cancels the load the
- * machine had then (see `paired-stats.js`). Used by `paired-hit.js` and `paired-otel.js`.
+ * machine had then (see `paired-stats.js`). Used by `paired-hit.js`, `paired-otel.js`,
+ * `paired-redis-stale.js`, and by `npm run bench` for scenarios with `sampling: 'paired'`.
  */
 import { calibrate, timeOperations } from './measure.js';
 
@@ -17,6 +18,14 @@ export const PAIRED_PLAN = {
   warmupMs: quick ? 200 : 600,
   clock: argv.includes('--clock=wall') ? 'wall' : 'cpu',
 };
+
+/**
+ * The plan of a scenario with `sampling: 'paired'` in `npm run bench`: wall time, as the rest of
+ * the run; 101 rounds of ~20 ms per contender (21 of ~10 ms with `--quick`).
+ */
+export function scenarioPairedPlan(quick) {
+  return { quick, rounds: quick ? 21 : 101, sampleMs: quick ? 10 : 20, warmupMs: quick ? 200 : 600, clock: 'wall' };
+}
 
 /** The plan in one line, for a report's header. */
 export function describePlan(plan = PAIRED_PLAN) {

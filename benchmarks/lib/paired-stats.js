@@ -34,6 +34,15 @@ export function pairedRatio(a, b) {
   return { ratio: median(ratios), low, high };
 }
 
+/**
+ * `row`'s time over `limit`'s: the median of the per-round ratios when both were sampled paired
+ * (`pairedSamples`), else the ratio of their medians; `undefined` when a figure is missing.
+ */
+export function rowRatio(row, limit) {
+  if (row?.pairedSamples && limit?.pairedSamples) return pairedRatio(row.pairedSamples, limit.pairedSamples).ratio;
+  return row?.nsPerOp && limit?.nsPerOp ? row.nsPerOp / limit.nsPerOp : undefined;
+}
+
 /** `1.0412` → `+4.1 %`. */
 export function percent(ratio) {
   const value = (ratio - 1) * 100;

@@ -91,7 +91,7 @@ export class DecodeMemo {
 
 /**
  * A decoded value kept to be copied. Plain JSON data (most values) is copied by a plan found
- * once, which names the members holding objects (clone-plan.ts): about half of what
+ * once, which names the members holding objects (clone-plan.ts): a third less than
  * `cloneSnapshot` costs, which looks at every member of every level on every copy. Anything
  * else (a `Date`, a `Map`, `-0`...) is copied by `cloneSnapshot`.
  */

@@ -119,7 +119,7 @@ export class MemcachedCache implements CacheInstance {
     const expected = this.#codec.expect(key); // once the read has left: a kept value is copied while memcached answers
     return reply.then(
       (raw) => (raw === undefined ? NOT_FOUND : this.#decode(key, raw, expected)),
-      (error: unknown) => Promise.reject(readFailure(key, error)),
+      (error: unknown) => { throw readFailure(key, error); },
     );
   }
 

@@ -1,10 +1,12 @@
 /**
  * Hits through the remote backends' decode memo, on the real servers: a key read again unchanged
  * is copied instead of parsed, every caller still gets a value of its own, and a key whose text
- * changed (another writer) is decoded anew.
+ * changed (another writer) is decoded anew. A read hands its `foresee` the copy made for the text
+ * expected, and resolves to that very copy only when the reply is that text.
  */
-import { cached, NOT_FOUND } from '../../lib';
+import { cached, NOT_FOUND, type CacheEvent } from '../../lib';
 import { describeOnBackends } from '../helpers/backends-under-test';
+import { waitFor } from '../helpers/deferred';
 
 /** Marks the JSON of this file's values, to count the parses of their texts alone. */
 const MARKER = 'decode-memo-marker';
@@ -88,6 +90,64 @@ describeOnBackends('decode memo on %s', ['redis', 'redis-cluster', 'memcached'],
     expect(await getUser(4)).toEqual(userOf(4, 'run 1'));
     await getUser.invalidateCacheByTags('memo-users');
     expect(await getUser(4)).toEqual(userOf(4, 'run 2'));
+    expect(runs).toBe(2);
+  });
+
+  it("hands a read's foresee the very value the read returns while the text stays, and nothing it returns once the text changed", async () => {
+    const { backend } = under();
+    const key = 'memo:foresee:6';
+    await cached(async (id: number) => userOf(id), { cacheKey: 'memo:foresee:{id}', cacheInstance: backend, timeout: 600 })(6);
+    const foreseen: unknown[] = [];
+    const read = () => backend.get(key, (likely) => foreseen.push(likely));
+    // The key's first text is kept alone, its second read keeps a copy: nothing to foresee before.
+    await read();
+    await read();
+    expect(foreseen).toEqual([]);
+    const kept = await read();
+    expect(foreseen).toHaveLength(1);
+    expect(kept).toBe(foreseen[0]);
+    const entry = kept as { v: User };
+    entry.v.profile.name = 'Grace';
+    await backend.set(key, entry, 600);
+    const changed = await read();
+    expect(foreseen).toHaveLength(2);
+    expect(changed).not.toBe(foreseen[1]);
+    expect((changed as { v: User }).v).toEqual(userOf(6, 'Grace'));
+    expect((foreseen[1] as { v: User }).v).toEqual(userOf(6));
+  });
+
+  it('serves a stale entry backing off by its foreseen copy, and a fresh entry another writer left meanwhile as a hit', async () => {
+    const { backend } = under();
+    const key = 'memo:backoff:7';
+    const events: CacheEvent[] = [];
+    const errors: unknown[] = [];
+    let failing = false;
+    let runs = 0;
+    const getUser = cached(
+      async (id: number) => {
+        runs++;
+        if (failing) throw new Error('the source is down (test)');
+        return userOf(id);
+      },
+      { cacheKey: 'memo:backoff:{id}', cacheInstance: backend, timeout: 600, grace: 600, softTimeoutMs: 0, graceBackoff: 600, onEvent: (event) => events.push(event), onError: (error) => errors.push(error) },
+    );
+    await getUser(7);
+    await getUser.expireCacheByKey(7);
+    failing = true;
+    expect(await getUser(7)).toEqual(userOf(7)); // stale: served, and its refresh fails into backoff
+    await waitFor(() => errors.length === 1, 0);
+    events.length = 0;
+    for (let i = 0; i < 4; i++) expect(await getUser(7)).toEqual(userOf(7));
+    expect(events.map((event) => (event.type === 'stale' ? event.reason : event.type))).toEqual(['backoff', 'backoff', 'backoff', 'backoff']);
+    expect(runs).toBe(2);
+    // Another writer's fresh entry with a new name: the read foresees the stale copy, the reply is not it.
+    const entry = (await backend.get(key)) as { v: User; f?: number };
+    entry.v.profile.name = 'Grace';
+    entry.f = Date.now() + 600_000;
+    await backend.set(key, entry, 600);
+    events.length = 0;
+    expect(await getUser(7)).toEqual(userOf(7, 'Grace'));
+    expect(events.map((event) => event.type)).toEqual(['hit']);
     expect(runs).toBe(2);
   });
 });

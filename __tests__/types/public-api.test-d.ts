@@ -16,6 +16,7 @@ import {
   type CacheEvent,
   type CacheInstance,
   type CachedFunction,
+  type Foresee,
   type LockEvent,
   type LockOptions,
   type StaleEvent,
@@ -162,6 +163,14 @@ const custom: Pick<CacheInstance, 'losesPrototypes'> = { losesPrototypes: true }
 custom.losesPrototypes = false;
 caches.set('memory', backend);
 void backend.get('k').then((value) => (value === NOT_FOUND ? 'miss' : value));
+// A read may hand its likely value to a `Foresee` before it resolves; a backend without one still fits the port.
+const foresee: Foresee = (likely) => void likely;
+void backend.get('k', foresee);
+expectType<Equal<Parameters<Foresee>, [likely: unknown]>>(true);
+const withoutForesee: Pick<CacheInstance, 'get'> = { get: async () => NOT_FOUND };
+void withoutForesee.get('k', foresee);
+// @ts-expect-error a foresee is a function of the likely value
+void backend.get('k', 'likely');
 void invalidateCacheTags(['a', 'b'], { cacheAlias: 'memory' });
 // @ts-expect-error invalidateCacheTags takes texts
 void invalidateCacheTags(42);

@@ -27,12 +27,25 @@ export interface BreakerSettings {
 }
 
 /**
+ * Called by a backend's `get` with the value its read most likely returns, before the reply comes
+ * (see `CacheInstance.get`). It must not throw, and must not change `likely`: the read may still
+ * hand it out.
+ */
+export type Foresee = (likely: unknown) => void;
+
+/**
  * The port every backend implements. Values are the caller's values: a backend encodes them
  * itself (through a `Serializer`) or, like `MemoryCache` with `copy: false`, keeps them as they are.
  */
 export interface CacheInstance {
-  /** The value stored under `key`, or `NOT_FOUND`. Throws `SerializationError` for data it cannot decode. */
-  get(key: string): Promise<unknown>;
+  /**
+   * The value stored under `key`, or `NOT_FOUND`. Throws `SerializationError` for data it cannot
+   * decode. `foresee`, when given, may be called once, during the call, after the read has left,
+   * with the value the read most likely returns (a remote backend's decode memo: a copy of what
+   * the key's last text decoded to); the read then resolves to that very object exactly when its
+   * reply is that text. The caller judges the value while the server answers (see `Foresee`).
+   */
+  get(key: string, foresee?: Foresee): Promise<unknown>;
   /**
    * `get` without a Promise, for a backend that answers from this process's memory: the hit path
    * then costs no await. Optional; throws where `get` would reject. `now`, when given, is the

@@ -9,13 +9,13 @@ import { clockOf, NOT_FOUND, NOT_HELD } from '../backends/backend';
 import { renderFullKey, type CallPlan } from '../compile/compile-plan';
 import { SerializationError } from '../errors';
 import { boundedGet, readSync, UNREAD, type SyncReadable } from '../guard/guard';
-import { emitEvent, isObserved, type MissReason } from '../observe/events';
+import { emitEvent, isObserved, type MissReason, type StaleReason } from '../observe/events';
 import { isEntry, isTimed, type Entry } from '../tags/entry';
 import { heldTagState, prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
 import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
 import { checkValue, REFUSED } from './value-check';
-import { backOffOnFailure, inBackground, isBackingOff, servedAtOnce, serveStale, withHardTimeout } from './stale';
+import { backOffOnFailure, inBackground, isBackingOff, servedStaleAtOnce, serveStale, staleAtOnce, withHardTimeout } from './stale';
 
 /**
  * Runs a call. The hit of an untagged fresh entry allocates nothing beyond its promise: in
@@ -45,7 +45,8 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
     if (isEntry(stored) && stored.n === plan.version && plan.schema === undefined && (stored.t === undefined || (backend.tiered && heldTagState(backend, stored.t, key, readAt as number) === 'valid'))) {
       const now = isTimed(stored) ? (readAt ?? clockOf(backend)()) : 0;
       if (servesAsIs(stored, now)) return Promise.resolve(hit(plan, key, stored.v, backend.tiered ? 'near' : undefined));
-      if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return Promise.resolve(stored.v);
+      const reason = plan.stale === undefined ? undefined : staleAtOnce(plan, backend, key, stored, now);
+      if (reason !== undefined) return Promise.resolve(servedStaleAtOnce(plan, key, stored.v, reason));
     }
     const call = new Call(plan, backend, scope, args, key);
     // A plain miss skips `decide`'s async frame: the flight's promise is returned as it is.
@@ -97,21 +98,51 @@ function servesAsIs(entry: Entry, now: number): boolean {
   return (entry.f === undefined || now < entry.f) && (entry.r === undefined || now < entry.r);
 }
 
-/** The common remote case, a function without tags or prefix: one bounded `get`, and a `Call` only when it is not a plain hit. */
+/**
+ * The common remote case, a function without tags or prefix: one bounded `get`, and a `Call` only
+ * when it is not a plain hit or a stale value served at once. A backend that foresees what its
+ * read returns (its decode memo, see `CacheInstance.get`) has it judged while the server answers:
+ * the reply is then only compared with it. The clock read then is as good as one after the reply:
+ * the server reads the entry somewhere between the two.
+ */
 async function readUntagged(plan: CallPlan, scope: unknown, args: readonly unknown[], key: string, backend: CacheInstance): Promise<unknown> {
+  let foreseen: unknown = NOTHING_FORESEEN;
+  let early = undefined as Verdict | undefined;
   let stored: unknown;
   try {
-    stored = await boundedGet(backend, plan.settings, key);
+    stored = await boundedGet(backend, plan.settings, key, (likely) => {
+      try {
+        early = verdictOf(plan, backend, key, likely);
+        foreseen = likely;
+      } catch {
+        // Judged again after the reply, where a throwing clock rejects the call as it always has.
+      }
+    });
   } catch (error) {
     const call = new Call(plan, backend, scope, args, key);
     return decide(call, call.absorb(error, 'get', key, NOT_FOUND));
   }
-  if (isEntry(stored) && stored.t === undefined && stored.n === plan.version && plan.schema === undefined) {
-    const now = isTimed(stored) ? clockOf(backend)() : 0;
-    if (servesAsIs(stored, now)) return hit(plan, key, stored.v);
-    if (plan.stale !== undefined && servedAtOnce(plan, backend, key, stored, now)) return stored.v;
-  }
+  const verdict = stored === foreseen ? early : verdictOf(plan, backend, key, stored);
+  if (verdict === AS_IS) return hit(plan, key, (stored as Entry).v);
+  if (verdict !== undefined) return servedStaleAtOnce(plan, key, (stored as Entry).v, verdict);
   return decide(new Call(plan, backend, scope, args, key), stored);
+}
+
+/** What `readUntagged` compares a reply with when its backend foresaw nothing. */
+const NOTHING_FORESEEN: unique symbol = Symbol('nothing foreseen');
+
+/** A verdict of `verdictOf`: the entry is a plain hit. */
+const AS_IS: unique symbol = Symbol('served as is');
+
+/** How `readUntagged` answers stored data: `AS_IS`, a stale value served at once (why), or `undefined` (`decide` judges it). */
+type Verdict = typeof AS_IS | StaleReason;
+
+/** The verdict on untagged stored data, judged now: a plain hit, a stale value served at once, or `undefined`. */
+function verdictOf(plan: CallPlan, backend: CacheInstance, key: string, stored: unknown): Verdict | undefined {
+  if (!isEntry(stored) || stored.t !== undefined || stored.n !== plan.version || plan.schema !== undefined) return undefined;
+  const now = isTimed(stored) ? clockOf(backend)() : 0;
+  if (servesAsIs(stored, now)) return AS_IS;
+  return plan.stale === undefined ? undefined : staleAtOnce(plan, backend, key, stored, now);
 }
 
 function hit(plan: CallPlan, key: string, value: unknown, tier?: 'near'): unknown {

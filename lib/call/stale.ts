@@ -63,25 +63,24 @@ function backsOff(backoffs: Map<string, number>, key: string, now: number): bool
 }
 
 /**
- * The hot path of stale serving: whether a stale entry is returned at once with nothing to start,
- * because its key backs off, or because it is stale-while-revalidate and its refresh already runs.
- * Publishes the `stale` event when it is. No `Call` is made for it.
+ * The hot path of stale serving: why a stale `entry` is returned at once at `now` with nothing to
+ * start (its key backs off, or it is stale-while-revalidate and its refresh already runs), else
+ * `undefined`. Publishes nothing (see `servedStaleAtOnce`); no `Call` is made for it.
  */
-export function servedAtOnce(plan: CallPlan, backend: CacheInstance, key: string, entry: Entry, now: number): boolean {
-  if (entry.f === undefined || now < entry.f || (entry.g !== undefined && now >= entry.g)) return false;
+export function staleAtOnce(plan: CallPlan, backend: CacheInstance, key: string, entry: Entry, now: number): StaleReason | undefined {
+  if (entry.f === undefined || now < entry.f || (entry.g !== undefined && now >= entry.g)) return undefined;
   const { backoffs, flights } = stateOf(backend);
-  const swr = plan.stale?.softTimeoutMs === 0;
+  // With no key backing off (the common case) only the refresh under way is looked up; a key
+  // backing off has no refresh running as a rule, so its backoff is looked up first.
+  if (backoffs.size !== 0 && backsOff(backoffs, key, now)) return 'backoff';
+  return plan.stale?.softTimeoutMs === 0 && flights.has(key) ? 'swr' : undefined;
+}
+
+/** `stale`, returned at once for `reason` (what `staleAtOnce` said): the `stale` event is published. */
+export function servedStaleAtOnce(plan: CallPlan, key: string, stale: unknown, reason: StaleReason): unknown {
   const { onEvent, label } = plan.settings;
-  // Unobserved, the reason is not needed: one lookup where it can be. With no key backing off
-  // (the common case) only the refresh under way is looked up; a key backing off has no refresh
-  // running as a rule, so its backoff is looked up first.
-  if (!isObserved(onEvent)) return (backoffs.size !== 0 && backsOff(backoffs, key, now)) || (swr && flights.has(key));
-  let reason: StaleReason;
-  if (backsOff(backoffs, key, now)) reason = 'backoff';
-  else if (swr && flights.has(key)) reason = 'swr';
-  else return false;
-  emitEvent({ type: 'stale', function: label, key, reason, error: undefined }, onEvent);
-  return true;
+  if (isObserved(onEvent)) emitEvent({ type: 'stale', function: label, key, reason, error: undefined }, onEvent);
+  return stale;
 }
 
 /** The caller's share of `flight` when a stale value exists: the fresh value, or `stale` as soon as SPEC 11.1 says so. */

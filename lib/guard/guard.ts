@@ -3,7 +3,7 @@
  * `BackendSession` (bounded, reported, falling back or rethrown in strict mode), or, on the hot
  * path, through `boundedGet` / `readSync`, which allocate nothing for the guard unless they fail.
  */
-import type { BackendTimeout, CacheInstance } from '../backends/backend';
+import type { BackendTimeout, CacheInstance, Foresee } from '../backends/backend';
 import type { CallSettings } from '../compile/compile-plan';
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
 import { backendCallsTraced, traceBackendCall } from '../observe/channels';
@@ -41,18 +41,21 @@ export function writesAtOnce(backend: CacheInstance): backend is SyncWritable {
 }
 
 /**
- * The hot path's remote read: one bounded `get`; a failure (or the circuit breaker's refusal) is
- * for a session to `absorb`. A closed breaker that saw no failure costs a lookup here, nothing more.
+ * The hot path's remote read: one bounded `get` (its `foresee` passed on); a failure (or the
+ * circuit breaker's refusal) is for a session to `absorb`. A closed breaker that saw no failure
+ * costs a lookup here, nothing more.
  */
-export function boundedGet(backend: CacheInstance, settings: CallSettings, key: string): Promise<unknown> {
+export function boundedGet(backend: CacheInstance, settings: CallSettings, key: string, foresee?: Foresee): Promise<unknown> {
   const breaker = breakerOf(backend);
-  if (breaker !== undefined && !breaker.quiet) return gated(backend, settings, key, () => unguardedGet(backend, settings, key));
-  return unguardedGet(backend, settings, key);
+  if (breaker !== undefined && !breaker.quiet) return gated(backend, settings, key, () => unguardedGet(backend, settings, key, foresee));
+  return unguardedGet(backend, settings, key, foresee);
 }
 
-function unguardedGet(backend: CacheInstance, settings: CallSettings, key: string): Promise<unknown> {
+function unguardedGet(backend: CacheInstance, settings: CallSettings, key: string, foresee: Foresee | undefined): Promise<unknown> {
   const ms = boundOf(backend, settings);
-  return backendCallsTraced() ? traceBackendCall(backend, 'get', key, settings.label, () => withBound(backend.get(key), ms)) : withBound(backend.get(key), ms);
+  return backendCallsTraced()
+    ? traceBackendCall(backend, 'get', key, settings.label, () => withBound(backend.get(key, foresee), ms))
+    : withBound(backend.get(key, foresee), ms);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
-import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance } from '../backend';
+import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance, type Foresee } from '../backend';
 import { buildClient } from './build-client';
 import { answer, asBackendError, closedError, readFailure, stored } from './client-replies';
 import { dropStalledConnections, guardValueParsing } from './client-patches';
@@ -104,7 +104,7 @@ export class MemcachedCache implements CacheInstance {
    * For each server, a get leaves at once as a plain `get` unless the last lone `get` awaits its
    * reply; then the gets are gathered and leave together as one `get k1 k2 ...` (see `ReadBatcher`).
    */
-  get(key: string): Promise<unknown> {
+  get(key: string, foresee?: Foresee): Promise<unknown> {
     let safeKey: string;
     try {
       safeKey = this.#safeKey(key);
@@ -116,7 +116,7 @@ export class MemcachedCache implements CacheInstance {
     if (refused) return Promise.reject(refused);
     // The hot path: one `then` rather than an async frame of its own.
     const reply = this.#reads.read(safeKey);
-    const expected = this.#codec.expect(key); // once the read has left: a kept value is copied while memcached answers
+    const expected = this.#codec.expect(key, foresee); // once the read has left: a kept value is copied while memcached answers
     return reply.then(
       (raw) => (raw === undefined ? NOT_FOUND : this.#decode(key, raw, expected)),
       (error: unknown) => { throw readFailure(key, error); },

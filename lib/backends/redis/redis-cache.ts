@@ -2,7 +2,7 @@
  * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
  */
 import type { Redis } from 'ioredis';
-import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance } from '../backend';
+import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance, type Foresee } from '../backend';
 import { BackendError } from '../../errors';
 import { Codec, type Expected } from '../shared/codec';
 import { checkValueSize } from '../shared/value-size';
@@ -124,7 +124,7 @@ export class RedisCache implements CacheInstance {
    * `MGET` (see `ReadBatcher`); on a Cluster each stays a `GET`, since keys of one tick rarely
    * share a slot and a node that fails must fail only its own keys.
    */
-  get(key: string): Promise<unknown> {
+  get(key: string, foresee?: Foresee): Promise<unknown> {
     // The hot path: no `#call` closure or async frames (garbage with 64 calls in flight); same checks and errors.
     const refused = this.#refusal('get', key);
     if (refused) return Promise.reject(refused);
@@ -135,7 +135,7 @@ export class RedisCache implements CacheInstance {
     } catch (error) {
       reply = Promise.reject(error);
     }
-    const expected = this.#codec.expect(key); // once the read has left: a kept value is copied while Redis answers
+    const expected = this.#codec.expect(key, foresee); // once the read has left: a kept value is copied while Redis answers
     return reply.then(
       (text) => this.#answer(text, key, expected),
       (error: unknown) => this.#failed(error, key),

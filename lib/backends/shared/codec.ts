@@ -1,4 +1,5 @@
 import { SerializationError } from '../../errors';
+import type { Foresee } from '../backend';
 import type { Serializer } from '../../serializer/serializer';
 import { taggedJson } from '../../serializer/tagged-json';
 import { DecodeMemo, NOT_KEPT, type DecodeMemoSettings, type Expected } from './decode-memo';
@@ -43,10 +44,13 @@ export class Codec {
 
   /**
    * Called as a read of `key` leaves: what the memo expects its reply to be, with a copy of the
-   * value made now, while the read waits (see `DecodeMemo.expect`); pass it to `decode`.
+   * value made now, while the read waits (see `DecodeMemo.expect`); pass it to `decode`. The
+   * read's `foresee` is handed that copy, which `decode` returns for the text expected.
    */
-  expect(key: string): Expected | undefined {
-    return this.#memo?.expect(key);
+  expect(key: string, foresee?: Foresee): Expected | undefined {
+    const expected = this.#memo?.expect(key);
+    if (expected !== undefined && foresee !== undefined) foresee(expected.copy);
+    return expected;
   }
 
   /**

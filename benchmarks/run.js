@@ -1,14 +1,17 @@
 /**
  * The benchmark runner: `npm run bench` (full, about 5 minutes) or `npm run bench -- --quick`
  * (under 2 minutes). Starts its own Redis and memcached on free loopback ports through the test
- * harness, runs the scenarios of `scenarios/` with the raw clients and the peer libraries in one
- * process, interleaved, prints one Markdown table per scenario and the issue's targets, and stops
- * the servers. A scenario with `sampling: 'paired'` is sampled as the paired programs are (many
- * short rounds, order rotating; see paired-measure.js), and its ratios are medians of per-round ratios.
+ * harness, runs each scenario of `scenarios/` in a process of its own with the raw clients and
+ * the peer libraries side by side, interleaved, prints one Markdown table per scenario and the
+ * issue's targets, and stops the servers. A scenario with `sampling: 'paired'` is sampled as the
+ * paired programs are (many short rounds, order rotating; see paired-measure.js), and its ratios
+ * are medians of per-round ratios.
  *
  * Options: --quick, --only=<id>[,<id>...] (scenario ids, or parts of them), --dist (measure the
  * compiled dist/ instead of lib/), --out=<file> (also write the report there), --list,
- * --baseline=<git-ref> (also measure that commit's lib/, e.g. --baseline=f1b351d or HEAD~3).
+ * --baseline=<git-ref> (also measure that commit's lib/, e.g. --baseline=f1b351d or HEAD~3),
+ * --one-process (every scenario in the runner's process instead of one process each; see
+ * lib/isolated-scenario.js).
  *
  * With --baseline, the ref's lib/ is extracted (`git archive`) into a temporary folder that is
  * removed at exit, loaded through its three public entry points like the current lib/, and every
@@ -30,6 +33,7 @@ import { baselineRatioLines, baselineSummary, formatNumber, formatTime, markdown
 import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { evaluateTargets } from './lib/targets.js';
 import { runProgram } from './lib/run-program.js';
+import { childScenario, measureInChild, rowsOut } from './lib/isolated-scenario.js';
 
 /** Scenario files, in the order they run and print. */
 const SCENARIOS = [
@@ -89,18 +93,70 @@ function serverVersion(command, args, pattern) {
 }
 
 async function main() {
-  const selected = SCENARIOS.filter((id) => !only || only.some((part) => id.includes(part)));
+  const child = childScenario(argv);
+  const selected = child !== undefined ? SCENARIOS.filter((id) => id === child) : SCENARIOS.filter((id) => !only || only.some((part) => id.includes(part)));
   if (argv.includes('--list')) {
     for (const id of SCENARIOS) console.log(id);
     return;
   }
-  if (selected.length === 0) throw new Error(`--only matched no scenario; scenarios are: ${SCENARIOS.join(', ')}`);
+  if (selected.length === 0) throw new Error(`${child !== undefined ? `--scenario=${child}` : '--only'} matched no scenario; scenarios are: ${SCENARIOS.join(', ')}`);
   // Before any server starts: a bad ref fails at once.
   const ref = baselineRef(argv);
   const baselineLib = ref === undefined ? undefined : loadBaseline(ref, { dist: useDist() });
   const scenarios = [];
   for (const id of selected) scenarios.push((await import(`./scenarios/${id}.js`)).default);
+  if (child !== undefined) {
+    const results = await measureScenarios(scenarios, baselineLib);
+    writeFileSync(rowsOut(argv), JSON.stringify(results.get(child)));
+    return;
+  }
+  const oneProcess = argv.includes('--one-process');
+  const plan = quick ? PLANS.quick : PLANS.full;
 
+  const started = new Date();
+  say(`# easy-cache benchmarks${quick ? ' (quick)' : ''}`);
+  say();
+  say(`- date: ${started.toISOString()}`);
+  say(`- command: \`npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}\``);
+  say(`- Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), ${process.platform}`);
+  say(`- Redis ${serverVersion('redis-server', ['--version'], /v=(\S+)/)}, memcached ${serverVersion('memcached', ['-V'], /memcached (\S+)/)} (one worker thread, \`-t 1\`), loopback`);
+  say(`- easy-cache from ${useDist() ? 'dist/ (compiled)' : 'lib/ (ts-node, transpile only)'}`);
+  if (baselineLib) say(`- baseline: easy-cache @ ${baselineLib.label} (\`${ref}\` = ${baselineLib.sha}, "${baselineLib.subject}"), its ${useDist() ? 'dist/ compiled' : 'lib/ through ts-node'} alike`);
+  say(`- sampling: warm-up ${plan.warmupMs} ms, then ${plan.samples} samples of ~${plan.sampleMs} ms per contender, interleaved; median`);
+  say(`- ${oneProcess ? 'every scenario in this one process (`--one-process`)' : 'each scenario in a process of its own, with its own servers; its contenders side by side in it'}`);
+  say();
+
+  let results;
+  if (oneProcess) {
+    results = await measureScenarios(scenarios, baselineLib, printScenario);
+  } else {
+    results = new Map();
+    for (const scenario of scenarios) {
+      const rows = measureInChild(scenario.id, argv);
+      results.set(scenario.id, rows);
+      printScenario(scenario, rows);
+    }
+  }
+
+  if (baselineLib) {
+    say(`## easy-cache against the baseline ${baselineLib.label}`);
+    say();
+    say(baselineSummary(scenarios, results, baselineLib));
+    say();
+  }
+  say('## Targets of issue 5');
+  say();
+  say(markdownTable(['target', 'measured', 'met'], evaluateTargets(results)));
+  say();
+  say(`Total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`);
+  if (outArg) writeFileSync(outArg.slice('--out='.length), output.join('\n') + '\n');
+}
+
+/**
+ * Starts the servers `scenarios` need, measures each scenario in this process (handing its rows
+ * to `onRows` as they come), stops the servers; resolves to the rows by scenario id.
+ */
+async function measureScenarios(scenarios, baselineLib, onRows = () => undefined) {
   const harness = loadServerHarness();
   const servers = [];
   const stopAll = () => harness.killServersSync(servers);
@@ -129,41 +185,15 @@ async function main() {
     footprintRuns: quick ? 1 : 3,
     ...(baselineLib ? { baselineLib } : {}),
   };
-
-  const started = new Date();
-  say(`# easy-cache benchmarks${quick ? ' (quick)' : ''}`);
-  say();
-  say(`- date: ${started.toISOString()}`);
-  say(`- command: \`npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}\``);
-  say(`- Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs), ${process.platform}`);
-  say(`- Redis ${serverVersion('redis-server', ['--version'], /v=(\S+)/)}, memcached ${serverVersion('memcached', ['-V'], /memcached (\S+)/)} (one worker thread, \`-t 1\`), loopback`);
-  say(`- easy-cache from ${env.dist ? 'dist/ (compiled)' : 'lib/ (ts-node, transpile only)'}`);
-  if (baselineLib) say(`- baseline: easy-cache @ ${baselineLib.label} (\`${ref}\` = ${baselineLib.sha}, "${baselineLib.subject}"), its ${env.dist ? 'dist/ compiled' : 'lib/ through ts-node'} alike`);
-  say(`- sampling: warm-up ${plan.warmupMs} ms, then ${plan.samples} samples of ~${plan.sampleMs} ms per contender, interleaved; median`);
-  say();
-
   const results = new Map();
   for (const scenario of scenarios) {
     const rows = scenario.custom ? await scenario.measure(env) : await runScenario(scenario, env, plan);
     results.set(scenario.id, rows);
-    printScenario(scenario, rows);
+    onRows(scenario, rows);
   }
-
-  if (baselineLib) {
-    say(`## easy-cache against the baseline ${baselineLib.label}`);
-    say();
-    say(baselineSummary(scenarios, results, baselineLib));
-    say();
-  }
-  say('## Targets of issue 5');
-  say();
-  say(markdownTable(['target', 'measured', 'met'], evaluateTargets(results)));
-  say();
-  say(`Total time: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s.`);
-  if (outArg) writeFileSync(outArg.slice('--out='.length), output.join('\n') + '\n');
-
   await Promise.all(servers.map((server) => harness.stopServer(server)));
   servers.length = 0;
+  return results;
 }
 
 let block = 0;

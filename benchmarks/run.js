@@ -73,6 +73,7 @@ const COUNTED_OPERATIONS = 512;
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
+const plan = quick ? PLANS.quick : PLANS.full;
 const onlyArg = argv.find((arg) => arg.startsWith('--only='));
 const outArg = argv.find((arg) => arg.startsWith('--out='));
 const only = onlyArg ? onlyArg.slice('--only='.length).split(',').filter(Boolean) : undefined;
@@ -111,7 +112,6 @@ async function main() {
     return;
   }
   const oneProcess = argv.includes('--one-process');
-  const plan = quick ? PLANS.quick : PLANS.full;
 
   const started = new Date();
   say(`# easy-cache benchmarks${quick ? ' (quick)' : ''}`);
@@ -175,7 +175,6 @@ async function measureScenarios(scenarios, baselineLib, onRows = () => undefined
   const memcached = needs.has('memcached') ? await harness.startMemcached(['-t', '1']) : undefined;
   if (memcached) servers.push(memcached);
 
-  const plan = quick ? PLANS.quick : PLANS.full;
   const env = {
     lib: loadEasyCache(),
     clients: loadRootClients(),

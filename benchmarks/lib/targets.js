@@ -2,10 +2,8 @@
  * The targets of issue 5, checked against one run's results: each row says the target, what was
  * measured, and whether it is met ("yes", "no", or "?" when a figure is missing).
  */
-import { rowRatio } from './paired-stats.js';
-
 // Paired where the scenario was sampled paired (the median of per-round ratios), else of medians.
-const ratio = rowRatio;
+import { rowRatio as ratio } from './paired-stats.js';
 
 function verdict(ok) {
   return ok === undefined ? '?' : ok ? 'yes' : 'no';

@@ -70,8 +70,8 @@ export interface MemcachedCacheOptions {
    * Remembers the last text read under each key and, once the same text came back twice, a copy of
    * its decoded value: a key read again unchanged is then copied from it (a tenth of the cost of
    * parsing it again, made while the server answers) instead of decoded. Each caller still gets a
-   * value of its own. Only with the
-   * default serializer, and not used with `nearCache` (which holds decoded values already).
+   * value of its own. Only with the default serializer, and not used with `nearCache` (which holds
+   * decoded values already).
    * `false`: every read is decoded. See docs/backends/memcached.md.
    * @default { maxEntries: 1000, maxChars: 1000000 }
    * @example new MemcachedCache(servers, { decodeMemo: { maxEntries: 10_000 } })

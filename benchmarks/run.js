@@ -5,7 +5,8 @@
  * the peer libraries side by side, interleaved, prints one Markdown table per scenario and the
  * issue's targets, and stops the servers. A scenario with `sampling: 'paired'` is sampled as the
  * paired programs are (many short rounds, order rotating; see paired-measure.js), and its ratios
- * are medians of per-round ratios.
+ * are medians of per-round ratios. A scenario with `forks: N` is measured in N processes, one
+ * after another, and their rounds are pooled (lib/forks.js).
  *
  * Options: --quick, --only=<id>[,<id>...] (scenario ids, or parts of them), --dist (measure the
  * compiled dist/ instead of lib/), --out=<file> (also write the report there), --list,
@@ -34,6 +35,7 @@ import { baselineRef, loadBaseline } from './lib/baseline.js';
 import { evaluateTargets } from './lib/targets.js';
 import { runProgram } from './lib/run-program.js';
 import { childScenario, measureInChild, rowsOut } from './lib/isolated-scenario.js';
+import { poolForks } from './lib/forks.js';
 
 /** Scenario files, in the order they run and print. */
 const SCENARIOS = [
@@ -74,6 +76,8 @@ const COUNTED_OPERATIONS = 512;
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const plan = quick ? PLANS.quick : PLANS.full;
+/** `--one-process`: every scenario in the runner's own process (no forks), as before round 9. */
+const oneProcess = argv.includes('--one-process');
 const onlyArg = argv.find((arg) => arg.startsWith('--only='));
 const outArg = argv.find((arg) => arg.startsWith('--out='));
 const only = onlyArg ? onlyArg.slice('--only='.length).split(',').filter(Boolean) : undefined;
@@ -111,7 +115,6 @@ async function main() {
     writeFileSync(rowsOut(argv), JSON.stringify(results.get(child)));
     return;
   }
-  const oneProcess = argv.includes('--one-process');
 
   const started = new Date();
   say(`# easy-cache benchmarks${quick ? ' (quick)' : ''}`);
@@ -132,7 +135,7 @@ async function main() {
   } else {
     results = new Map();
     for (const scenario of scenarios) {
-      const rows = measureInChild(scenario.id, argv);
+      const rows = poolForks(Array.from({ length: scenario.forks ?? 1 }, () => measureInChild(scenario.id, argv)));
       results.set(scenario.id, rows);
       printScenario(scenario, rows);
     }
@@ -290,7 +293,8 @@ function printScenario(scenario, rows) {
   say(scenario.measures);
   say();
   if (scenario.sampling === 'paired') {
-    say(`Sampled paired: ${describePlan(scenarioPairedPlan(quick))}; × columns are medians of per-round ratios, time/op the median per round.`);
+    const forks = !oneProcess && scenario.forks > 1 ? ` in each of ${scenario.forks} processes, pooled (see lib/forks.js)` : '';
+    say(`Sampled paired: ${describePlan(scenarioPairedPlan(quick))}${forks}; × columns are medians of per-round ratios, time/op the median per round.`);
     say();
   }
   if (scenario.custom && scenario.table) {

@@ -19,6 +19,7 @@ import { createClient as createNodeRedisClient } from 'redis';
 import { LRUCache } from 'lru-cache';
 import { createCache as createDedupeCache } from 'async-cache-dedupe';
 import PeerRedis from 'ioredis';
+import { redisConnection } from './shared-redis.js';
 
 let made = 0;
 
@@ -66,15 +67,15 @@ export function tagsOf(id, count) {
 export function easyCache(env, backend, loader, options = {}) {
   const { core, redis: redisEntry, memcached: memcachedEntry } = env.lib;
   let instance;
-  let client;
+  let connection;
   if (backend === 'memory') {
     instance = new core.MemoryCache({
       ...(options.copy === false ? { copy: false } : {}),
       ...(options.capacity ? { maxEntries: options.capacity } : {}),
     });
   } else if (backend === 'redis') {
-    client = new env.clients.Redis({ host: '127.0.0.1', port: env.redisPort, enableAutoPipelining: options.autoPipelining === true });
-    instance = new redisEntry.RedisCache(client, { prefix: namespace(env, 'ec'), ...(options.nearCache ? { nearCache: options.nearCache } : {}), ...memoOption(options) });
+    connection = redisConnection(env, options.autoPipelining === true ? { enableAutoPipelining: true } : {});
+    instance = new redisEntry.RedisCache(connection.client, { prefix: namespace(env, 'ec'), ...(options.nearCache ? { nearCache: options.nearCache } : {}), ...memoOption(options) });
   } else {
     instance = new memcachedEntry.MemcachedCache(`127.0.0.1:${env.memcachedPort}`, { prefix: namespace(env, 'ec'), ...memoOption(options) });
   }
@@ -93,7 +94,7 @@ export function easyCache(env, backend, loader, options = {}) {
     invalidateTag: (tag) => core.invalidateCacheTags(tag, { cacheInstance: instance }),
     close: async () => {
       await instance.close?.();
-      if (client) client.disconnect();
+      connection?.release();
     },
   };
 }

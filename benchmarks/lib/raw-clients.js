@@ -3,6 +3,7 @@
  * same keys and the same value (JSON text on the servers).
  */
 import { TTL_SECONDS, makeUser } from './libraries.js';
+import { redisConnection } from './shared-redis.js';
 
 /** A `Map` read in an async function: `{ get(id) }` for hits, `getOrLoad(id)` for misses. */
 export function rawMap(loader) {
@@ -25,9 +26,9 @@ export function rawMap(loader) {
   };
 }
 
-/** A raw ioredis client on the benchmark's Redis (`autoPipelining` turns ioredis auto-pipelining on). */
+/** A raw ioredis client on the benchmark's Redis (`autoPipelining` turns ioredis auto-pipelining on; the scenario's shared connection otherwise, if it has one). */
 export function rawRedis(env, { autoPipelining = false } = {}) {
-  const client = new env.clients.Redis({ host: '127.0.0.1', port: env.redisPort, enableAutoPipelining: autoPipelining });
+  const { client, release } = redisConnection(env, autoPipelining ? { enableAutoPipelining: true } : {});
   const prefix = env.prefix + 'raw:';
   return {
     client,
@@ -40,7 +41,7 @@ export function rawRedis(env, { autoPipelining = false } = {}) {
       for (const tag of tags) pipeline.set(prefix + 'tag:' + tag, 'v1');
       await pipeline.exec();
     },
-    close: async () => client.disconnect(),
+    close: async () => release(),
   };
 }
 

@@ -8,12 +8,15 @@ import type { CacheInstance } from '../backends/backend';
 import { clockOf, NOT_FOUND, NOT_HELD } from '../backends/backend';
 import { renderFullKey, type CallPlan } from '../compile/compile-plan';
 import { SerializationError } from '../errors';
-import { boundedGet, readSync, UNREAD, type SyncReadable } from '../guard/guard';
-import { emitEvent, isObserved, type MissReason, type StaleReason } from '../observe/events';
+import { boundedGet, boundOf, readSync, readsPlainly, UNREAD, type SyncReadable } from '../guard/guard';
+import { enterBound, exceeded, leaveBound } from '../shared/bound';
+import type { Expirable } from '../shared/deadlines';
+import { emitEvent, isObserved, type MissReason } from '../observe/events';
 import { isEntry, isTimed, type Entry } from '../tags/entry';
 import { heldTagState, prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
 import { Call } from './call';
 import { joinOrStart, releaseKeyFlight, startFlight } from './flight';
+import { AS_IS, hit, nearHit, NO_NEAR_HIT, servesAsIs, verdictOf, type Verdict } from './hit-verdict';
 import { checkValue, REFUSED } from './value-check';
 import { backOffOnFailure, inBackground, isBackingOff, servedStaleAtOnce, serveStale, staleAtOnce, withHardTimeout } from './stale';
 
@@ -66,90 +69,122 @@ export function runCall(plan: CallPlan, scope: unknown, args: readonly unknown[]
   return readThenDecide(new Call(plan, backend, scope, args, key));
 }
 
-/** What `nearHit` returns when the near cache cannot answer with a plain hit. */
-const NO_NEAR_HIT: unique symbol = Symbol('no near hit');
-
-/**
- * A plain hit from a near cache, judged at `now`: the entry is read as the near cache holds it
- * (`peekSync`, no copy), and only the value handed out is copied (`copyOut`), never the entry and
- * its tag versions. Anything else (stale, a miss, not held) is `NO_NEAR_HIT`: `runCall` reads the
- * entry again the usual way, as a copy, since it may hand it out or keep it.
- */
-function nearHit(plan: CallPlan, backend: CacheInstance, key: string, now: number): unknown {
-  let held: unknown;
-  try {
-    held = backend.peekSync?.(key, now);
-  } catch {
-    return NO_NEAR_HIT;
-  }
-  if (typeof held !== 'object' || held === null) return NO_NEAR_HIT;
-  // Tags noted current were noted of this very object, checked as an entry then; nothing held changed since.
-  const noted = backend.tagsHeldCurrent?.(key, now) === true;
-  if (!noted && !isEntry(held)) return NO_NEAR_HIT;
-  const entry = held as Entry;
-  if (entry.n !== plan.version || plan.schema !== undefined || !servesAsIs(entry, now)) return NO_NEAR_HIT;
-  if (!noted && entry.t !== undefined && heldTagState(backend, entry.t, key, now) !== 'valid') return NO_NEAR_HIT;
-  const value = backend.copyOut === undefined ? entry.v : backend.copyOut(entry.v);
-  return hit(plan, key, value, 'near');
-}
-
-/** Whether an untagged entry is a plain hit at `now`: (if it records times) fresh and not due for an eager refresh. */
-function servesAsIs(entry: Entry, now: number): boolean {
-  return (entry.f === undefined || now < entry.f) && (entry.r === undefined || now < entry.r);
-}
-
 /**
  * The common remote case, a function without tags or prefix: one bounded `get`, and a `Call` only
- * when it is not a plain hit or a stale value served at once. A backend that foresees what its
+ * when it is not a plain hit or a stale value served at once. Without a breaker to consult or a
+ * trace to make (`readsPlainly`), the read bounds itself (`UntaggedRead.start`); otherwise it goes
+ * through `boundedGet`, answered alike.
+ */
+function readUntagged(plan: CallPlan, scope: unknown, args: readonly unknown[], key: string, backend: CacheInstance): Promise<unknown> {
+  const read = new UntaggedRead(plan, scope, args, key, backend);
+  return readsPlainly(backend) ? read.start() : readGuarded(read);
+}
+
+/** `read` through `boundedGet`: behind a breaker that saw failures, or traced. */
+async function readGuarded(read: UntaggedRead): Promise<unknown> {
+  let stored: unknown;
+  try {
+    stored = await boundedGet(read.backend, read.plan.settings, read.key, read.foresee);
+  } catch (error) {
+    return read.failed(error);
+  }
+  return read.answer(stored);
+}
+
+/**
+ * One untagged read, from the moment it is sent to its answer. A backend that foresees what its
  * read returns (its decode memo, see `CacheInstance.get`) has it judged while the server answers:
  * the reply is then only compared with it. The clock read then is as good as one after the reply:
  * the server reads the entry somewhere between the two.
+ *
+ * `start` makes one promise, after the read has left, and settles it in the one reaction to the
+ * backend's: the bound watches the read itself (`enterBound`) instead of wrapping it in a promise
+ * of its own, and no async frame awaits it. Each step between a reply and its caller was a
+ * microtask of code that the wait for the server had left cold.
  */
-async function readUntagged(plan: CallPlan, scope: unknown, args: readonly unknown[], key: string, backend: CacheInstance): Promise<unknown> {
-  let foreseen: unknown = NOTHING_FORESEEN;
-  let early = undefined as Verdict | undefined;
-  let stored: unknown;
-  try {
-    stored = await boundedGet(backend, plan.settings, key, (likely) => {
-      try {
-        early = verdictOf(plan, backend, key, likely);
-        foreseen = likely;
-      } catch {
-        // Judged again after the reply, where a throwing clock rejects the call as it always has.
-      }
+class UntaggedRead implements Expirable {
+  deadline = 0;
+  previous: Expirable | undefined = undefined;
+  next: Expirable | undefined = undefined;
+  #foreseen: unknown = NOTHING_FORESEEN;
+  #early: Verdict | undefined = undefined;
+  #done = false;
+  #bounded = false;
+  #resolve!: (value: unknown) => void;
+  #reject!: (error: unknown) => void;
+
+  constructor(
+    readonly plan: CallPlan,
+    readonly scope: unknown,
+    readonly args: readonly unknown[],
+    readonly key: string,
+    readonly backend: CacheInstance,
+  ) {}
+
+  /** Judges the value the backend expects its reply to be, as the read leaves. */
+  readonly foresee = (likely: unknown): void => {
+    try {
+      this.#early = verdictOf(this.plan, this.backend, this.key, likely);
+      this.#foreseen = likely;
+    } catch {
+      // Judged again after the reply, where a throwing clock rejects the call as it always has.
+    }
+  };
+
+  /** Sends the read; resolves to the call's result. */
+  start(): Promise<unknown> {
+    let reply: Promise<unknown>;
+    try {
+      reply = this.backend.get(this.key, this.foresee);
+    } catch (error) {
+      reply = Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      this.#bounded = enterBound(this, boundOf(this.backend, this.plan.settings));
+      reply.then(
+        (stored) => this.#settle(stored, true),
+        (error: unknown) => this.#settle(error, false),
+      );
     });
-  } catch (error) {
-    const call = new Call(plan, backend, scope, args, key);
-    return decide(call, call.absorb(error, 'get', key, NOT_FOUND));
   }
-  const verdict = stored === foreseen ? early : verdictOf(plan, backend, key, stored);
-  if (verdict === AS_IS) return hit(plan, key, (stored as Entry).v);
-  if (verdict !== undefined) return servedStaleAtOnce(plan, key, (stored as Entry).v, verdict);
-  return decide(new Call(plan, backend, scope, args, key), stored);
+
+  /** The bound passed before the reply (the sweep has let go of the read): it failed, and a late reply changes nothing. */
+  expire(now: number): void {
+    this.#bounded = false;
+    this.#settle(exceeded(now), false);
+  }
+
+  #settle(outcome: unknown, answered: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#bounded) leaveBound(this);
+    try {
+      this.#resolve(answered ? this.answer(outcome) : this.failed(outcome));
+    } catch (error) {
+      this.#reject(error);
+    }
+  }
+
+  /** The call's result for the stored data the read returned. */
+  answer(stored: unknown): unknown {
+    const { plan, backend, key } = this;
+    const verdict = stored === this.#foreseen ? this.#early : verdictOf(plan, backend, key, stored);
+    if (verdict === AS_IS) return hit(plan, key, (stored as Entry).v);
+    if (verdict !== undefined) return servedStaleAtOnce(plan, key, (stored as Entry).v, verdict);
+    return decide(new Call(plan, backend, this.scope, this.args, key), stored);
+  }
+
+  /** The call's result when the read failed (absorbed as a miss; thrown in strict mode). */
+  failed(error: unknown): Promise<unknown> {
+    const call = new Call(this.plan, this.backend, this.scope, this.args, this.key);
+    return decide(call, call.absorb(error, 'get', this.key, NOT_FOUND));
+  }
 }
 
 /** What `readUntagged` compares a reply with when its backend foresaw nothing. */
 const NOTHING_FORESEEN: unique symbol = Symbol('nothing foreseen');
-
-/** A verdict of `verdictOf`: the entry is a plain hit. */
-const AS_IS: unique symbol = Symbol('served as is');
-
-/** How `readUntagged` answers stored data: `AS_IS`, a stale value served at once (why), or `undefined` (`decide` judges it). */
-type Verdict = typeof AS_IS | StaleReason;
-
-/** The verdict on untagged stored data, judged now: a plain hit, a stale value served at once, or `undefined`. */
-function verdictOf(plan: CallPlan, backend: CacheInstance, key: string, stored: unknown): Verdict | undefined {
-  if (!isEntry(stored) || stored.t !== undefined || stored.n !== plan.version || plan.schema !== undefined) return undefined;
-  const now = isTimed(stored) ? clockOf(backend)() : 0;
-  if (servesAsIs(stored, now)) return AS_IS;
-  return plan.stale === undefined ? undefined : staleAtOnce(plan, backend, key, stored, now);
-}
-
-function hit(plan: CallPlan, key: string, value: unknown, tier?: 'near'): unknown {
-  const { onEvent } = plan.settings;
-  if (isObserved(onEvent)) emitEvent(tier === undefined ? { type: 'hit', function: plan.label, key } : { type: 'hit', function: plan.label, key, tier }, onEvent);
-  return value;
-}
 
 /** Reads the entry and, over a network, the versions of the tags known before the call in the same round trip. */
 async function readThenDecide(call: Call): Promise<unknown> {

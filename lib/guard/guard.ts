@@ -51,6 +51,17 @@ export function boundedGet(backend: CacheInstance, settings: CallSettings, key: 
   return unguardedGet(backend, settings, key, foresee);
 }
 
+/**
+ * Whether a read of `backend` needs nothing of `boundedGet` but its bound: no breaker, or a quiet
+ * one (closed, no failure since the last success), and no subscriber tracing backend calls. Such a
+ * read may be bounded by the caller itself (`enterBound`, with `boundOf`), as run-call.ts does for
+ * the hot path; a failure is then absorbed by a session as any other.
+ */
+export function readsPlainly(backend: CacheInstance): boolean {
+  const breaker = breakerOf(backend);
+  return (breaker === undefined || breaker.quiet) && !backendCallsTraced();
+}
+
 function unguardedGet(backend: CacheInstance, settings: CallSettings, key: string, foresee: Foresee | undefined): Promise<unknown> {
   const ms = boundOf(backend, settings);
   return backendCallsTraced()
@@ -186,7 +197,7 @@ function bounded<T>(backend: CacheInstance, label: string, operation: string, ke
 }
 
 /** The bound on one call of `backend` for a function: its own, else the backend's, else the default; none in process. */
-function boundOf(backend: CacheInstance, settings: CallSettings): number {
+export function boundOf(backend: CacheInstance, settings: CallSettings): number {
   return backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS);
 }
 

@@ -25,13 +25,13 @@ class OpenCall implements Expirable {
 }
 
 /** The bounded calls not settled yet, oldest first, so calls cut in one sweep fail in the order they were made. */
-const open = new DeadlineList<OpenCall>();
+const open = new DeadlineList<Expirable>();
 
 let lastCut: BoundExceeded | undefined;
 let lastCutAt = -1;
 
 /** One error for all the calls cut in one sweep: an outage cuts many calls, and a stack trace each costs. */
-function exceeded(now: number): BoundExceeded {
+export function exceeded(now: number): BoundExceeded {
   if (lastCut === undefined || lastCutAt !== now) {
     lastCut = new BoundExceeded();
     lastCutAt = now;
@@ -45,7 +45,7 @@ function exceeded(now: number): BoundExceeded {
  * longer than a timer can wait (`MAX_TIMER_MS`, about 24.8 days).
  */
 export function withBound<T>(promise: Promise<T>, ms: number): Promise<T> {
-  if (!(ms > 0) || ms > MAX_TIMER_MS) return promise;
+  if (!isBound(ms)) return promise;
   return new Promise<T>((resolve, reject) => {
     const call = new OpenCall(Date.now() + ms, reject);
     open.add(call);
@@ -60,4 +60,27 @@ export function withBound<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * Watches `call` with the bound `ms` (as `withBound` watches its calls): its `expire` runs, with the
+ * time, if the bound passes before `leaveBound(call)`; it then settles the call, with `exceeded(now)`
+ * as its failure. For a caller that settles a promise of its own anyway (the hot read, see
+ * run-call.ts), so that the bound adds none. Whether the call is watched (`ms` is a bound).
+ */
+export function enterBound(call: Expirable, ms: number): boolean {
+  if (!isBound(ms)) return false;
+  call.deadline = Date.now() + ms;
+  open.add(call);
+  return true;
+}
+
+/** Stops watching `call`, which settled before its bound passed. */
+export function leaveBound(call: Expirable): void {
+  open.remove(call);
+}
+
+/** Whether `ms` bounds a call: 0 (or less, or not finite) is no bound, and so is a bound longer than a timer can wait. */
+function isBound(ms: number): boolean {
+  return ms > 0 && ms <= MAX_TIMER_MS;
 }

@@ -8,9 +8,7 @@ import type { CacheInstance } from '../backends/backend';
 import { clockOf, NOT_FOUND, NOT_HELD } from '../backends/backend';
 import { renderFullKey, type CallPlan } from '../compile/compile-plan';
 import { SerializationError } from '../errors';
-import { boundedGet, boundOf, readSync, readsPlainly, UNREAD, type SyncReadable } from '../guard/guard';
-import { enterBound, exceeded, leaveBound } from '../shared/bound';
-import type { Expirable } from '../shared/deadlines';
+import { boundedGet, PlainRead, readSync, readsPlainly, UNREAD, type SyncReadable } from '../guard/guard';
 import { emitEvent, isObserved, type MissReason } from '../observe/events';
 import { isEntry, isTimed, type Entry } from '../tags/entry';
 import { heldTagState, prefetchTags, tagKeysBefore, tagState, type TagRead } from '../tags/tag-protocol';
@@ -97,19 +95,13 @@ async function readGuarded(read: UntaggedRead): Promise<unknown> {
  * the reply is then only compared with it. The clock read then is as good as one after the reply:
  * the server reads the entry somewhere between the two.
  *
- * `start` makes one promise, after the read has left, and settles it in the one reaction to the
- * backend's: the bound watches the read itself (`enterBound`) instead of wrapping it in a promise
- * of its own, and no async frame awaits it. Each step between a reply and its caller was a
- * microtask of code that the wait for the server had left cold.
+ * `start` sends it as a `PlainRead` and makes the call's one promise once it has left, settled in
+ * the one reaction to the backend's promise, with no async frame awaiting it: each step between a
+ * reply and its caller is a microtask of code that the wait for the server left cold.
  */
-class UntaggedRead implements Expirable {
-  deadline = 0;
-  previous: Expirable | undefined = undefined;
-  next: Expirable | undefined = undefined;
+class UntaggedRead extends PlainRead {
   #foreseen: unknown = NOTHING_FORESEEN;
   #early: Verdict | undefined = undefined;
-  #done = false;
-  #bounded = false;
   #resolve!: (value: unknown) => void;
   #reject!: (error: unknown) => void;
 
@@ -119,7 +111,9 @@ class UntaggedRead implements Expirable {
     readonly args: readonly unknown[],
     readonly key: string,
     readonly backend: CacheInstance,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Judges the value the backend expects its reply to be, as the read leaves. */
   readonly foresee = (likely: unknown): void => {
@@ -133,33 +127,14 @@ class UntaggedRead implements Expirable {
 
   /** Sends the read; resolves to the call's result. */
   start(): Promise<unknown> {
-    let reply: Promise<unknown>;
-    try {
-      reply = this.backend.get(this.key, this.foresee);
-    } catch (error) {
-      reply = Promise.reject(error);
-    }
+    this.send(this.backend, this.plan.settings, this.key, this.foresee);
     return new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
-      this.#bounded = enterBound(this, boundOf(this.backend, this.plan.settings));
-      reply.then(
-        (stored) => this.#settle(stored, true),
-        (error: unknown) => this.#settle(error, false),
-      );
     });
   }
 
-  /** The bound passed before the reply (the sweep has let go of the read): it failed, and a late reply changes nothing. */
-  expire(now: number): void {
-    this.#bounded = false;
-    this.#settle(exceeded(now), false);
-  }
-
-  #settle(outcome: unknown, answered: boolean): void {
-    if (this.#done) return;
-    this.#done = true;
-    if (this.#bounded) leaveBound(this);
+  protected settle(outcome: unknown, answered: boolean): void {
     try {
       this.#resolve(answered ? this.answer(outcome) : this.failed(outcome));
     } catch (error) {

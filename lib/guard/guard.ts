@@ -10,7 +10,8 @@ import { backendCallsTraced, traceBackendCall } from '../observe/channels';
 import { emitEvent, isObserved } from '../observe/events';
 import { reportError } from '../observe/report';
 import { DEFAULT_BACKEND_TIMEOUT_MS } from '../shared/default-bound';
-import { BoundExceeded, withBound } from '../shared/bound';
+import { BoundExceeded, enterBound, exceeded, leaveBound, withBound } from '../shared/bound';
+import type { Expirable } from '../shared/deadlines';
 import { breakerOf } from './breaker';
 import { breakerOpenError, gated, noteFailure, REFUSED } from './breaker-gate';
 
@@ -54,12 +55,57 @@ export function boundedGet(backend: CacheInstance, settings: CallSettings, key: 
 /**
  * Whether a read of `backend` needs nothing of `boundedGet` but its bound: no breaker, or a quiet
  * one (closed, no failure since the last success), and no subscriber tracing backend calls. Such a
- * read may be bounded by the caller itself (`enterBound`, with `boundOf`), as run-call.ts does for
- * the hot path; a failure is then absorbed by a session as any other.
+ * read may be a `PlainRead`; its failure is then absorbed by a session as any other.
  */
 export function readsPlainly(backend: CacheInstance): boolean {
   const breaker = breakerOf(backend);
   return (breaker === undefined || breaker.quiet) && !backendCallsTraced();
+}
+
+/**
+ * A `get` that needs nothing but its bound (`readsPlainly`), for a caller that settles a promise
+ * of its own anyway (the hot read, run-call.ts): `send` sends it, and `settle` gets its reply, its
+ * failure or the bound's cut (`BoundExceeded`, as `boundedGet` rejects) exactly once, in the one
+ * reaction to the backend's promise. The bound watches the read itself (`enterBound`) instead of
+ * wrapping it in a promise of its own.
+ */
+export abstract class PlainRead implements Expirable {
+  deadline = 0;
+  previous: Expirable | undefined = undefined;
+  next: Expirable | undefined = undefined;
+  #done = false;
+  #bounded = false;
+
+  /** Sends the read of `key` (`foresee` passed on); `settle` is never called before this returns. */
+  protected send(backend: CacheInstance, settings: CallSettings, key: string, foresee: Foresee): void {
+    let reply: Promise<unknown>;
+    try {
+      reply = backend.get(key, foresee);
+    } catch (error) {
+      reply = Promise.reject(error);
+    }
+    this.#bounded = enterBound(this, boundOf(backend, settings));
+    reply.then(
+      (stored) => this.#end(stored, true),
+      (error: unknown) => this.#end(error, false),
+    );
+  }
+
+  /** The bound passed first (the sweep has let go of the read): it failed, and a late reply changes nothing. */
+  expire(now: number): void {
+    this.#bounded = false;
+    this.#end(exceeded(now), false);
+  }
+
+  /** The read's outcome: the stored data it returned (`answered`), or why it failed. */
+  protected abstract settle(outcome: unknown, answered: boolean): void;
+
+  #end(outcome: unknown, answered: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#bounded) leaveBound(this);
+    this.settle(outcome, answered);
+  }
 }
 
 function unguardedGet(backend: CacheInstance, settings: CallSettings, key: string, foresee: Foresee | undefined): Promise<unknown> {
@@ -197,7 +243,7 @@ function bounded<T>(backend: CacheInstance, label: string, operation: string, ke
 }
 
 /** The bound on one call of `backend` for a function: its own, else the backend's, else the default; none in process. */
-export function boundOf(backend: CacheInstance, settings: CallSettings): number {
+function boundOf(backend: CacheInstance, settings: CallSettings): number {
   return backend.inProcess ? 0 : (settings.backendTimeoutMs ?? backend.backendTimeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS);
 }
 

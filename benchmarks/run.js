@@ -1,12 +1,12 @@
 /**
- * The benchmark runner: `npm run bench` (full, about 5 minutes) or `npm run bench -- --quick`
+ * The benchmark runner: `npm run bench` (full, about 8-9 minutes) or `npm run bench -- --quick`
  * (under 2 minutes). Starts its own Redis and memcached on free loopback ports through the test
  * harness, runs each scenario of `scenarios/` in a process of its own with the raw clients and
  * the peer libraries side by side, interleaved, prints one Markdown table per scenario and the
  * issue's targets, and stops the servers. A scenario with `sampling: 'paired'` is sampled as the
  * paired programs are (many short rounds, order rotating; see paired-measure.js), and its ratios
  * are medians of per-round ratios. A scenario with `forks: N` is measured in N processes, one
- * after another, and their rounds are pooled (lib/forks.js).
+ * after another, and their rounds are pooled (lib/forks.js; one process with --quick).
  *
  * Options: --quick, --only=<id>[,<id>...] (scenario ids, or parts of them), --dist (measure the
  * compiled dist/ instead of lib/), --out=<file> (also write the report there), --list,
@@ -135,7 +135,7 @@ async function main() {
   } else {
     results = new Map();
     for (const scenario of scenarios) {
-      const rows = poolForks(Array.from({ length: scenario.forks ?? 1 }, () => measureInChild(scenario.id, argv)));
+      const rows = poolForks(Array.from({ length: forksOf(scenario) }, () => measureInChild(scenario.id, argv)));
       results.set(scenario.id, rows);
       printScenario(scenario, rows);
     }
@@ -286,6 +286,11 @@ async function countCommands(scenario, env, rows) {
   await proxy.close();
 }
 
+/** How many processes measure `scenario` (its `forks`, see lib/forks.js): one with `--quick` or `--one-process`. */
+function forksOf(scenario) {
+  return quick || oneProcess ? 1 : (scenario.forks ?? 1);
+}
+
 /** Prints the table of one scenario. */
 function printScenario(scenario, rows) {
   say(`## ${scenario.title}`);
@@ -293,7 +298,7 @@ function printScenario(scenario, rows) {
   say(scenario.measures);
   say();
   if (scenario.sampling === 'paired') {
-    const forks = !oneProcess && scenario.forks > 1 ? ` in each of ${scenario.forks} processes, pooled (see lib/forks.js)` : '';
+    const forks = forksOf(scenario) > 1 ? ` in each of ${forksOf(scenario)} processes, pooled (see lib/forks.js)` : '';
     say(`Sampled paired: ${describePlan(scenarioPairedPlan(quick))}${forks}; × columns are medians of per-round ratios, time/op the median per round.`);
     say();
   }

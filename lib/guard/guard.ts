@@ -74,7 +74,6 @@ export abstract class PlainRead implements Expirable {
   previous: Expirable | undefined = undefined;
   next: Expirable | undefined = undefined;
   #done = false;
-  #bounded = false;
 
   /** Sends the read of `key` (`foresee` passed on); `settle` is never called before this returns. */
   protected send(backend: CacheInstance, settings: CallSettings, key: string, foresee: Foresee): void {
@@ -84,7 +83,7 @@ export abstract class PlainRead implements Expirable {
     } catch (error) {
       reply = Promise.reject(error);
     }
-    this.#bounded = enterBound(this, boundOf(backend, settings));
+    enterBound(this, boundOf(backend, settings));
     reply.then(
       (stored) => this.#end(stored, true),
       (error: unknown) => this.#end(error, false),
@@ -93,7 +92,6 @@ export abstract class PlainRead implements Expirable {
 
   /** The bound passed first (the sweep has let go of the read): it failed, and a late reply changes nothing. */
   expire(now: number): void {
-    this.#bounded = false;
     this.#end(exceeded(now), false);
   }
 
@@ -103,7 +101,7 @@ export abstract class PlainRead implements Expirable {
   #end(outcome: unknown, answered: boolean): void {
     if (this.#done) return;
     this.#done = true;
-    if (this.#bounded) leaveBound(this);
+    leaveBound(this);
     this.settle(outcome, answered);
   }
 }

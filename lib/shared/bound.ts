@@ -11,13 +11,11 @@ export class BoundExceeded extends EasyCacheError {
 
 /** A bounded call that has not settled yet: one object per call, linked into `open`. */
 class OpenCall implements Expirable {
+  deadline = 0;
   previous: Expirable | undefined = undefined;
   next: Expirable | undefined = undefined;
 
-  constructor(
-    readonly deadline: number,
-    readonly reject: (error: Error) => void,
-  ) {}
+  constructor(readonly reject: (error: Error) => void) {}
 
   expire(now: number): void {
     this.reject(exceeded(now));
@@ -47,15 +45,15 @@ export function exceeded(now: number): BoundExceeded {
 export function withBound<T>(promise: Promise<T>, ms: number): Promise<T> {
   if (!isBound(ms)) return promise;
   return new Promise<T>((resolve, reject) => {
-    const call = new OpenCall(Date.now() + ms, reject);
-    open.add(call);
+    const call = new OpenCall(reject);
+    enterBound(call, ms);
     promise.then(
       (value) => {
-        open.remove(call);
+        leaveBound(call);
         resolve(value);
       },
       (error: unknown) => {
-        open.remove(call);
+        leaveBound(call);
         reject(error as Error);
       },
     );
@@ -63,19 +61,18 @@ export function withBound<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Watches `call` with the bound `ms` (as `withBound` watches its calls): its `expire` runs, with the
- * time, if the bound passes before `leaveBound(call)`; it then settles the call, with `exceeded(now)`
- * as its failure. For a caller that settles a promise of its own anyway (the hot read, see
- * run-call.ts), so that the bound adds none. Whether the call is watched (`ms` is a bound).
+ * Watches `call` with the bound `ms` (nothing for no bound, see `withBound`): its `expire` runs,
+ * with the time, if the bound passes before `leaveBound(call)`; it then settles the call, with
+ * `exceeded(now)` as its failure. `withBound` watches its calls so; a caller that settles a promise
+ * of its own anyway (the guard's `PlainRead`) calls it directly, so that the bound adds none.
  */
-export function enterBound(call: Expirable, ms: number): boolean {
-  if (!isBound(ms)) return false;
+export function enterBound(call: Expirable, ms: number): void {
+  if (!isBound(ms)) return;
   call.deadline = Date.now() + ms;
   open.add(call);
-  return true;
 }
 
-/** Stops watching `call`, which settled before its bound passed. */
+/** Stops watching `call`, which settled before its bound passed; a call not watched (or cut already) is left as it is. */
 export function leaveBound(call: Expirable): void {
   open.remove(call);
 }

@@ -4,7 +4,7 @@
  * throws to anyone and reports its errors, and hard invalidations that neither let a value
  * computed across them be stored nor let a stale value be served after them.
  */
-import { cached, FunctionError, FunctionTimeoutError } from '../../lib';
+import { cached, EasyCacheError, FunctionError, FunctionTimeoutError } from '../../lib';
 import { ALL_BACKENDS, describeOnBackends } from '../helpers/backends-under-test';
 import { deferred, settle, waitFor } from '../helpers/deferred';
 import { watchUnhandledRejections } from '../faults/fault-kit';
@@ -32,18 +32,45 @@ async function expectStoredWhenReleased(state: ReturnType<typeof gated>['state']
 }
 
 describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, STALE_SETTINGS, (under) => {
-  it('hardTimeoutMs with a stale value: returns it, backs off, and stores the function\'s value when it arrives', async () => {
+  it('hardTimeoutMs with a stale value: returns it, reports the timeout, backs off, and stores the function\'s value when it arrives', async () => {
     const ns = freshNamespace();
     const { state, fn } = gated();
     const observer = observe();
-    const get = cached(fn, { cacheKey: `${ns}:hard:{id}`, timeout: 60, grace: 60, hardTimeoutMs: 100, cacheInstance: under().backend, ...observer.hooks });
+    const get = cached(fn, { name: 'slow', cacheKey: `${ns}:hard:{id}`, timeout: 60, grace: 60, hardTimeoutMs: 100, cacheInstance: under().backend, ...observer.hooks });
     await writeEntry(under(), get.getCacheKey(1), 'old');
     expect(await get(1)).toBe('old');
     expect(await get(1)).toBe('old');
     expect(state.runs).toBe(1);
     expect(observer.staleReasons()).toEqual(['hard-timeout', 'backoff']);
+    // The caller never sees the timeout: onError does, and the stale event carries it.
+    expect(observer.errors).toHaveLength(1);
+    const [reported] = observer.errors;
+    expect(reported).toBeInstanceOf(FunctionTimeoutError);
+    expect(reported).toMatchObject({ code: 'FUNCTION_TIMEOUT', key: get.getCacheKey(1), timeoutMs: 100 });
+    expect(reported?.message).toMatch(/^cached\(slow\): the function did not settle within 100 ms \(hardTimeoutMs\) for key .*; the stale value was returned/);
+    const [timedOut, backingOff] = observer.events.filter((event) => event.type === 'stale');
+    expect(timedOut).toMatchObject({ reason: 'hard-timeout', error: reported });
+    expect(backingOff).toMatchObject({ reason: 'backoff', error: undefined });
     await expectStoredWhenReleased(state, observer, get, 'new');
-    expect(observer.errors).toEqual([]);
+    expect(observer.errors).toHaveLength(1);
+  });
+
+  it('hardTimeoutMs with a stale value: callers that time out on one computation report it once', async () => {
+    const ns = freshNamespace();
+    const { state, fn } = gated();
+    const observer = observe();
+    const get = cached(fn, { cacheKey: `${ns}:hard-shared:{id}`, timeout: 60, grace: 60, hardTimeoutMs: 1000, cacheInstance: under().backend, ...observer.hooks });
+    await writeEntry(under(), get.getCacheKey(1), 'old');
+    // Three callers join one computation, each on a timer of its own, and each gets the stale value.
+    await expect(Promise.all([get(1), get(1), get(1)])).resolves.toEqual(['old', 'old', 'old']);
+    expect(state.runs).toBe(1);
+    // A caller whose read took longer than the first one's timeout finds the key backing off instead.
+    const reasons = observer.staleReasons();
+    expect(reasons).toContain('hard-timeout');
+    expect(reasons.every((reason) => reason === 'hard-timeout' || reason === 'backoff')).toBe(true);
+    expect(observer.errors).toHaveLength(1);
+    expect(observer.errors[0]).toBeInstanceOf(FunctionTimeoutError);
+    await expectStoredWhenReleased(state, observer, get, 'new');
   });
 
   it('hardTimeoutMs without a stale value: rejects with FunctionTimeoutError, and the value is stored when it arrives', async () => {
@@ -53,6 +80,7 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     const get = cached(fn, { name: 'slow', cacheKey: `${ns}:hard-miss:{id}`, timeout: 60, hardTimeoutMs: 100, cacheInstance: under().backend, ...observer.hooks });
     const rejected = await get(1).catch((error: unknown) => error);
     expect(rejected).toBeInstanceOf(FunctionTimeoutError);
+    expect(rejected).toBeInstanceOf(EasyCacheError);
     expect(rejected).toMatchObject({ code: 'FUNCTION_TIMEOUT', key: get.getCacheKey(1), timeoutMs: 100 });
     expect((rejected as Error).message).toMatch(/^cached\(slow\): the function did not settle within 100 ms \(hardTimeoutMs\)/);
     await expectStoredWhenReleased(state, observer, get, 'late');
@@ -161,6 +189,75 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     expect(observer.sets()).toBe(1);
     expect(await get(1)).toBe('computed3:1');
     expect(state.runs).toBe(3);
+  });
+
+  const leftRunning = [
+    ['a soft timeout', { softTimeoutMs: 50 }, 'soft-timeout'],
+    ['a hard timeout', { hardTimeoutMs: 50 }, 'hard-timeout'],
+  ] as const;
+
+  it.each(leftRunning)('never stores a value that %s left running, computed across a hard invalidation', async (_name, timeouts, reason) => {
+    const ns = freshNamespace();
+    const { state, fn } = gated();
+    const observer = observe();
+    const get = cached(fn, { cacheKey: `${ns}:left:{id}`, timeout: 60, grace: 60, ...timeouts, cacheInstance: under().backend, ...observer.hooks });
+    await writeEntry(under(), get.getCacheKey(1), 'old');
+    expect(await get(1)).toBe('old');
+    expect(observer.staleReasons()).toEqual([reason]);
+    await get.invalidateCacheByKey(1);
+    state.gate.resolve('computed');
+    await waitFor(() => state.returned === 1);
+    await settle(10);
+    expect(observer.sets()).toBe(0);
+    // Nothing was stored: the next call computes afresh.
+    expect(await get(1)).toBe('computed2:1');
+    expect(state.runs).toBe(2);
+  });
+
+  it.each(leftRunning)('a function that %s left running reports its failure and throws to no one', async (_name, timeouts, reason) => {
+    const ns = freshNamespace();
+    const unhandled = watchUnhandledRejections();
+    try {
+      const gate = deferred();
+      const failure = new Error('failed in the background');
+      const observer = observe();
+      const fn = async (id: number): Promise<string> => {
+        await gate.promise;
+        throw id === 1 ? failure : new Error(`unexpected call for ${id}`);
+      };
+      const get = cached(fn, { cacheKey: `${ns}:left-fails:{id}`, timeout: 60, grace: 60, ...timeouts, cacheInstance: under().backend, ...observer.hooks });
+      await writeEntry(under(), get.getCacheKey(1), 'old');
+      expect(await get(1)).toBe('old');
+      expect(observer.staleReasons()).toEqual([reason]);
+      gate.resolve();
+      const functionErrors = (): EasyCacheError[] => observer.errors.filter((error) => error instanceof FunctionError);
+      await waitFor(() => functionErrors().length === 1);
+      await settle(10);
+      expect(unhandled.seen).toEqual([]);
+      expect(functionErrors()).toHaveLength(1);
+      expect(functionErrors()[0]?.cause).toBe(failure);
+    } finally {
+      unhandled.stop();
+    }
+  });
+
+  it('a call while a timed-out miss still runs joins its computation', async () => {
+    const ns = freshNamespace();
+    const { state, fn } = gated();
+    const observer = observe();
+    const get = cached(fn, { cacheKey: `${ns}:join-late:{id}`, timeout: 60, hardTimeoutMs: 100, cacheInstance: under().backend, ...observer.hooks });
+    await expect(get(1)).rejects.toBeInstanceOf(FunctionTimeoutError);
+    const misses = (): number => observer.events.filter((event) => event.type === 'miss').length;
+    // The second call misses too, and joins the computation the first one left running.
+    const second = get(1).catch((error: unknown) => error);
+    await waitFor(() => misses() === 2);
+    state.gate.resolve('late');
+    // It gets the value, or times out on its own timer first if the machine is slow: never a second run.
+    const outcome = await second;
+    expect(outcome === 'late1:1' || outcome instanceof FunctionTimeoutError).toBe(true);
+    await waitFor(() => observer.sets() === 1);
+    expect(state.runs).toBe(1);
+    expect(await get(1)).toBe('late1:1');
   });
 
   it.each(hardInvalidations)('never serves a stale value after %s: the function\'s error reaches the caller', async (_name, invalidate) => {

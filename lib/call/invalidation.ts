@@ -12,7 +12,7 @@ import { BackendSession } from '../guard/guard';
 import { compileTemplate } from '../keys/compile-template';
 import { debugNote } from '../observe/debug';
 import { emitEvent, isObserved } from '../observe/events';
-import { isEntry, makeEntry } from '../tags/entry';
+import { isEntry, makeEntry, STALE_ALREADY } from '../tags/entry';
 import { tagKeyOf, writeNewVersions } from '../tags/tag-protocol';
 import { releaseKeyFlight, releaseTagFlights } from './flight';
 
@@ -100,8 +100,9 @@ async function expireEntry(session: BackendSession, key: string): Promise<void> 
     await session.mustSucceed('delete', key, () => backend.delete(key));
     return;
   }
-  if ((stored.f as number) <= now) return;
-  const stale = makeEntry(stored.v, stored.t, { f: now, g: goneAt }, stored.n);
+  // Stale by this clock is not enough: a reader whose clock lags may still find it fresh.
+  if (stored.f === STALE_ALREADY) return;
+  const stale = makeEntry(stored.v, stored.t, { f: STALE_ALREADY, g: goneAt }, stored.n);
   await session.mustSucceed('set', key, () => backend.set(key, stale, (goneAt - now) / 1000));
 }
 

@@ -92,9 +92,9 @@ export async function serveStale(call: Call, flight: Promise<unknown>, stale: un
   if (waitMs === 0) return served(call, flight, stale, 'swr');
   const settled = await within(flight, waitMs);
   if (settled === TIMED_OUT) {
-    const soft = softMs !== undefined && softMs === waitMs;
-    if (!soft) backOff(call, clockOf(call.backend)());
-    return served(call, flight, stale, soft ? 'soft-timeout' : 'hard-timeout');
+    if (softMs !== undefined && softMs === waitMs) return served(call, flight, stale, 'soft-timeout');
+    backOff(call, clockOf(call.backend)());
+    return served(call, flight, stale, 'hard-timeout', hardTimedOut(call, flight, waitMs));
   }
   if ('value' in settled) return settled.value;
   // The key backs off already: the flight did it as it failed (`backOffOnFailure`).
@@ -133,10 +133,27 @@ export function inBackground(call: Call, flight: Promise<unknown>): void {
   flight.then(undefined, (error: unknown) => report(call, error));
 }
 
-function served(call: Call, flight: Promise<unknown>, stale: unknown, reason: StaleReason): unknown {
+function served(call: Call, flight: Promise<unknown>, stale: unknown, reason: StaleReason, error?: FunctionTimeoutError): unknown {
   inBackground(call, flight);
-  published(call, reason, undefined);
+  published(call, reason, error);
   return stale;
+}
+
+// Callers that share one flight each wait on a timer of their own: the flight's hard timeout is reported once.
+const timeoutsReported = new WeakSet<Promise<unknown>>();
+
+/** The error of a hard timeout that a stale value hid from its caller: reported (`onError`) once per flight, and published with the `stale` event. */
+function hardTimedOut(call: Call, flight: Promise<unknown>, hardMs: number): FunctionTimeoutError {
+  const { label, onError } = call.plan.settings;
+  const error = new FunctionTimeoutError(
+    `${label}: the function did not settle within ${hardMs} ms (hardTimeoutMs) for key ${call.key}; the stale value was returned, and the function goes on in the background`,
+    { key: call.key, timeoutMs: hardMs },
+  );
+  if (!timeoutsReported.has(flight)) {
+    timeoutsReported.add(flight);
+    reportError(error, { operation: 'function', key: call.key, function: label }, onError, call.backend);
+  }
+  return error;
 }
 
 /**

@@ -8,7 +8,7 @@ import { DO_NOT_STORE } from '../compile/timeout-plan';
 import { CacheConfigError, CacheKeyError, EasyCacheError } from '../errors';
 import { writesAtOnce } from '../guard/guard';
 import { emitEvent, isObserved } from '../observe/events';
-import { makeEntry, type TagVersions } from '../tags/entry';
+import { makeEntry, STALE_ALREADY, type TagVersions } from '../tags/entry';
 import { extendTags, isHardTagKey, withTagsAfter } from '../tags/tag-protocol';
 import type { Call } from './call';
 import { inUserTerms, reportLostPrototype } from './value-shape';
@@ -55,7 +55,7 @@ function writeEntry(call: Call, flight: Fences, value: unknown, versions: TagVer
   if (flight.expired) {
     // Expired while computing: stored as stale (a fallback), never as fresh; without grace, not at all.
     if (times?.g === undefined) return undefined;
-    times = { f: clock(), g: times.g };
+    times = { f: STALE_ALREADY, g: times.g };
   }
   const entry = makeEntry(value, versions, times, plan.version);
   const { timeout } = lifetime;

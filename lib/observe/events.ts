@@ -57,7 +57,7 @@ export interface StaleEvent extends EventBase {
   readonly type: 'stale';
   /** Why the stale value was returned. */
   readonly reason: StaleReason;
-  /** The function's error, for reason `error`. */
+  /** The function's error, for reason `error`; the `FunctionTimeoutError` that the stale value stood in for, for `hard-timeout`. */
   readonly error: unknown;
 }
 

@@ -43,6 +43,13 @@ export interface Entry {
   readonly n?: string;
 }
 
+/**
+ * The `f` of an entry made stale by a soft invalidation: fresh until the epoch, so stale to every
+ * reader whatever its clock says. The writer's own clock would leave the entry fresh for as long as
+ * a reader's clock lags behind it, and an invalidation never depends on a clock (SPEC 11.1).
+ */
+export const STALE_ALREADY = 0;
+
 /** Wraps a value (and its tag versions, times and version, when it has them) for storage. */
 export function makeEntry(value: unknown, versions: TagVersions | undefined, times?: EntryTimes, version?: string): Entry {
   if (version !== undefined) return { m: VERSIONED_MARK, v: value, ...(versions ? { t: versions } : {}), ...times, n: version };

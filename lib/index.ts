@@ -17,7 +17,7 @@ export { DEFAULT_TIMEOUT, DEFAULT_OPTIONS } from './options/defaults';
 export { NOT_FOUND, NOT_HELD } from './backends/backend';
 export { MemoryCache } from './backends/memory/memory-cache';
 export { taggedJson } from './serializer/tagged-json';
-export { CALL_CHANNEL, EVENT_CHANNEL, BACKEND_CHANNEL } from './observe/channels';
+export { CALL_CHANNEL, EVENT_CHANNEL, BACKEND_CHANNEL, easyCacheChannels } from './observe/channels';
 export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, ValueTooLargeError, SchemaError, FunctionTimeoutError, FunctionError } from './errors';
 
 export type { CacheInstance, BackendTimeout, NotFound, BreakerSettings, Foresee } from './backends/backend';
@@ -31,7 +31,7 @@ export type { CacheEvent, CacheEventListener, HitEvent, MissEvent, MissReason, S
 export type { BreakerOpenEvent, BreakerCloseEvent } from './observe/breaker-events';
 export type { ErrorHandler, ErrorInfo } from './observe/report';
 export type { LockOptions } from './options/lock-options';
-export type { CallMessage, CallOutcome, BackendCallMessage } from './observe/channels';
+export type { CallMessage, CallOutcome, BackendCallMessage, EasyCacheChannels } from './observe/channels';
 export type { InvalidateOptions } from './invalidate';
 export type { AsyncMethodNames, AsyncPropertyNames, CachedMethodOptions, ClassLike } from './methods';
 export type { CacheExportsPlan, CachedExports } from './exports';

@@ -1,17 +1,22 @@
 /**
- * Tag versions in the hard cases, on memory, Redis and Memcached: two invalidations in the same
+ * Tag versions in the hard cases, on memory, Redis and Memcached: two invalidations (hard or soft) in the same
  * millisecond, a tag key evicted (deleted), and first writers racing to create a tag while it is
  * being invalidated (by this process or by another one, which no in-process fence can see).
  */
-import { cached, invalidateCacheTags, type BackendTimeout, type CacheInstance } from '../../lib';
+import { cached, expireCacheTags, invalidateCacheTags, type BackendTimeout, type CacheInstance } from '../../lib';
 import { isEntry } from '../../lib/tags/entry';
 import { describeOnBackends } from '../helpers/backends-under-test';
 import { deferred } from '../helpers/deferred';
 import { FAULT_BACKENDS, FAULT_BACKEND_SETTINGS } from './fault-kit';
 
-/** `inner` with a hook that runs before each `add` and a record of every tag version written by `set`/`setMany`. */
+/** `inner` with a hook that runs before each `add` and a record of every hard (`written`) and soft (`softWritten`) tag version written by `set`/`setMany`. */
 function hooked(inner: CacheInstance, beforeAdd: (key: string) => Promise<void> = async () => undefined) {
   const written: string[] = [];
+  const softWritten: string[] = [];
+  const record = (key: string, value: unknown): void => {
+    if (key.startsWith('tag:')) written.push(String(value));
+    if (key.startsWith('tag-soft:')) softWritten.push(String(value));
+  };
   const backend: CacheInstance = {
     backendTimeoutMs: 5000,
     get: (key) => inner.get(key),
@@ -21,16 +26,16 @@ function hooked(inner: CacheInstance, beforeAdd: (key: string) => Promise<void> 
       return inner.add(key, value, timeout);
     },
     set: (key, value, timeout) => {
-      if (key.startsWith('tag:')) written.push(String(value));
+      record(key, value);
       return inner.set(key, value, timeout);
     },
     setMany: (entries, timeout) => {
-      for (const [key, value] of entries) if (key.startsWith('tag:')) written.push(String(value));
+      for (const [key, value] of entries) record(key, value);
       return inner.setMany(entries, timeout);
     },
     delete: (key) => inner.delete(key),
   };
-  return { backend, written };
+  return { backend, written, softWritten };
 }
 
 let space = 0;
@@ -78,6 +83,26 @@ describeOnBackends('tag versions on %s', FAULT_BACKENDS, FAULT_BACKEND_SETTINGS,
       now.mockRestore();
     }
     expect(new Set(written).size).toBe(22);
+    expect(await get()).toBe(3);
+    expect(state.runs).toBe(3);
+  });
+
+  it('gives two soft expirations in the same millisecond different soft versions, and the second one still counts', async () => {
+    const tag = freshTag();
+    const { backend, softWritten } = hooked(under().backend);
+    const { get, state } = counter(backend, tag);
+    await get();
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.now());
+    try {
+      // Without grace an expired entry is a miss: each expire that counts makes the next call run the function.
+      await expireCacheTags(tag, { cacheInstance: backend });
+      expect(await get()).toBe(2);
+      await expireCacheTags(tag, { cacheInstance: backend });
+      await Promise.all(Array.from({ length: 20 }, () => expireCacheTags(tag, { cacheInstance: backend })));
+    } finally {
+      now.mockRestore();
+    }
+    expect(new Set(softWritten).size).toBe(22);
     expect(await get()).toBe(3);
     expect(state.runs).toBe(3);
   });

@@ -3,7 +3,7 @@
  * around every call of a cached function, one around every guarded backend call, and a plain
  * channel carrying every event. Nothing is built unless a channel has a subscriber.
  */
-import { channel, tracingChannel, type TracingChannel } from 'node:diagnostics_channel';
+import { channel, tracingChannel, type Channel, type TracingChannel } from 'node:diagnostics_channel';
 import type { CacheInstance } from '../backends/backend';
 import { BoundExceeded } from '../shared/bound';
 
@@ -58,6 +58,31 @@ export interface BackendCallMessage {
 const calls: TracingChannel<unknown, CallMessage> = tracingChannel(CALL_CHANNEL);
 const backendCalls: TracingChannel<unknown, BackendCallMessage> = tracingChannel(BACKEND_CHANNEL);
 const events = channel(EVENT_CHANNEL);
+
+/** The channel objects easy-cache publishes on: see `easyCacheChannels`. */
+export interface EasyCacheChannels {
+  /** `easy-cache:call` (`CALL_CHANNEL`). */
+  readonly call: TracingChannel<unknown, CallMessage>;
+  /** `easy-cache:backend` (`BACKEND_CHANNEL`). */
+  readonly backend: TracingChannel<unknown, BackendCallMessage>;
+  /** `easy-cache:event` (`EVENT_CHANNEL`). */
+  readonly event: Channel;
+}
+
+const published: EasyCacheChannels = { call: calls, backend: backendCalls, event: events };
+
+/**
+ * The channel objects this copy of easy-cache publishes on, for a subscriber that can import it.
+ * Subscribing by name reaches them too, except on Node versions where a channel that died can
+ * unregister a newer one of the same name (nodejs/node#59910, in Node 20): where modules are
+ * loaded again in one process (test runners), a lookup by name may then return an object nobody
+ * publishes on. These are the objects themselves.
+ * @example
+ * easyCacheChannels().call.asyncEnd.subscribe((message) => console.log((message as CallMessage).outcome));
+ */
+export function easyCacheChannels(): EasyCacheChannels {
+  return published;
+}
 
 /** Whether any of a TracingChannel's five channels has a subscriber (`TracingChannel.hasSubscribers`, which Node 20 before 20.13 lacks). */
 function traced(tracing: TracingChannel<unknown, object>): boolean {

@@ -2,9 +2,8 @@
  * `instrumentEasyCache()`: OpenTelemetry spans and metrics from easy-cache's diagnostics
  * channels. It knows the library only through its public API and the channel names.
  */
-import { tracingChannel } from 'node:diagnostics_channel';
 import { metrics, trace } from '@opentelemetry/api';
-import { BACKEND_CHANNEL, CALL_CHANNEL, type BackendCallMessage, type CallMessage } from '../index';
+import { easyCacheChannels, type BackendCallMessage, type CallMessage } from '../index';
 import { CallMetrics } from './call-metrics';
 import { CallSpans } from './call-spans';
 import { SCOPE } from './names';
@@ -34,8 +33,8 @@ export function instrumentEasyCache(options?: InstrumentEasyCacheOptions): EasyC
   const meter = (settings.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
   const spans = new CallSpans({ tracer, includeKeys: settings.includeKeys, hits: settings.hits });
   const calls = new CallMetrics(meter);
-  const callChannel = tracingChannel<unknown, CallMessage>(CALL_CHANNEL);
-  const backendChannel = tracingChannel<unknown, BackendCallMessage>(BACKEND_CHANNEL);
+  // The objects easy-cache publishes on, not lookups by name, which Node 20 can split (easyCacheChannels).
+  const { call: callChannel, backend: backendChannel } = easyCacheChannels();
 
   // A subscriber that throws would be rethrown by Node as an uncaught exception: never let it.
   const onCallEnd = quietly((message: CallMessage) => {

@@ -6,20 +6,20 @@
  * never run the function a second time. The backend here answers reads only when the test opens
  * a gate, each read a chosen number of microtasks after it.
  */
-import { cached, MemoryCache, NOT_FOUND, type BackendTimeout, type CacheInstance } from '../../lib';
+import { cached, NOT_FOUND } from '../../lib';
 import { deferred } from '../helpers/deferred';
+import { MemoryBehindReads } from '../helpers/memory-behind-reads';
 
 /** A `MemoryCache` read through `get` only (the remote path), each reply held until `open()`, then `depths.shift()` microtasks more. */
-class GatedReads implements CacheInstance {
-  readonly inner: MemoryCache;
+class GatedReads extends MemoryBehindReads {
   readonly now: () => number;
   /** How many microtasks after the gate opens each next read answers (0 when empty). */
   readonly depths: number[] = [];
   #gate = deferred();
 
   constructor(now: () => number) {
+    super({ now });
     this.now = now;
-    this.inner = new MemoryCache({ now });
   }
 
   open(): void {
@@ -44,22 +44,6 @@ class GatedReads implements CacheInstance {
       if (value !== NOT_FOUND) found.set(key, value);
     }
     return found;
-  }
-
-  set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    return this.inner.set(key, value, timeout);
-  }
-
-  setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
-    return this.inner.setMany(entries, timeout);
-  }
-
-  add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    return this.inner.add(key, value, timeout);
-  }
-
-  delete(key: string): Promise<boolean> {
-    return this.inner.delete(key);
   }
 }
 

@@ -23,6 +23,16 @@ function gated() {
   return { state, fn };
 }
 
+/** A function paused on `gate`, then failing with `errorFor(id)`. */
+function failingOnGate(errorFor: (id: number) => Error) {
+  const gate = deferred();
+  const fn = async (id: number): Promise<string> => {
+    await gate.promise;
+    throw errorFor(id);
+  };
+  return { gate, fn };
+}
+
 /** Opens the gate with `value`, waits for the background write, then finds it with a hit (no second run). */
 async function expectStoredWhenReleased(state: ReturnType<typeof gated>['state'], observer: ReturnType<typeof observe>, get: (id: number) => Promise<string>, value: string): Promise<void> {
   state.gate.resolve(value);
@@ -127,13 +137,9 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     const ns = freshNamespace();
     const unhandled = watchUnhandledRejections();
     try {
-      const gate = deferred();
       const failure = new Error('refresh failed');
       const observer = observe();
-      const fn = async (id: number): Promise<string> => {
-        await gate.promise;
-        throw id === 1 ? failure : new Error('late failure');
-      };
+      const { gate, fn } = failingOnGate((id) => (id === 1 ? failure : new Error('late failure')));
       const swr = cached(fn, { cacheKey: `${ns}:bg-swr:{id}`, timeout: 60, grace: 60, softTimeoutMs: 0, cacheInstance: under().backend, ...observer.hooks });
       const hard = cached(fn, { cacheKey: `${ns}:bg-hard:{id}`, timeout: 60, hardTimeoutMs: 50, cacheInstance: under().backend, ...observer.hooks });
       await writeEntry(under(), swr.getCacheKey(1), 'old');
@@ -218,13 +224,9 @@ describeOnBackends('function timeouts and background work on %s', ALL_BACKENDS, 
     const ns = freshNamespace();
     const unhandled = watchUnhandledRejections();
     try {
-      const gate = deferred();
       const failure = new Error('failed in the background');
       const observer = observe();
-      const fn = async (id: number): Promise<string> => {
-        await gate.promise;
-        throw id === 1 ? failure : new Error(`unexpected call for ${id}`);
-      };
+      const { gate, fn } = failingOnGate((id) => (id === 1 ? failure : new Error(`unexpected call for ${id}`)));
       const get = cached(fn, { cacheKey: `${ns}:left-fails:{id}`, timeout: 60, grace: 60, ...timeouts, cacheInstance: under().backend, ...observer.hooks });
       await writeEntry(under(), get.getCacheKey(1), 'old');
       expect(await get(1)).toBe('old');

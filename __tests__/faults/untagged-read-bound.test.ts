@@ -5,16 +5,16 @@
  * rejected in strict mode, with nothing a late reply or a late failure can change or leave
  * unhandled. A remote-like backend here answers, hangs or throws as the test says.
  */
-import { BackendError, cached, MemoryCache, type BackendTimeout, type CacheInstance, type ErrorInfo } from '../../lib';
+import { BackendError, cached, type ErrorInfo } from '../../lib';
 import { deferred, settle, type Deferred } from '../helpers/deferred';
+import { MemoryBehindReads } from '../helpers/memory-behind-reads';
 
 const BOUND_MS = 40;
 
 /** A backend that is not in process (so its calls are bounded) over a `MemoryCache`, whose `get` the test controls. */
-class ControlledRemote implements CacheInstance {
+class ControlledRemote extends MemoryBehindReads {
   readonly inProcess = false;
   readonly backendTimeoutMs = BOUND_MS;
-  readonly memory = new MemoryCache();
   /** `answer`: at once; `late`: when `reply` settles; `throw`: throws before returning a promise. */
   mode: 'answer' | 'late' | 'throw' = 'answer';
   reply: Deferred<void> | undefined;
@@ -23,25 +23,13 @@ class ControlledRemote implements CacheInstance {
   get(key: string): Promise<unknown> {
     this.gets++;
     if (this.mode === 'throw') throw new Error('get threw at once (test)');
-    const stored = this.memory.get(key);
+    const stored = this.inner.get(key);
     if (this.mode === 'answer') return stored;
     this.reply = deferred();
     return this.reply.promise.then(() => stored);
   }
   getMany(keys: readonly string[]): Promise<Map<string, unknown>> {
-    return this.memory.getMany(keys);
-  }
-  set(key: string, value: unknown, timeout?: BackendTimeout): Promise<void> {
-    return this.memory.set(key, value, timeout);
-  }
-  setMany(entries: ReadonlyMap<string, unknown>, timeout?: BackendTimeout): Promise<void> {
-    return this.memory.setMany(entries, timeout);
-  }
-  add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    return this.memory.add(key, value, timeout);
-  }
-  delete(key: string): Promise<boolean> {
-    return this.memory.delete(key);
+    return this.inner.getMany(keys);
   }
 }
 

@@ -108,11 +108,7 @@ export async function withHardTimeout(call: Call, flight: Promise<unknown>, hard
   const settled = await within(flight, hardMs);
   if (settled === TIMED_OUT) {
     inBackground(call, flight);
-    const { label } = call.plan;
-    throw new FunctionTimeoutError(
-      `${label}: the function did not settle within ${hardMs} ms (hardTimeoutMs) for key ${call.key}, and there is no stale value to return; it goes on in the background`,
-      { key: call.key, timeoutMs: hardMs },
-    );
+    throw functionTimeout(call, hardMs, ', and there is no stale value to return; it goes on in the background');
   }
   if ('value' in settled) return settled.value;
   throw settled.error;
@@ -145,15 +141,20 @@ const timeoutsReported = new WeakSet<Promise<unknown>>();
 /** The error of a hard timeout that a stale value hid from its caller: reported (`onError`) once per flight, and published with the `stale` event. */
 function hardTimedOut(call: Call, flight: Promise<unknown>, hardMs: number): FunctionTimeoutError {
   const { label, onError } = call.plan.settings;
-  const error = new FunctionTimeoutError(
-    `${label}: the function did not settle within ${hardMs} ms (hardTimeoutMs) for key ${call.key}; the stale value was returned, and the function goes on in the background`,
-    { key: call.key, timeoutMs: hardMs },
-  );
+  const error = functionTimeout(call, hardMs, '; the stale value was returned, and the function goes on in the background');
   if (!timeoutsReported.has(flight)) {
     timeoutsReported.add(flight);
     reportError(error, { operation: 'function', key: call.key, function: label }, onError, call.backend);
   }
   return error;
+}
+
+/** The `FunctionTimeoutError` of `call` past `hardMs`; `then` says what became of the call. */
+function functionTimeout(call: Call, hardMs: number, then: string): FunctionTimeoutError {
+  return new FunctionTimeoutError(`${call.plan.settings.label}: the function did not settle within ${hardMs} ms (hardTimeoutMs) for key ${call.key}${then}`, {
+    key: call.key,
+    timeoutMs: hardMs,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * `instrumentEasyCache()`: OpenTelemetry spans and metrics from easy-cache's diagnostics
- * channels. It knows the library only through its public API and the channel names.
+ * channels. It knows the library only through its public API (the channel objects it publishes on).
  */
 import { metrics, trace } from '@opentelemetry/api';
 import { easyCacheChannels, type BackendCallMessage, type CallMessage } from '../index';

@@ -16,6 +16,7 @@ import {
   type CacheEvent,
   type CacheInstance,
   type CachedFunction,
+  type EntryRewrite,
   type Foresee,
   type LockEvent,
   type LockOptions,
@@ -171,6 +172,19 @@ const withoutForesee: Pick<CacheInstance, 'get'> = { get: async () => NOT_FOUND 
 void withoutForesee.get('k', foresee);
 // @ts-expect-error a foresee is a function of the likely value
 void backend.get('k', 'likely');
+// `rewrite`'s change says what the entry becomes: a value (with a timeout), 'delete' or 'keep'.
+const rewrites: EntryRewrite[] = [{ value: { n: 1 }, timeout: 60 }, { value: null }, 'delete', 'keep'];
+void new MemoryCache().rewrite(
+  'k',
+  (stored): EntryRewrite => (stored === NOT_FOUND ? 'keep' : (rewrites[0] as EntryRewrite)),
+);
+expectType<Equal<ReturnType<MemoryCache['rewrite']>, Promise<boolean>>>(true);
+// @ts-expect-error a rewrite is a value, 'delete' or 'keep'
+const unknownRewrite: EntryRewrite = 'drop';
+// @ts-expect-error a rewritten value comes with its timeout, not an expiry date
+const misnamedTimeout: EntryRewrite = { value: 1, expires: 60 };
+const withoutRewrite: Pick<CacheInstance, 'get' | 'rewrite'> = { get: async () => NOT_FOUND };
+void [unknownRewrite, misnamedTimeout, withoutRewrite];
 void invalidateCacheTags(['a', 'b'], { cacheAlias: 'memory' });
 // @ts-expect-error invalidateCacheTags takes texts
 void invalidateCacheTags(42);

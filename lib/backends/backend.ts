@@ -34,6 +34,12 @@ export interface BreakerSettings {
 export type Foresee = (likely: unknown) => void;
 
 /**
+ * What `CacheInstance.rewrite`'s `change` makes of an entry: a new value stored for `timeout`
+ * seconds (see `BackendTimeout`), `'delete'`, or `'keep'` (nothing written).
+ */
+export type EntryRewrite = { readonly value: unknown; readonly timeout?: BackendTimeout } | 'delete' | 'keep';
+
+/**
  * The port every backend implements. Values are the caller's values: a backend encodes them
  * itself (through a `Serializer`) or, like `MemoryCache` with `copy: false`, keeps them as they are.
  */
@@ -91,6 +97,16 @@ export interface CacheInstance {
    */
   deleteIfEquals?(key: string, expected: string): Promise<boolean>;
   /**
+   * Rewrites `key` from what it holds: `change` gets that (as `get` returns it; `NOT_FOUND` for
+   * nothing) and says what it becomes, which is written only if `key` still holds what was read,
+   * atomically where the store allows (compare-and-set). Resolves to `false` when `key` changed in
+   * between (nothing written: read again), else `true`; rejects like `get` for data it cannot
+   * decode. The core marks an entry stale with it (a soft key invalidation), so that a hard
+   * invalidation landing between the read and the write is never undone. Optional: without it the
+   * core reads, then writes, and whatever was written or deleted in between is overwritten.
+   */
+  rewrite?(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean>;
+  /**
    * Makes each of `keys` that holds something live at least `timeout` seconds from now (`null`:
    * never expire; see `BackendTimeout`), and never shortens what it already had; a missing key
    * stays missing. The core calls it with the tag keys of each tagged entry it writes, so that a
@@ -145,4 +161,16 @@ export interface CacheInstance {
 /** The clock of `backend`: its own, else `Date.now`. */
 export function clockOf(backend: CacheInstance): () => number {
   return backend.now ?? Date.now;
+}
+
+/**
+ * `change` applied to what `backend` holds under `key` by a `get`, then a `set` or `delete`: what
+ * `rewrite` does where a backend has none, without its atomicity (a write or delete made between
+ * the two is overwritten). Resolves `true`.
+ */
+export async function rewriteByReadAndWrite(backend: CacheInstance, key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
+  const next = change(await backend.get(key));
+  if (next === 'delete') await backend.delete(key);
+  else if (next !== 'keep') await backend.set(key, next.value, next.timeout);
+  return true;
 }

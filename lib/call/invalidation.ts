@@ -4,7 +4,7 @@
  * miss for a function without `grace`). Both fence or release the computations under way here,
  * and reject with `BackendError` when the backend cannot be reached.
  */
-import { clockOf, NOT_FOUND, type CacheInstance } from '../backends/backend';
+import { clockOf, NOT_FOUND, rewriteByReadAndWrite, type CacheInstance, type EntryRewrite } from '../backends/backend';
 import type { CallFacts } from '../compile/call-hook';
 import { renderFullKey, type CallPlan, type CallSettings } from '../compile/compile-plan';
 import { CacheConfigError, SerializationError } from '../errors';
@@ -87,23 +87,34 @@ export async function changeTags(backend: CacheInstance, settings: CallSettings,
   for (const key of tagKeys) observe(settings, { key, by, mode });
 }
 
-// A read, then a write: a value stored in between by another process is overwritten by the
-// older one marked stale, which the next call recomputes; never served as fresh.
+/** How many times an expire reads the entry again after finding it rewritten by someone else before its write. */
+const EXPIRE_ATTEMPTS = 5;
+
+// A compare-and-set (`CacheInstance.rewrite`): a hard invalidation or a write that lands between
+// the read and the write wins; the expire then reads again and marks stale what it finds.
 async function expireEntry(session: BackendSession, key: string): Promise<void> {
   const { backend } = session;
-  // Data that cannot be decoded is nobody's fallback: it is deleted like an entry without grace.
-  const stored = await session.mustSucceed('get', key, () => backend.get(key).catch(unlessUndecodable));
-  if (stored === NOT_FOUND) return;
-  const now = clockOf(backend)();
-  const goneAt = isEntry(stored) && stored.f !== undefined ? stored.g : undefined;
-  if (goneAt === undefined || goneAt <= now || !isEntry(stored)) {
-    await session.mustSucceed('delete', key, () => backend.delete(key));
-    return;
+  const change = (stored: unknown): EntryRewrite => markedStale(stored, clockOf(backend)());
+  for (let attempt = 1; attempt <= EXPIRE_ATTEMPTS; attempt++) {
+    const rewrite = (): Promise<boolean> => (backend.rewrite ? backend.rewrite(key, change) : rewriteByReadAndWrite(backend, key, change));
+    // Data that cannot be decoded is nobody's fallback: it is deleted like an entry without grace.
+    const written = await session.mustSucceed('rewrite', key, () => rewrite().catch(unlessUndecodable));
+    if (written === UNDECODABLE) {
+      await session.mustSucceed('delete', key, () => backend.delete(key));
+      return;
+    }
+    if (written) return;
   }
+}
+
+/** What an expire makes of `stored`: the entry marked stale, or deleted when it has no grace left (or none at all). */
+function markedStale(stored: unknown, now: number): EntryRewrite {
+  if (stored === NOT_FOUND) return 'keep';
+  const goneAt = isEntry(stored) && stored.f !== undefined ? stored.g : undefined;
+  if (goneAt === undefined || goneAt <= now || !isEntry(stored)) return 'delete';
   // Stale by this clock is not enough: a reader whose clock lags may still find it fresh.
-  if (stored.f === STALE_ALREADY) return;
-  const stale = makeEntry(stored.v, stored.t, { f: STALE_ALREADY, g: goneAt }, stored.n);
-  await session.mustSucceed('set', key, () => backend.set(key, stale, (goneAt - now) / 1000));
+  if (stored.f === STALE_ALREADY) return 'keep';
+  return { value: makeEntry(stored.v, stored.t, { f: STALE_ALREADY, g: goneAt }, stored.n), timeout: (goneAt - now) / 1000 };
 }
 
 const UNDECODABLE = Symbol('undecodable');

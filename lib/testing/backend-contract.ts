@@ -5,6 +5,7 @@ import { ContractSuite } from './contract-suite';
 import { registerExpiryCases } from './expiry-cases';
 import { registerKeysAndRefusalsCases } from './keys-and-refusals-cases';
 import { registerReadWriteCases } from './read-write-cases';
+import { registerRewriteCases } from './rewrite-cases';
 import { registerSyncCases } from './sync-cases';
 import { resolveRunner, type TestRunner } from './test-runner';
 
@@ -73,6 +74,7 @@ export function describeBackendContract<B extends CacheInstance>(
     registerReadWriteCases(suite);
     registerExpiryCases(suite, options.passTime);
     registerAddDeleteCases(suite);
+    registerRewriteCases(suite);
     registerKeysAndRefusalsCases(suite);
     registerSyncCases(suite);
     if (options.supportsClear !== false) registerClearCase(suite);

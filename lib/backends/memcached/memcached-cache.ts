@@ -1,5 +1,6 @@
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
-import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance, type Foresee } from '../backend';
+import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance, type EntryRewrite, type Foresee } from '../backend';
+import { ConditionalWrites } from './conditional-writes';
 import { buildClient } from './build-client';
 import { answer, asBackendError, closedError, readFailure, stored } from './client-replies';
 import { dropStalledConnections, guardValueParsing } from './client-patches';
@@ -55,6 +56,8 @@ export class MemcachedCache implements CacheInstance {
   readonly #defaultTimeout: number | null;
   readonly #maxItemBytes: number;
   readonly #calls: PendingCalls;
+  /** `add`, `deleteIfEquals` and `rewrite`: the writes that depend on what the key holds. */
+  readonly #conditional: ConditionalWrites;
   /** Gathers concurrent gets, per server. */
   readonly #reads: ServerReads;
   /** The client's connection (with `nearCache`, the remote backend's, which watches the shared client). */
@@ -83,6 +86,15 @@ export class MemcachedCache implements CacheInstance {
     this.#ownsClient = !remote && !('client' in target);
     this.#client = remote ? remote.#client : 'client' in target ? target.client : buildClient(target.addresses, stallMs, resolved.maxItemBytes);
     guardValueParsing(this.#client);
+    this.#conditional = new ConditionalWrites({
+      client: this.#client,
+      defaultTimeout: this.#defaultTimeout,
+      run: (operation, key, invoke, interpret) => this.#run(operation, key, invoke, interpret),
+      safeKey: (key) => this.#safeKey(key),
+      decode: (key, raw) => this.#decode(key, raw),
+      encode: (key, value) => this.#codec.encode(key, value),
+      checkSize: (key, safeKey, text) => checkItemSize(key, safeKey, text, this.#maxItemBytes),
+    });
     this.#reads = new ServerReads(this.#client, serverOfKey(this.#client), (...call) => this.#run(...call));
     this.#watch = remote ? remote.#watch : new ConnectionWatch('MemcachedCache', 'Memcached', this);
     this.#unwatch = remote ? () => undefined : watchMemcachedConnection(this.#client, this.#watch);
@@ -175,22 +187,9 @@ export class MemcachedCache implements CacheInstance {
     }
   }
 
-  /** Memcached `add`: stores only if `key` holds nothing and resolves to whether it stored. */
-  async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    const seconds = writeExpiry('MemcachedCache', 'add', timeout, this.#defaultTimeout);
-    const text = this.#codec.encode(key, value);
-    const safeKey = this.#safeKey(key);
-    if (seconds === EXPIRE_NOW) return false;
-    checkItemSize(key, safeKey, text, this.#maxItemBytes);
-    return this.#run(
-      'add',
-      key,
-      (done) => this.#client.add(safeKey, text, toExptime(seconds), done),
-      (error, result) => {
-        if ((error as { notStored?: unknown } | undefined)?.notStored === true) return false;
-        return stored('add', key, error, result);
-      },
-    );
+  /** Memcached `add`: stores only if `key` holds nothing and resolves to whether it stored (see `ConditionalWrites`). */
+  add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
+    return this.#conditional.add(key, value, timeout);
   }
 
   /**
@@ -223,21 +222,14 @@ export class MemcachedCache implements CacheInstance {
     });
   }
 
-  /**
-   * Removes `key` only if it holds `expected`: `gets`, then a `cas` with an expiry in the past
-   * (memcached has no conditional delete; a `cas` that finds the key changed stores nothing).
-   * A client without `gets`/`cas` removes nothing and resolves `false`: the lock then expires.
-   */
-  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
-    const { gets, cas } = this.#client;
-    if (gets === undefined || cas === undefined) return false;
-    const safeKey = this.#safeKey(key);
-    const found = await this.#run('deleteIfEquals', key, (done) => gets.call(this.#client, safeKey, done), answer);
-    const held = found as Record<string, unknown> | undefined;
-    if (held === undefined || typeof held.cas !== 'string' || !Object.hasOwn(held, safeKey)) return false;
-    if (this.#decode(key, held[safeKey]) !== expected) return false;
-    // An exptime below zero makes memcached expire the item at once.
-    return this.#run('deleteIfEquals', key, (done) => cas.call(this.#client, safeKey, '', held.cas as string, -1, done), answer).then((result) => result === true);
+  /** Removes `key` only if it holds `expected` (`gets`, then `cas`): releases a lock only for its owner (see `ConditionalWrites`). */
+  deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    return this.#conditional.deleteIfEquals(key, expected);
+  }
+
+  /** `gets`, `change`, then a `cas`: written only if the key is unchanged since it was read (see `ConditionalWrites`). */
+  rewrite(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
+    return this.#conditional.rewrite(key, change);
   }
 
   /**

@@ -3,7 +3,7 @@ import { cloneSnapshot } from '../../serializer/clone-snapshot';
 import { cloneWithMemberNoted } from '../../serializer/clone-plan';
 import { cloneStoredPlainJson } from '../../serializer/plain-json-copy';
 import { taggedJson } from '../../serializer/tagged-json';
-import { NOT_FOUND, type BackendTimeout, type CacheInstance } from '../backend';
+import { NOT_FOUND, type BackendTimeout, type CacheInstance, type EntryRewrite } from '../backend';
 import { Codec } from '../shared/codec';
 import { formatLimit, valueTooLarge } from '../shared/value-size';
 import { EXPIRE_NOW, writeExpiry } from '../shared/expiry';
@@ -163,6 +163,15 @@ export class MemoryCache implements CacheInstance {
   async deleteIfEquals(key: string, expected: string): Promise<boolean> {
     if (this.#closed) throw closedError('deleteIfEquals', key);
     return this.#read(key) === expected && this.delete(key);
+  }
+
+  /** `change` applied to what `key` holds, at once: in one process nothing can come between the read and the write. */
+  async rewrite(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
+    if (this.#closed) throw closedError('rewrite', key);
+    const next = change(this.#read(key));
+    if (next === 'delete') this.#remove(key);
+    else if (next !== 'keep') this.#set(key, next.value, next.timeout);
+    return true;
   }
 
   /** Removes every entry. */

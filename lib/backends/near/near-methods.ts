@@ -5,7 +5,7 @@
 import type { CacheInstance } from '../backend';
 import type { NearTier } from './near-tier';
 
-type NearCalls = Required<Pick<CacheInstance, 'get' | 'getSync' | 'tagsHeldCurrent' | 'noteTagsCurrent' | 'peekSync' | 'copyOut' | 'getMany' | 'set' | 'setMany' | 'add' | 'touch' | 'delete' | 'deleteIfEquals' | 'close'>> &
+type NearCalls = Required<Pick<CacheInstance, 'get' | 'getSync' | 'tagsHeldCurrent' | 'noteTagsCurrent' | 'peekSync' | 'copyOut' | 'getMany' | 'set' | 'setMany' | 'add' | 'touch' | 'delete' | 'deleteIfEquals' | 'rewrite' | 'close'>> &
   Pick<CacheInstance, 'clear'> & { readonly tiered: true };
 
 /** The tier's calls; `clear` only for a backend that can clear its remote store. */
@@ -25,6 +25,7 @@ export function nearMethods(tier: NearTier, withClear: boolean): NearCalls {
     touch: (keys, timeout) => tier.touch(keys, timeout),
     delete: (key) => tier.delete(key),
     deleteIfEquals: (key, expected) => tier.deleteIfEquals(key, expected),
+    rewrite: (key, change) => tier.rewrite(key, change),
     close: () => tier.close(),
     ...(withClear ? { clear: () => tier.clear() } : {}),
   };

@@ -4,7 +4,7 @@
  * long as it lives there (at most `maxLifeMs`). Whoever keeps the tier coherent (Redis client
  * tracking, or nothing but `ttlMs` for Memcached) calls `invalidate`, `bypass` and `trust`.
  */
-import { NOT_FOUND, NOT_HELD, type BackendTimeout, type CacheInstance } from '../backend';
+import { NOT_FOUND, NOT_HELD, rewriteByReadAndWrite, type BackendTimeout, type CacheInstance, type EntryRewrite } from '../backend';
 import { HeldCopies } from './held-copies';
 import { HeldStore } from './held-store';
 import { InFlight, type Ticket } from './in-flight';
@@ -150,6 +150,14 @@ export class NearTier implements CacheInstance {
     const removal = this.#remote.deleteIfEquals ? this.#remote.deleteIfEquals(key, expected) : Promise.resolve(false);
     const [removed] = await this.#settle(this.#beginWrite([key]), removal);
     return removed;
+  }
+
+  /** The remote store's compare-and-set, dropping the near copy; without one there, a read and a write (see `CacheInstance.rewrite`). */
+  async rewrite(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
+    const remote = this.#remote;
+    const rewriting = remote.rewrite ? remote.rewrite(key, change) : rewriteByReadAndWrite(remote, key, change);
+    const [written] = await this.#settle(this.#beginWrite([key]), rewriting);
+    return written;
   }
 
   /** Extends remote lives only: a near copy that ends sooner is read again, never served too long. */

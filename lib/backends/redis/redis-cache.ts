@@ -2,7 +2,7 @@
  * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
  */
 import type { Redis } from 'ioredis';
-import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance, type Foresee } from '../backend';
+import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance, type EntryRewrite, type Foresee } from '../backend';
 import { BackendError } from '../../errors';
 import { Codec, type Expected } from '../shared/codec';
 import { checkValueSize } from '../shared/value-size';
@@ -24,7 +24,8 @@ import type { ReadBatcher } from '../shared/read-batch';
 import { keyBuilder, prefixPattern } from './redis-keys';
 import { REDIS_MAX_PENDING_CALLS, resolveRedisCacheOptions, type RedisCacheOptions } from './redis-options';
 import { ClusterCommands, type CommandArgs } from './cluster-commands';
-import { clearNode, deleteAllBySlot, deleteIfEqualsScript, extendAllBySlot, mgetBySlot, setAllBySlot, setOne } from './slot-commands';
+import { clearNode, deleteAllBySlot, mgetBySlot, setAllBySlot, setOne } from './slot-commands';
+import { ConditionalWrites } from './conditional-writes';
 import { redisNearTier } from './redis-near';
 
 /**
@@ -67,6 +68,8 @@ export class RedisCache implements CacheInstance {
   #closing: Promise<void> | undefined;
   #closed = false;
   readonly #pending = new PendingLimit('RedisCache', REDIS_MAX_PENDING_CALLS);
+  /** `add`, `touch`, `deleteIfEquals` and `rewrite`: the writes that depend on what the key holds. */
+  readonly #conditional: ConditionalWrites;
   /** Gathers concurrent gets into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
   /** With `nearCache`: the near tier that answers every call (over `remote`, a RedisCache without one on the same client). */
@@ -100,6 +103,14 @@ export class RedisCache implements CacheInstance {
     this.#watch = remote ? remote.#watch : new ConnectionWatch('RedisCache', 'Redis', this);
     this.#unwatch = remote ? () => undefined : watchConnection(this.#client, this.#watch);
     this.#reads = remote ? remote.#reads : this.#cluster ? undefined : tickReads(this.#client as Redis);
+    this.#conditional = new ConditionalWrites({
+      target: this.#target,
+      codec: this.#codec,
+      call: (operation, key, run) => this.#call(operation, key, run),
+      storedKey: this.#storedKey,
+      encode: (key, value) => this.#encode(key, value),
+      expiry: (operation, timeout) => this.#expiry(operation, timeout),
+    });
     this.#near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout, owner: this }, resolved.nearCache);
   }
 
@@ -195,28 +206,24 @@ export class RedisCache implements CacheInstance {
     );
   }
 
-  /** `SET key value PX ms NX`; whether it stored. */
-  async add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
-    const text = this.#encode(key, value);
-    const expiry = this.#expiry('add', timeout);
-    // A value that would expire at once is never stored, so nothing is sent.
-    if (expiry === EXPIRE_NOW) return false;
-    const stored = this.#storedKey(key);
-    const reply = await this.#call('add', key, () => setOne(this.#target, stored, text, expiry, true));
-    return reply === 'OK';
+  /** `SET key value PX ms NX`; whether it stored (see `ConditionalWrites`). */
+  add(key: string, value: unknown, timeout?: BackendTimeout): Promise<boolean> {
+    return this.#conditional.add(key, value, timeout);
   }
 
-  /**
-   * `PEXPIRE key ms GT` of each key (`PERSIST` for `null`), in one pipeline (one per hash slot on
-   * a Cluster): an expiry is only lengthened, a missing key stays missing. Needs Redis 7.
-   */
-  async touch(keys: readonly string[], timeout?: BackendTimeout): Promise<void> {
-    if (keys.length === 0) return;
-    const expiry = this.#expiry('touch', timeout);
-    // A timeout of 0 or less would shorten, which touch never does.
-    if (expiry === EXPIRE_NOW) return;
-    const stored = keys.map(this.#storedKey);
-    await this.#call('touch', keys[0], () => extendAllBySlot(this.#target, stored, expiry));
+  /** `DEL` only if the key holds `expected`, atomically: releases a lock only for its owner (see `ConditionalWrites`). */
+  deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    return this.#conditional.deleteIfEquals(key, expected);
+  }
+
+  /** `GET`, `change`, then a write only if the key still holds what was read, atomically (see `ConditionalWrites`). */
+  rewrite(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
+    return this.#conditional.rewrite(key, change);
+  }
+
+  /** `PEXPIRE key ms GT` of each key: lengthens, never shortens; a missing key stays missing (see `ConditionalWrites`). */
+  touch(keys: readonly string[], timeout?: BackendTimeout): Promise<void> {
+    return this.#conditional.touch(keys, timeout);
   }
 
   /** `DEL`; whether a key was removed. */
@@ -224,17 +231,6 @@ export class RedisCache implements CacheInstance {
     const stored = this.#storedKey(key);
     const removed = await this.#call('delete', key, () => this.#command('del', [stored], () => this.#client.del(stored)));
     return removed > 0;
-  }
-
-  /**
-   * `EVAL` of a compare-and-delete script: `DEL` only if the key holds `expected` (as this
-   * backend encodes it), atomically. Releases a lock only for its owner.
-   */
-  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
-    const text = this.#codec.encode(key, expected);
-    const stored = this.#storedKey(key);
-    const removed = await this.#call('deleteIfEquals', key, () => deleteIfEqualsScript(this.#target, stored, text));
-    return removed === 1;
   }
 
   /**

@@ -99,6 +99,25 @@ export function deleteIfEqualsScript(target: CommandTarget, key: string, text: s
   return target instanceof ClusterCommands ? target.command('eval', args) : target.call('eval', ...args);
 }
 
+/**
+ * Rewrites KEYS[1] only if it still holds ARGV[1]: `DEL` for ARGV[2] = 'del', else `SET` of
+ * ARGV[3] (with `PX` ARGV[4] unless it is empty). 1 if it wrote, 0 if the key had changed.
+ */
+const REWRITE_IF_EQUALS_SCRIPT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == 'del' then redis.call('DEL', KEYS[1])
+elseif ARGV[4] == '' then redis.call('SET', KEYS[1], ARGV[3])
+else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end
+return 1`;
+
+/**
+ * `key` rewritten only if it holds `read`, atomically, as `deleteIfEqualsScript` runs: deleted
+ * (`written` null) or set to `written.text` for `written.expiry` ms (`null`: no expiry). 1 if it wrote.
+ */
+export function rewriteIfEqualsScript(target: CommandTarget, key: string, read: string, written: { text: string; expiry: number | null } | null): Promise<unknown> {
+  const args: CommandArgs = [REWRITE_IF_EQUALS_SCRIPT, 1, key, read, written === null ? 'del' : 'set', written?.text ?? '', written?.expiry ?? ''];
+  return target instanceof ClusterCommands ? target.command('eval', args) : target.call('eval', ...args);
+}
+
 /** `SET key text [PX expiry] [NX]`, for `set` (`onlyIfAbsent` false) and `add`; `'OK'` if it stored. */
 export function setOne(target: CommandTarget, key: string, text: string, expiry: number | null, onlyIfAbsent: boolean): Promise<unknown> {
   const args: CommandArgs = expiry === null ? [key, text] : [key, text, 'PX', expiry];

@@ -1,13 +1,14 @@
 /**
- * Tag versions in the hard cases, on memory, Redis and Memcached: two invalidations (hard or soft) in the same
- * millisecond, a tag key evicted (deleted), and first writers racing to create a tag while it is
- * being invalidated (by this process or by another one, which no in-process fence can see).
+ * Tag versions in the hard cases, on every backend (the Redis Cluster included): two invalidations
+ * (hard or soft) in the same millisecond, a tag key evicted (deleted), and first writers racing to
+ * create a tag while it is being invalidated (by this process or by another one, which no
+ * in-process fence can see).
  */
 import { cached, expireCacheTags, invalidateCacheTags, type BackendTimeout, type CacheInstance } from '../../lib';
 import { isEntry } from '../../lib/tags/entry';
-import { describeOnBackends } from '../helpers/backends-under-test';
+import { ALL_BACKENDS, describeOnBackends } from '../helpers/backends-under-test';
 import { deferred } from '../helpers/deferred';
-import { FAULT_BACKENDS, FAULT_BACKEND_SETTINGS } from './fault-kit';
+import { FAULT_BACKEND_SETTINGS } from './fault-kit';
 
 /** `inner` with a hook that runs before each `add` and a record of every hard (`written`) and soft (`softWritten`) tag version written by `set`/`setMany`. */
 function hooked(inner: CacheInstance, beforeAdd: (key: string) => Promise<void> = async () => undefined) {
@@ -61,7 +62,7 @@ function pausedOnce(backend: CacheInstance, tag: string) {
   return { get, computing, release };
 }
 
-describeOnBackends('tag versions on %s', FAULT_BACKENDS, FAULT_BACKEND_SETTINGS, (under) => {
+describeOnBackends('tag versions on %s', ALL_BACKENDS, FAULT_BACKEND_SETTINGS, (under) => {
   const counter = (backend: CacheInstance, tag: string, key = `k-${tag}`) => {
     const state = { runs: 0 };
     const get = cached(async () => ++state.runs, { cacheKey: key, tags: [tag], cacheInstance: backend, onError: () => undefined });

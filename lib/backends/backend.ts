@@ -37,7 +37,15 @@ export type Foresee = (likely: unknown) => void;
  * What `CacheInstance.rewrite`'s `change` makes of an entry: a new value stored for `timeout`
  * seconds (see `BackendTimeout`), `'delete'`, or `'keep'` (nothing written).
  */
-export type EntryRewrite = { readonly value: unknown; readonly timeout?: BackendTimeout } | 'delete' | 'keep';
+export type EntryRewrite =
+  | {
+      /** What to store under the key. */
+      readonly value: unknown;
+      /** Its lifetime, as `set` takes it. */
+      readonly timeout?: BackendTimeout;
+    }
+  | 'delete'
+  | 'keep';
 
 /**
  * The port every backend implements. Values are the caller's values: a backend encodes them

@@ -79,7 +79,13 @@ export function describeOutages(kind: RemoteKind): void {
       });
       // One round of reads per call (entry and tag versions together), and nothing once they failed.
       expect(counting.counts()).toEqual({ get: 50, getMany: 50 });
-      for (const invalidation of [() => get.invalidateCacheByKey(1), () => get.invalidateCacheByTags(undefined, 1)]) {
+      const invalidations = [
+        () => get.invalidateCacheByKey(1),
+        () => get.invalidateCacheByTags(undefined, 1),
+        () => get.expireCacheByKey(1),
+        () => get.expireCacheByTags(undefined, 1),
+      ];
+      for (const invalidation of invalidations) {
         const result = await timed(invalidation);
         expect(result.error).toBeInstanceOf(BackendError);
         expect((result.error as BackendError).cause).toBeDefined();
@@ -126,9 +132,11 @@ export function describeOutages(kind: RemoteKind): void {
         expect(frozen.map((call) => call.value?.id)).toEqual(Array.from({ length: 40 }, (_, i) => i % 4));
         // One round of reads per call and no write after they timed out: one bound per call.
         expect(counting.counts()).toEqual({ get: 40, getMany: 40 });
-        const invalidation = await timed(() => get.invalidateCacheByTags(['items'], 1));
-        expect(invalidation.error).toBeInstanceOf(BackendError);
-        expect(invalidation.ms).toBeLessThan(STUCK_LIMIT_MS);
+        for (const change of [() => get.invalidateCacheByTags(['items'], 1), () => get.expireCacheByKey(1)]) {
+          const invalidation = await timed(change);
+          expect(invalidation.error).toBeInstanceOf(BackendError);
+          expect(invalidation.ms).toBeLessThan(STUCK_LIMIT_MS);
+        }
       } finally {
         freezeNow = false;
         rig.proxy.pass();

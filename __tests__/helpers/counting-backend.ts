@@ -1,6 +1,6 @@
-import type { BackendTimeout, BreakerSettings, CacheInstance } from '../../lib';
+import type { BackendTimeout, BreakerSettings, CacheInstance, EntryRewrite } from '../../lib';
 
-export type Operation = 'get' | 'getMany' | 'set' | 'setMany' | 'add' | 'delete';
+export type Operation = 'get' | 'getMany' | 'set' | 'setMany' | 'add' | 'delete' | 'rewrite';
 
 /** Wraps a real backend and records each call, so tests can assert how many round trips a call costs. */
 export class CountingBackend implements CacheInstance {
@@ -14,6 +14,8 @@ export class CountingBackend implements CacheInstance {
   readonly now: (() => number) | undefined;
   /** A breaker for the wrapper, when the test gives one: the calls it counts are then those the breaker let through. */
   readonly breaker: BreakerSettings | false | undefined;
+  /** The inner backend's compare-and-set, counted, where it has one. */
+  readonly rewrite?: (key: string, change: (stored: unknown) => EntryRewrite) => Promise<boolean>;
 
   constructor(inner: CacheInstance, options: { breaker?: BreakerSettings | false; now?: () => number } = {}) {
     this.inner = inner;
@@ -21,6 +23,8 @@ export class CountingBackend implements CacheInstance {
     this.backendTimeoutMs = inner.backendTimeoutMs;
     this.now = options.now ?? inner.now;
     this.breaker = options.breaker;
+    const rewrite = inner.rewrite?.bind(inner);
+    if (rewrite) this.rewrite = (key, change) => this.#track('rewrite', [key], () => rewrite(key, change));
   }
 
   /** How many calls of each operation were made (only non-zero counts). */

@@ -72,7 +72,12 @@ export class ConditionalWrites {
     const text = seconds === EXPIRE_NOW ? '' : encode(key, (next as { readonly value: unknown }).value);
     if (held === undefined) return seconds === EXPIRE_NOW || this.#add('rewrite', key, safeKey, text, seconds);
     if (atomic) return this.#cas('rewrite', key, safeKey, text, held.cas as string, seconds);
-    if (seconds === EXPIRE_NOW) return run('rewrite', key, (done) => client.del(safeKey, done), () => true);
+    if (seconds === EXPIRE_NOW) {
+      return run('rewrite', key, (done) => client.del(safeKey, done), (error) => {
+        if (error !== undefined && error !== null) throw error;
+        return true;
+      });
+    }
     this.#parts.checkSize(key, safeKey, text);
     return run('rewrite', key, (done) => client.set(safeKey, text, toExptime(seconds), done), (error, result) => stored('rewrite', key, error, result));
   }

@@ -155,8 +155,8 @@ export class NearTier implements CacheInstance {
   /** The remote store's compare-and-set, dropping the near copy; without one there, a read and a write (see `CacheInstance.rewrite`). */
   async rewrite(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
     const remote = this.#remote;
-    const rewriting = remote.rewrite ? remote.rewrite(key, change) : rewriteByReadAndWrite(remote, key, change);
-    const [written] = await this.#settle(this.#beginWrite([key]), rewriting);
+    const ticket = this.#beginWrite([key]);
+    const [written] = await this.#settle(ticket, remote.rewrite ? remote.rewrite(key, change) : rewriteByReadAndWrite(remote, key, change));
     return written;
   }
 

@@ -69,7 +69,7 @@ export class ConditionalWrites {
     const next = change(held === undefined ? NOT_FOUND : decode(key, held[safeKey]));
     if (next === 'keep') return true;
     const seconds = next === 'delete' ? EXPIRE_NOW : this.#seconds('rewrite', next.timeout);
-    const text = seconds === EXPIRE_NOW ? '' : encode(key, (next as { readonly value: unknown }).value);
+    const text = next === 'delete' || seconds === EXPIRE_NOW ? '' : encode(key, next.value);
     if (held === undefined) return seconds === EXPIRE_NOW || this.#add('rewrite', key, safeKey, text, seconds);
     if (atomic) return this.#cas('rewrite', key, safeKey, text, held.cas as string, seconds);
     if (seconds === EXPIRE_NOW) {

@@ -72,10 +72,10 @@ export class ConditionalWrites {
     const next = change(read === null ? NOT_FOUND : codec.decode(key, read));
     if (next === 'keep') return true;
     const expiry = next === 'delete' ? EXPIRE_NOW : expiryOf('rewrite', next.timeout);
-    if (expiry === EXPIRE_NOW) {
+    if (next === 'delete' || expiry === EXPIRE_NOW) {
       return read === null || (await call('rewrite', key, () => rewriteIfEqualsScript(target, stored, read, null))) === 1;
     }
-    const text = encode(key, (next as { readonly value: unknown }).value);
+    const text = encode(key, next.value);
     if (read === null) return (await call('rewrite', key, () => setOne(target, stored, text, expiry, true))) === 'OK';
     return (await call('rewrite', key, () => rewriteIfEqualsScript(target, stored, read, { text, expiry }))) === 1;
   }

@@ -2,9 +2,10 @@
  * SPEC 11.3 on every backend: `eagerRefresh` (a hit past the fraction of its timeout starts one
  * background refresh; younger entries do not) and `jitter` (a number or a function of the call;
  * each stored timeout gets an extra in [0, jitter]; a bad jitter result stores nothing and is
- * reported as CacheConfigError).
+ * reported as CacheConfigError). That the extra is uniformly random is checked once, in memory:
+ * the draw is the core's, the same for every backend.
  */
-import { cached, CacheConfigError, FunctionError } from '../../lib';
+import { cached, CacheConfigError, FunctionError, MemoryCache } from '../../lib';
 import { ALL_BACKENDS, describeOnBackends } from '../helpers/backends-under-test';
 import { CountingBackend } from '../helpers/counting-backend';
 import { deferred, settle, waitFor } from '../helpers/deferred';
@@ -149,5 +150,26 @@ describeOnBackends('eager refresh and jitter on %s', ALL_BACKENDS, STALE_SETTING
     expect(observer.errors[0]).toBeInstanceOf(CacheConfigError);
     expect(observer.errors[0]).toMatchObject({ option: 'jitter' });
     expect(observer.errors[0]?.message).toMatch(/^cached\(jittery\): the jitter function must return seconds/);
+  });
+});
+
+describe('jitter draws', () => {
+  it('spread each extra uniformly over [0, jitter]: 400 entries, about a quarter in each quarter', async () => {
+    const counting = new CountingBackend(new MemoryCache());
+    const get = cached(async (id: number) => id, { cacheKey: 'spread:{id}', timeout: 10, jitter: 8, cacheInstance: counting });
+    const ids = Array.from({ length: 400 }, (_, i) => i);
+    await Promise.all(ids.map((id) => get(id)));
+    const extras = ids.flatMap((id) => counting.timeoutsOf(get.getCacheKey(id))).map((timeout) => (timeout as number) - 10);
+    expect(extras).toHaveLength(400);
+    const quarters = [0, 0, 0, 0];
+    for (const extra of extras) {
+      const quarter = Math.min(3, Math.floor(extra / 2));
+      quarters[quarter] = (quarters[quarter] ?? 0) + 1;
+    }
+    // 100 expected in each; 60 and 140 are 4.6 standard deviations away (a failure about once in 50,000 runs).
+    for (const count of quarters) {
+      expect(count).toBeGreaterThan(60);
+      expect(count).toBeLessThan(140);
+    }
   });
 });

@@ -171,6 +171,11 @@ export function clockOf(backend: CacheInstance): () => number {
   return backend.now ?? Date.now;
 }
 
+/** `backend.rewrite(key, change)`, or `rewriteByReadAndWrite` where the backend has none. */
+export function rewriteEntry(backend: CacheInstance, key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
+  return backend.rewrite ? backend.rewrite(key, change) : rewriteByReadAndWrite(backend, key, change);
+}
+
 /**
  * `change` applied to what `backend` holds under `key` by a `get`, then a `set` or `delete`: what
  * `rewrite` does where a backend has none, without its atomicity (a write or delete made between

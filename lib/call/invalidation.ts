@@ -4,7 +4,7 @@
  * miss for a function without `grace`). Both fence or release the computations under way here,
  * and reject with `BackendError` when the backend cannot be reached.
  */
-import { clockOf, NOT_FOUND, rewriteByReadAndWrite, type CacheInstance, type EntryRewrite } from '../backends/backend';
+import { clockOf, NOT_FOUND, rewriteEntry, type CacheInstance, type EntryRewrite } from '../backends/backend';
 import type { CallFacts } from '../compile/call-hook';
 import { renderFullKey, type CallPlan, type CallSettings } from '../compile/compile-plan';
 import { CacheConfigError, SerializationError } from '../errors';
@@ -96,9 +96,8 @@ async function expireEntry(session: BackendSession, key: string): Promise<void> 
   const { backend } = session;
   const change = (stored: unknown): EntryRewrite => markedStale(stored, clockOf(backend)());
   for (let attempt = 1; attempt <= EXPIRE_ATTEMPTS; attempt++) {
-    const rewrite = (): Promise<boolean> => (backend.rewrite ? backend.rewrite(key, change) : rewriteByReadAndWrite(backend, key, change));
     // Data that cannot be decoded is nobody's fallback: it is deleted like an entry without grace.
-    const written = await session.mustSucceed('rewrite', key, () => rewrite().catch(unlessUndecodable));
+    const written = await session.mustSucceed('rewrite', key, () => rewriteEntry(backend, key, change).catch(unlessUndecodable));
     if (written === UNDECODABLE) {
       await session.mustSucceed('delete', key, () => backend.delete(key));
       return;

@@ -56,30 +56,26 @@ export class ConditionalWrites {
     return this.#cas('deleteIfEquals', key, safeKey, '', held.cas as string, EXPIRE_NOW);
   }
 
+  /** Whether the client has `gets` and `cas`, which `rewrite` and `deleteIfEquals` need. */
+  get atomic(): boolean {
+    const { client } = this.#parts;
+    return client.gets !== undefined && client.cas !== undefined;
+  }
+
   /**
    * `gets`, then `change`, then a `cas` of what it says: written only if the key is unchanged since
-   * the `gets`. A key read missing is written with `add`. A client without `gets`/`cas` reads with
-   * `get` and writes with `set`/`delete`: not atomic.
+   * the `gets`. A key read missing is written with `add`. Needs `atomic`.
    */
   async rewrite(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
-    const { client, run, safeKey: safeKeyOf, decode, encode } = this.#parts;
+    const { safeKey: safeKeyOf, decode, encode } = this.#parts;
     const safeKey = safeKeyOf(key);
-    const atomic = client.gets !== undefined && client.cas !== undefined;
-    const held = atomic ? await this.#gets('rewrite', key, safeKey) : await this.#plainRead(key, safeKey);
+    const held = await this.#gets('rewrite', key, safeKey);
     const next = change(held === undefined ? NOT_FOUND : decode(key, held[safeKey]));
     if (next === 'keep') return true;
     const seconds = next === 'delete' ? EXPIRE_NOW : this.#seconds('rewrite', next.timeout);
     const text = next === 'delete' || seconds === EXPIRE_NOW ? '' : encode(key, next.value);
     if (held === undefined) return seconds === EXPIRE_NOW || this.#add('rewrite', key, safeKey, text, seconds);
-    if (atomic) return this.#cas('rewrite', key, safeKey, text, held.cas as string, seconds);
-    if (seconds === EXPIRE_NOW) {
-      return run('rewrite', key, (done) => client.del(safeKey, done), (error) => {
-        if (error !== undefined && error !== null) throw error;
-        return true;
-      });
-    }
-    this.#parts.checkSize(key, safeKey, text);
-    return run('rewrite', key, (done) => client.set(safeKey, text, toExptime(seconds), done), (error, result) => stored('rewrite', key, error, result));
+    return this.#cas('rewrite', key, safeKey, text, held.cas as string, seconds);
   }
 
   #seconds(operation: string, timeout: BackendTimeout): WriteExpiry {
@@ -93,12 +89,6 @@ export class ConditionalWrites {
     if (gets === undefined || client.cas === undefined) return undefined;
     const held = (await run(operation, key, (done) => gets.call(client, safeKey, done), answer)) as Held | undefined;
     return held !== undefined && typeof held.cas === 'string' && Object.hasOwn(held, safeKey) ? held : undefined;
-  }
-
-  async #plainRead(key: string, safeKey: string): Promise<Held | undefined> {
-    const { client, run } = this.#parts;
-    const raw = await run('rewrite', key, (done) => client.get(safeKey, done), answer);
-    return raw === undefined ? undefined : { [safeKey]: raw };
   }
 
   /** `cas`: stores `text` (an expiry in the past for `EXPIRE_NOW`: memcached then drops the item) only if the key is unchanged since `gets` gave `token`. */

@@ -1,5 +1,5 @@
 import { BackendError, CacheKeyError, SerializationError } from '../../errors';
-import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance, type EntryRewrite, type Foresee } from '../backend';
+import { NOT_FOUND, rewriteByReadAndWrite, type BackendTimeout, type BreakerSettings, type CacheInstance, type EntryRewrite, type Foresee } from '../backend';
 import { ConditionalWrites } from './conditional-writes';
 import { buildClient } from './build-client';
 import { answer, asBackendError, closedError, readFailure, stored } from './client-replies';
@@ -227,9 +227,12 @@ export class MemcachedCache implements CacheInstance {
     return this.#conditional.deleteIfEquals(key, expected);
   }
 
-  /** `gets`, `change`, then a `cas`: written only if the key is unchanged since it was read (see `ConditionalWrites`). */
+  /**
+   * `gets`, `change`, then a `cas`: written only if the key is unchanged since it was read (see
+   * `ConditionalWrites`). A client without `gets`/`cas` is read with `get`, then written: not atomic.
+   */
   rewrite(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
-    return this.#conditional.rewrite(key, change);
+    return this.#conditional.atomic ? this.#conditional.rewrite(key, change) : rewriteByReadAndWrite(this, key, change);
   }
 
   /**

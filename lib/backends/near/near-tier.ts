@@ -4,7 +4,7 @@
  * long as it lives there (at most `maxLifeMs`). Whoever keeps the tier coherent (Redis client
  * tracking, or nothing but `ttlMs` for Memcached) calls `invalidate`, `bypass` and `trust`.
  */
-import { NOT_FOUND, NOT_HELD, rewriteByReadAndWrite, type BackendTimeout, type CacheInstance, type EntryRewrite } from '../backend';
+import { NOT_FOUND, NOT_HELD, rewriteEntry, type BackendTimeout, type CacheInstance, type EntryRewrite } from '../backend';
 import { HeldCopies } from './held-copies';
 import { HeldStore } from './held-store';
 import { InFlight, type Ticket } from './in-flight';
@@ -154,9 +154,8 @@ export class NearTier implements CacheInstance {
 
   /** The remote store's compare-and-set, dropping the near copy; without one there, a read and a write (see `CacheInstance.rewrite`). */
   async rewrite(key: string, change: (stored: unknown) => EntryRewrite): Promise<boolean> {
-    const remote = this.#remote;
     const ticket = this.#beginWrite([key]);
-    const [written] = await this.#settle(ticket, remote.rewrite ? remote.rewrite(key, change) : rewriteByReadAndWrite(remote, key, change));
+    const [written] = await this.#settle(ticket, rewriteEntry(this.#remote, key, change));
     return written;
   }
 

@@ -9,6 +9,7 @@ import { MemcachedCache } from '../../lib/backends/memcached';
 import { RedisCache } from '../../lib/backends/redis';
 import { describeOnBackends } from '../helpers/backends-under-test';
 import { describeSkippedWithout, serverAddresses, uniquePrefix } from '../helpers/server-suites';
+import { hostAndPort } from '../helpers/host-and-port';
 
 let serial = 0;
 
@@ -88,8 +89,3 @@ describe.each([
     expect(await backend.get(key)).toEqual({ n: 2 });
   });
 });
-
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host, port] = address.split(':');
-  return { host: host || '127.0.0.1', port: Number(port) };
-}

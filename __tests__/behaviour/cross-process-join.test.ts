@@ -12,6 +12,7 @@ import { MemcachedCache } from '../../lib/backends/memcached';
 import { RedisCache } from '../../lib/backends/redis';
 import { deferred, waitFor } from '../helpers/deferred';
 import { serverAddresses, uniquePrefix, type ServerKind } from '../helpers/server-suites';
+import { hostAndPort } from '../helpers/host-and-port';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const TS_NODE = path.join(REPO_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
@@ -23,11 +24,6 @@ type Kind = Extract<ServerKind, 'redis' | 'redisCluster' | 'memcached'>;
 async function invalidateInAnotherProcess(kind: Kind, prefix: string, tags: string[]): Promise<void> {
   const order = JSON.stringify({ kind, addresses: serverAddresses(kind), prefix, tags });
   await promisify(execFile)(process.execPath, [TS_NODE, '--transpile-only', SCRIPT, order], { cwd: REPO_ROOT, timeout: 60_000 });
-}
-
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host = '127.0.0.1', port = '0'] = address.split(':');
-  return { host, port: Number(port) };
 }
 
 function backendFor(kind: Kind, prefix: string): { backend: CacheInstance; close(): Promise<void> } {

@@ -25,6 +25,7 @@ import type { HerdKind } from '../helpers/herd-worker';
 import { rawExchange } from '../helpers/raw-memcached';
 import { serverAddresses, uniquePrefix } from '../helpers/server-suites';
 import { remoteOn } from '../helpers/twin-backends';
+import { hostAndPort } from '../helpers/host-and-port';
 
 jest.setTimeout(240_000);
 
@@ -36,11 +37,6 @@ const kinds: HerdKind[] = [
   ...(serverAddresses('redisCluster').length > 0 ? (['redisCluster'] as const) : []),
   ...(canStart('memcached') ? (['memcached'] as const) : []),
 ];
-
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host = '127.0.0.1', port = '0'] = address.split(':');
-  return { host, port: Number(port) };
-}
 
 /** Reads and creates the run counters the workers increment, as a client of the server. */
 function countersOn(kind: HerdKind, addresses: string[]): { create(key: string): Promise<void>; read(key: string): Promise<number>; close(): void } {

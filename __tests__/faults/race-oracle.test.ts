@@ -301,7 +301,7 @@ describe('mixed race oracle, expires against hard invalidations', () => {
 const RACE_BLIND_MS = 500;
 
 /** `inner` without `rewrite`: an expire reads the entry, then writes it back, and a delete between the two is undone. */
-function readThenWrite(inner: MemoryCache): CacheInstance {
+function readThenWrite(inner: CacheInstance): CacheInstance {
   return {
     inProcess: true,
     get: (key) => inner.get(key),
@@ -313,20 +313,15 @@ function readThenWrite(inner: MemoryCache): CacheInstance {
   };
 }
 
-/** A cache that drops writes of soft tag versions and stale rewrites of entries: soft invalidations never land. */
+/** A cache that drops writes of soft tag versions and stale rewrites of entries (made by `set`: it has no `rewrite`): soft invalidations never land. */
 function ignoringSoftInvalidations(inner: CacheInstance): CacheInstance {
   return {
-    inProcess: true,
-    get: (key) => inner.get(key),
-    getMany: (keys) => inner.getMany(keys),
-    add: (key, value, timeout) => inner.add(key, value, timeout),
-    setMany: (entries, timeout) => inner.setMany(entries, timeout),
+    ...readThenWrite(inner),
     set: (key, value, timeout) => (key.startsWith('tag-soft:') || isStaleRewrite(value) ? Promise.resolve() : inner.set(key, value, timeout)),
-    delete: (key) => inner.delete(key),
   };
 }
 
-// An expire rewrites an entry whose `f` is now (or past); a fresh write puts `f` a minute ahead.
+// An expire rewrites an entry with `f` in the past (the epoch); a fresh write puts `f` a minute ahead.
 function isStaleRewrite(value: unknown): boolean {
   const f = (value as { f?: unknown } | null)?.f;
   return typeof f === 'number' && f <= Date.now() + 1000;

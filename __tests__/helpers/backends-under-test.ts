@@ -11,6 +11,7 @@ import { toSafeKey } from '../../lib/backends/memcached/safe-key';
 import { RedisCache } from '../../lib/backends/redis';
 import { rawSet } from './raw-memcached';
 import { describeSkippedWithout, serverAddresses, uniquePrefix, type ServerKind } from './server-suites';
+import { hostAndPort } from './host-and-port';
 
 export type BackendName = 'memory' | 'redis' | 'redis-cluster' | 'memcached';
 
@@ -120,11 +121,6 @@ export function describeOnBackends(
       }, name);
     });
   }
-}
-
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host, port] = address.split(':');
-  return { host: host || '127.0.0.1', port: Number(port) };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

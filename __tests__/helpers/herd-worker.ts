@@ -12,6 +12,7 @@ import { MemcachedCache } from '../../lib/backends/memcached';
 import { RedisCache } from '../../lib/backends/redis';
 import { deferred } from './deferred';
 import { rawExchange } from './raw-memcached';
+import { hostAndPort } from './host-and-port';
 
 export type HerdKind = 'redis' | 'redisCluster' | 'memcached';
 
@@ -31,11 +32,6 @@ export type FromWorker =
   | { type: 'lock'; id: string; outcome: string }
   | { type: 'done'; id: string; results: string[] }
   | { type: 'again-done'; id: string; result: string };
-
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host = '127.0.0.1', port = '0'] = address.split(':');
-  return { host, port: Number(port) };
-}
 
 let backend: CacheInstance | undefined;
 let counter: ((key: string) => Promise<number>) | undefined;

@@ -7,17 +7,13 @@ import Redis, { Cluster } from 'ioredis';
 import { invalidateCacheTags, type CacheInstance } from '../../lib';
 import { MemcachedCache } from '../../lib/backends/memcached';
 import { RedisCache } from '../../lib/backends/redis';
+import { hostAndPort } from './host-and-port';
 
 interface Order {
   readonly kind: 'redis' | 'redisCluster' | 'memcached';
   readonly addresses: readonly string[];
   readonly prefix: string;
   readonly tags: readonly string[];
-}
-
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host = '127.0.0.1', port = '0'] = address.split(':');
-  return { host, port: Number(port) };
 }
 
 function backendFor(order: Order): { backend: CacheInstance; close(): Promise<void> } {

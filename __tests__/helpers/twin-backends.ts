@@ -7,6 +7,7 @@ import type { CacheInstance } from '../../lib';
 import { MemcachedCache } from '../../lib/backends/memcached';
 import { RedisCache } from '../../lib/backends/redis';
 import { serverAddresses, uniquePrefix, type ServerKind } from './server-suites';
+import { hostAndPort } from './host-and-port';
 
 export type RemoteKind = Extract<ServerKind, 'redis' | 'redisCluster' | 'memcached'>;
 
@@ -18,11 +19,6 @@ export interface Twins {
   readonly b: CacheInstance;
   readonly prefix: string;
   close(): Promise<void>;
-}
-
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host, port] = address.split(':');
-  return { host: host || '127.0.0.1', port: Number(port) };
 }
 
 /** One backend of `kind` on `prefix` (on the shared servers, unless `addresses` says) that owns its client. */

@@ -7,6 +7,7 @@ import type { CacheInstance } from '../../lib';
 import { MemcachedCache } from '../../lib/backends/memcached';
 import { RedisCache } from '../../lib/backends/redis';
 import { describeSkippedWithout, serverAddresses, uniquePrefix, type ServerKind } from './server-suites';
+import { hostAndPort } from './host-and-port';
 
 export interface TwoHosts {
   /** The first host, on the real clock. */
@@ -68,9 +69,4 @@ export function describeOnTwoHosts(title: string, lagMs: number, body: (hosts: (
       });
     });
   }
-}
-
-function hostAndPort(address: string): { host: string; port: number } {
-  const [host, port] = address.split(':');
-  return { host: host || '127.0.0.1', port: Number(port) };
 }

@@ -23,17 +23,19 @@ describeOnBackends('eager refresh and jitter on %s', ALL_BACKENDS, STALE_SETTING
     let runs = 0;
     let gate = deferred();
     gate.resolve();
-    let ttl = 4;
+    // Due for a refresh after 0.2 × 10 s = 2 s, and far from gone: memcached's clock ticks in whole
+    // seconds and may drop a 10 s entry after 9, and a loaded machine's 2.2 s wait may last longer.
+    let ttl = 10;
     const get = cached(
       async (id: number) => {
         const run = ++runs;
         await gate.promise;
         return `v${run}:${id}`;
       },
-      { cacheKey: `${ns}:eager:{id}`, ...(tagged ? { tags: [`${ns}:t:{id}`] } : {}), timeout: () => ttl, eagerRefresh: 0.5, cacheInstance: under().backend, ...observer.hooks },
+      { cacheKey: `${ns}:eager:{id}`, ...(tagged ? { tags: [`${ns}:t:{id}`] } : {}), timeout: () => ttl, eagerRefresh: 0.2, cacheInstance: under().backend, ...observer.hooks },
     );
     expect(await get(1)).toBe('v1:1');
-    // Younger than 0.5 × 4 s: plain hits.
+    // Younger than 0.2 × 10 s: plain hits.
     expect(await Promise.all([get(1), get(1), get(1)])).toEqual(['v1:1', 'v1:1', 'v1:1']);
     await settle(10);
     expect(runs).toBe(1);
@@ -57,13 +59,13 @@ describeOnBackends('eager refresh and jitter on %s', ALL_BACKENDS, STALE_SETTING
     try {
       const observer = observe();
       let failing = false;
-      let ttl = 4;
+      let ttl = 10;
       const get = cached(
         async (id: number) => {
           if (failing) throw new Error(`refresh of ${id} failed`);
           return `v:${id}`;
         },
-        { cacheKey: `${ns}:eager-fail:{id}`, timeout: () => ttl, eagerRefresh: 0.5, cacheInstance: under().backend, ...observer.hooks },
+        { cacheKey: `${ns}:eager-fail:{id}`, timeout: () => ttl, eagerRefresh: 0.2, cacheInstance: under().backend, ...observer.hooks },
       );
       expect(await get(1)).toBe('v:1');
       await under().passTime(2200);

@@ -134,6 +134,13 @@ export function joinOrStart(call: Call, tagKeys: readonly string[] | undefined, 
       running.onFailure ??= onFailure;
       return running.promise;
     }
+    // The versions this call read may be the ones the flight is creating right now (on another
+    // connection, the create can be seen before the flight hears of it): compare once it knows them.
+    const reading = (running as RunningFlight).reading;
+    if (reading !== undefined) {
+      const decide = (): Promise<unknown> => joinOrStart(call, tagKeys, prefetched, lockUse, onFailure);
+      return reading.then(decide, decide);
+    }
     running.fenced = true;
   }
   return startFlight(call, tagKeys ?? tagKeysBefore(call.plan, call), prefetched, lockUse, flights, onFailure);
@@ -155,7 +162,7 @@ function readTheSame(flight: Flight, read: TagRead): boolean {
  * map however it ends. Concurrent misses share `flight.promise`.
  */
 export function startFlight(call: Call, tagKeys: readonly string[], prefetched?: TagRead, lockUse?: LockUse, flights = flightsOf(call.backend), onFailure?: () => void): Promise<unknown> {
-  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined, released: false, onFailure };
+  const flight: RunningFlight = { promise: NEVER, tagKeys, fenced: false, expired: false, seen: prefetched?.found, versions: undefined, reading: undefined, released: false, onFailure };
   flights.set(call.key, flight);
   const { lock } = call.plan;
   // Without a lock across processes (in process, the flight itself is the lock) the function runs at
@@ -186,6 +193,8 @@ interface RunningFlight extends Flight {
   promise: Promise<unknown>;
   seen: ReadonlyMap<string, unknown> | undefined;
   versions: TagVersions | undefined;
+  /** While the versions the entry will carry are read and created: settles once `versions` is set. */
+  reading: Promise<unknown> | undefined;
 }
 
 // A placeholder until the real promise is assigned a few lines later, synchronously.
@@ -201,6 +210,13 @@ function land(call: Call, flights: Map<string, Flight>, flight: Flight, failed =
   if (flight.released) releasedByBackend.get(call.backend)?.delete(flight);
 }
 
+/** The versions the flight's entry will carry: read (unless read with the entry), missing ones created; `undefined` when the backend failed. */
+async function versionsToCarry(call: Call, flight: RunningFlight, prefetched: TagRead | undefined): Promise<TagVersions | undefined> {
+  const read = prefetched ?? (await prefetchTags(call, flight.tagKeys));
+  flight.seen ??= read?.found;
+  return read ? readTagVersions(call, read) : undefined;
+}
+
 /**
  * Runs the function after reading the versions of its tags, and stores the value. Given `flights`,
  * lands the flight however it ends; under a lock, `startFlight` lands it after the lock's release.
@@ -209,10 +225,15 @@ async function computeAndStore(call: Call, flight: RunningFlight, prefetched: Ta
   let failed = false;
   try {
     const tagged = flight.tagKeys.length > 0;
-    const read = tagged ? (prefetched ?? (await prefetchTags(call, flight.tagKeys))) : undefined;
-    flight.seen ??= read?.found;
-    const versions = read ? await readTagVersions(call, read) : undefined;
-    flight.versions = versions;
+    let versions: TagVersions | undefined;
+    if (tagged) {
+      const reading = versionsToCarry(call, flight, prefetched);
+      flight.reading = reading;
+      // Awaited here before any call that waits on it: `versions` is set when they look again.
+      versions = await reading;
+      flight.versions = versions;
+      flight.reading = undefined;
+    }
     const value = await call.plan.fn.apply(call.scope, call.args as never[]);
     call.afterFunction();
     // With a schema, the fresh value is checked too: one that fails is returned as it is, not stored

@@ -14,7 +14,6 @@ import {
   expireCacheKey,
   expireCachePrefix,
   expireCacheTags,
-  MemoryCache,
   type CacheEvent,
   type CacheInstance,
 } from '../../lib';
@@ -61,7 +60,7 @@ function pausable(backend: CacheInstance, lifetime: { timeout: number; grace?: n
   return { fn, gate, state, expire };
 }
 
-describeOnBackends('soft invalidation edges on %s', ALL_BACKENDS, { label: 'soft-edges' }, (under, name) => {
+describeOnBackends('soft invalidation edges on %s', ALL_BACKENDS, { label: 'soft-edges' }, (under) => {
   it.each(WAYS)('by %s: a value computed across an expire is stored as stale, never as fresh', async (way) => {
     const { fn, gate, state, expire } = pausable(under().backend, { timeout: 60, grace: 60 });
     const first = fn(1);
@@ -159,49 +158,51 @@ describeOnBackends('soft invalidation edges on %s', ALL_BACKENDS, { label: 'soft
     faulty.heal();
   });
 
-  if (name === 'memory') {
-    it('the expire helpers keep their invalidate twins’ argument rules', async () => {
-      const fn = cached(async (id: number, kind: string) => `${id}:${kind}`, { cacheKey: 'args:{id}:{kind}', tags: ['args:{id}'], prefix: 'args-p:{id}', cacheInstance: under().backend });
-      const loose = fn as unknown as Record<string, (...args: unknown[]) => Promise<void>>;
-      for (const [helper, args, parameter] of [
-        ['ByKey', [1], 'kind'],
-        ['ByTags', [undefined], 'id'],
-        ['ByPrefix', [], 'id'],
-      ] as const) {
-        const twin = await loose[`invalidateCache${helper}`]?.(...args).catch((error: unknown) => error);
-        const soft = await loose[`expireCache${helper}`]?.(...args).catch((error: unknown) => error);
-        expect(twin).toBeInstanceOf(CacheKeyError);
-        expect(soft).toBeInstanceOf(CacheKeyError);
-        expect(soft).toMatchObject({ parameter });
+  it('the expire helpers keep their invalidate twins’ argument rules, and a refused call changes nothing', async () => {
+    let runs = 0;
+    const fn = cached(async (id: number, kind: string) => `${id}:${kind}:${++runs}`, { cacheKey: 'args:{id}:{kind}', tags: ['args:{id}'], prefix: 'args-p:{id}', timeout: 60, grace: 60, cacheInstance: under().backend });
+    expect(await fn(1, 'a')).toBe('1:a:1');
+    const loose = fn as unknown as Record<string, (...args: unknown[]) => Promise<void>>;
+    for (const [helper, args, parameter] of [
+      ['ByKey', [1], 'kind'],
+      ['ByTags', [undefined], 'id'],
+      ['ByPrefix', [], 'id'],
+    ] as const) {
+      const twin = await loose[`invalidateCache${helper}`]?.(...args).catch((error: unknown) => error);
+      const soft = await loose[`expireCache${helper}`]?.(...args).catch((error: unknown) => error);
+      expect(twin).toBeInstanceOf(CacheKeyError);
+      expect(soft).toBeInstanceOf(CacheKeyError);
+      expect(soft).toMatchObject({ parameter });
+    }
+    // Still fresh: a hit, no run.
+    expect(await fn(1, 'a')).toBe('1:a:1');
+    class Shop {
+      async list(page: number): Promise<number> {
+        return page;
       }
-      class Shop {
-        async list(page: number): Promise<number> {
-          return page;
-        }
-      }
-      const handle = cachedMethod(Shop, 'list', { cacheKey: 'shop-args:{page}', cacheInstance: under().backend });
-      await expect((handle.expireCacheByKey as (scope: unknown) => Promise<void>)(new Shop())).rejects.toMatchObject({ parameter: 'page' });
-      await expect(handle.expireCacheByPrefix(new Shop())).rejects.toThrow(CacheConfigError);
-      await expect(handle.expireCacheByPrefix(new Shop())).rejects.toThrow(/expireCacheByPrefix needs option "prefix"/);
-      // Without tags, as for the twin, there is nothing to expire.
-      await expect(handle.expireCacheByTags(undefined, new Shop())).resolves.toBeUndefined();
-    });
+    }
+    const handle = cachedMethod(Shop, 'list', { cacheKey: 'shop-args:{page}', cacheInstance: under().backend });
+    await expect((handle.expireCacheByKey as (scope: unknown) => Promise<void>)(new Shop())).rejects.toMatchObject({ parameter: 'page' });
+    await expect(handle.expireCacheByPrefix(new Shop())).rejects.toThrow(CacheConfigError);
+    await expect(handle.expireCacheByPrefix(new Shop())).rejects.toThrow(/expireCacheByPrefix needs option "prefix"/);
+    // Without tags, as for the twin, there is nothing to expire.
+    await expect(handle.expireCacheByTags(undefined, new Shop())).resolves.toBeUndefined();
+  });
 
-    it.each<[string, () => Promise<void>, string]>([
-      ['an empty key', () => expireCacheKey(''), 'key'],
-      ['a key that is not a string', () => expireCacheKey(5 as never), 'key'],
-      ['no tags', () => expireCacheTags([]), 'tags'],
-      ['an empty tag', () => expireCacheTags(['a', '']), 'tags'],
-      ['an empty prefix', () => expireCachePrefix(''), 'prefix'],
-      ['both cacheAlias and cacheInstance', () => expireCacheKey('k', { cacheAlias: 'x', cacheInstance: new MemoryCache() }), 'cacheAlias'],
-      ['an unknown alias', () => expireCacheTags('t', { cacheAlias: 'no-such-alias' }), ''],
-      ['a misspelt option', () => expireCachePrefix('p', { cacheAlais: 'x' } as never), 'cacheAlais'],
-    ])('free functions: %s is a CacheConfigError', async (_, run, option) => {
-      const error = await run().catch((thrown: unknown) => thrown);
-      expect(error).toBeInstanceOf(CacheConfigError);
-      if (option) expect(error).toMatchObject({ option });
-    });
-  }
+  it.each<[string, (on: CacheInstance) => Promise<void>, string]>([
+    ['an empty key', (on) => expireCacheKey('', { cacheInstance: on }), 'key'],
+    ['a key that is not a string', (on) => expireCacheKey(5 as never, { cacheInstance: on }), 'key'],
+    ['no tags', (on) => expireCacheTags([], { cacheInstance: on }), 'tags'],
+    ['an empty tag', (on) => expireCacheTags(['a', ''], { cacheInstance: on }), 'tags'],
+    ['an empty prefix', (on) => expireCachePrefix('', { cacheInstance: on }), 'prefix'],
+    ['both cacheAlias and cacheInstance', (on) => expireCacheKey('k', { cacheAlias: 'x', cacheInstance: on }), 'cacheAlias'],
+    ['an unknown alias', () => expireCacheTags('t', { cacheAlias: 'no-such-alias' }), ''],
+    ['a misspelt option', (on) => expireCachePrefix('p', { cacheInstance: on, cacheAlais: 'x' } as never), 'cacheAlais'],
+  ])('free functions: %s is a CacheConfigError', async (_, run, option) => {
+    const error = await run(under().backend).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(CacheConfigError);
+    if (option) expect(error).toMatchObject({ option });
+  });
 });
 
 describeWithRedis('soft invalidation on Redis, counted in commands', () => {

@@ -73,18 +73,30 @@ describeOnBackends('fresh, stale and gone on %s', ALL_BACKENDS, STALE_SETTINGS, 
     const ns = freshNamespace();
     const failure = new Error('source down');
     const observer = observe();
+    const gate = deferred();
+    const counting = new CountingBackend(under().backend);
     let runs = 0;
     const get = cached(
       async (_id: number) => {
         runs += 1;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await gate.promise;
         throw failure;
       },
-      { name: 'getRate', cacheKey: `${ns}:rate:{_id}`, timeout: 60, grace: 60, cacheInstance: under().backend, ...observer.hooks },
+      { name: 'getRate', cacheKey: `${ns}:rate:{_id}`, timeout: 60, grace: 60, cacheInstance: counting, ...observer.hooks },
     );
     const key = get.getCacheKey(1);
     await writeEntry(under(), key, { rate: 1.5 });
-    expect(await Promise.all([get(1), get(1), get(1)])).toEqual(Array(3).fill({ rate: 1.5 }));
+    try {
+      const calls = Promise.all([get(1), get(1), get(1)]);
+      // The run fails once all three callers have joined it, each as its read is answered. On a
+      // server the later reads may be answered well after the first: a caller whose read came after
+      // the failure would find the key backing off, not the run's error.
+      await waitFor(() => runs === 1 && counting.answered('get') === 3, 0);
+      gate.resolve();
+      expect(await calls).toEqual(Array(3).fill({ rate: 1.5 }));
+    } finally {
+      gate.resolve();
+    }
     expect(runs).toBe(1);
     expect(observer.errors).toHaveLength(1);
     const reported = observer.errors[0];

@@ -7,6 +7,8 @@ export class CountingBackend implements CacheInstance {
   /** Each call with the number of earlier calls still pending when it was made (1+ means sent in the same round trip), and the expiry a write asked for. */
   readonly calls: { op: Operation; keys: string[]; pendingAtCall: number; timeout?: BackendTimeout }[] = [];
   #pending = 0;
+  /** How many calls of each operation the inner backend has answered (resolved or rejected). */
+  readonly #answered = new Map<Operation, number>();
   readonly inner: CacheInstance;
   readonly inProcess: boolean | undefined;
   readonly backendTimeoutMs: number | undefined;
@@ -34,6 +36,11 @@ export class CountingBackend implements CacheInstance {
     return counts;
   }
 
+  /** How many calls of `op` the inner backend has answered so far (a call counts once its promise settles). */
+  answered(op: Operation): number {
+    return this.#answered.get(op) ?? 0;
+  }
+
   reset(): void {
     this.calls.length = 0;
   }
@@ -48,6 +55,7 @@ export class CountingBackend implements CacheInstance {
     this.#pending++;
     return run().finally(() => {
       this.#pending--;
+      this.#answered.set(op, this.answered(op) + 1);
     });
   }
 

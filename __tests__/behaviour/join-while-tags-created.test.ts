@@ -1,10 +1,11 @@
 /**
- * SPEC 9 (one computation per key in a process) against tag creation on every backend. A first miss
- * creates its missing tag versions with set-if-absent; a second miss of the key may read those
- * versions before the first one has heard back from its own writes (on a remote backend, over
- * another pooled connection). That second miss read what the flight will carry, so it joins the
- * flight instead of fencing it and running the function again; a version written elsewhere in
- * between still makes it compute afresh, and the older value is not stored.
+ * SPEC 7 (one computation per key in a process) and 11.9 (a miss joins only a computation that
+ * read the same tag versions) on every backend. A first miss creates its missing tag versions with
+ * set-if-absent; a second miss of the key may read those versions before the first one has heard
+ * back from its own writes (on a remote backend, over another pooled connection). That second miss
+ * read what the flight will carry, so it joins the flight instead of fencing it and running the
+ * function again; a version written elsewhere in between still makes it compute afresh, and the
+ * older value is not stored.
  */
 import { cached, TAG_KEY_PREFIX, type CacheInstance } from '../../lib';
 import { ALL_BACKENDS, describeOnBackends } from '../helpers/backends-under-test';

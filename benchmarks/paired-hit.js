@@ -15,7 +15,7 @@
  * B1 / B2 are the noise floor, and the A/B figure compares the two builds of each side together.
  *
  * In each round every contender is timed once for `--sample-ms`, back to back, in an order that
- * rotates between rounds, on this process's CPU time (`--clock=wall` for wall time); the ratio of
+ * changes every round, on this process's CPU time (`--clock=wall` for wall time); the ratio of
  * two contenders within a round cancels the load the machine had then. Reported: the median of
  * the per-round ratios with a bootstrap 95 % interval.
  */

@@ -10,7 +10,7 @@
  * and metric point but exports nothing (`otel-kit.js`). Separate processes, because subscribing
  * and unsubscribing around samples in one process (as the `memory-*-otel` scenarios of
  * `npm run bench` do) turns Node's async hooks on and off and leaves the uninstrumented calls
- * slower too. The parent asks the children for samples in rotating order, round after round
+ * slower too. The parent asks the children for samples in an order that changes every round
  * (`paired-measure.js`, each child timing its own CPU time), so a round's samples share the
  * machine's load; the added cost is the per-round difference, median and 95 % interval.
  */

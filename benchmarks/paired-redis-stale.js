@@ -12,7 +12,7 @@
  * backing off, and the peers. In `npm run bench` every contender is sampled nine times in turn and
  * the medians are compared, so load that comes and goes between two samples moves a ratio by
  * 10 % and more on the shared 2-core machine. Here every contender is timed once per round, back
- * to back, in an order that rotates, on wall time by default (the round trip is what a caller
+ * to back, in an order that changes every round, on wall time by default (the round trip is what a caller
  * waits for); the figure is the median of the per-round ratios, with a bootstrap 95 % interval.
  */
 import { cpus } from 'node:os';

@@ -7,7 +7,7 @@
  * time): a raw ioredis `GET`; the same plus one `JSON.parse` of the entry's bytes; the backend's
  * `get` with its decode memo and without it (`decodeMemo: false`); the backend's `get` under the
  * core's bound (`withBound`, as every remote read is); and the whole call, a stale hit with its
- * refresh in flight. Every contender is timed once per round, in an order that rotates; the figure
+ * refresh in flight. Every contender is timed once per round, in an order that changes every round; the figure
  * is the median of the per-round ratios to the raw `GET`, with a bootstrap 95 % interval. CPU time
  * of this process by default (the layers are client work; `--clock=wall` for the round trip).
  */

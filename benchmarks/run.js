@@ -4,7 +4,7 @@
  * harness, runs each scenario of `scenarios/` in a process of its own with the raw clients and
  * the peer libraries side by side, interleaved, prints one Markdown table per scenario and the
  * issue's targets, and stops the servers. A scenario with `sampling: 'paired'` is sampled as the
- * paired programs are (many short rounds, order rotating; see paired-measure.js), and its ratios
+ * paired programs are (many short rounds, in random order; see paired-measure.js), and its ratios
  * are medians of per-round ratios. A scenario with `forks: N` is measured in N processes, one
  * after another, and their rounds are pooled (lib/forks.js; one process with --quick).
  *
@@ -227,7 +227,7 @@ async function runScenario(scenario, env, plan) {
   const callsBefore = new Map(live.map((contender) => [contender, contender.loader?.calls ?? 0]));
   try {
     if (scenario.sampling === 'paired') {
-      const samples = await measurePaired(live, scenarioPairedPlan(quick));
+      const samples = await measurePaired(live, scenarioPairedPlan(quick, scenario));
       for (const [contender, perRound] of samples) Object.assign(rows.get(contender), { nsPerOp: median(perRound), pairedSamples: perRound });
     } else {
       const timed = await measureInterleaved(live, plan, scenario.inFlight);
@@ -299,7 +299,7 @@ function printScenario(scenario, rows) {
   say();
   if (scenario.sampling === 'paired') {
     const forks = forksOf(scenario) > 1 ? ` in each of ${forksOf(scenario)} processes, pooled (see lib/forks.js)` : '';
-    say(`Sampled paired: ${describePlan(scenarioPairedPlan(quick))}${forks}; × columns are medians of per-round ratios, time/op the median per round.`);
+    say(`Sampled paired: ${describePlan(scenarioPairedPlan(quick, scenario))}${forks}; × columns are medians of per-round ratios, time/op the median per round.`);
     say();
   }
   if (scenario.custom && scenario.table) {

@@ -4,7 +4,7 @@
  * figures carry what its start happened to give it (where V8 placed and how it optimized the shared
  * paths, which connection the machine favours): the Redis stale hit read 1.01× to 1.06× a raw
  * `GET` from one process to the next while each process's own interval was ±1.5 %. Pooling the
- * rounds of three processes averages that out instead of reporting one process's luck.
+ * rounds of several processes (`forks: 4`) averages that out instead of reporting one process's luck.
  */
 import { median } from './measure.js';
 

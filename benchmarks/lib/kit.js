@@ -40,6 +40,15 @@ export function contender(label, role, made, loader, mode, env) {
 }
 
 /**
+ * The limit `limit` timed a second time, as a row of its own (an A/A check): the same calls on the
+ * same connection, so its ratio to the limit is the measure's own error, shown beside the ratios
+ * that a target a few per cent wide judges. Prepared and closed with the limit.
+ */
+export function limitAgain(limit) {
+  return { label: `${limit.label}, timed again (A/A: the measure's own error)`, role: 'reference', run: limit.run };
+}
+
+/**
  * The `--baseline` twin of the easy-cache contender `label`: `{ label, role, twinOf, factory }`,
  * where `factory` is `easyCache` on the baseline library, to add right after the current contender
  * with the same options. Role 'baseline', so the targets (role 'easy-cache') judge the current

@@ -15,7 +15,8 @@ const now = () => process.hrtime.bigint();
 /**
  * Runs `count` operations of `contender` and resolves to the nanoseconds they took. An async
  * contender with `inFlight > 1` keeps that many calls in flight: it starts `inFlight` calls,
- * waits for all of them, and starts the next batch.
+ * waits for all of them, and starts the next batch. Operations are numbered on from the
+ * contender's previous run, so that samples shorter than a cycle of users still read them all.
  */
 export async function timeOperations(contender, count, inFlight) {
   const { run } = contender;
@@ -28,17 +29,25 @@ export async function timeOperations(contender, count, inFlight) {
   }
 }
 
+// The number of each contender's next operation (see `timeOperations`), wrapped at a multiple of
+// every cycle a contender uses (64 users, 1024 ids) so that the loop counter stays a small integer.
+const nextOperation = new WeakMap();
+const WRAP = 1 << 20;
+
 async function timeRuns(contender, run, count, inFlight) {
+  const first = nextOperation.get(contender) ?? 0;
+  const end = first + count;
+  nextOperation.set(contender, end % WRAP);
   const start = now();
   if (contender.sync) {
     let sink;
-    for (let i = 0; i < count; i++) sink = run(i);
+    for (let i = first; i < end; i++) sink = run(i);
     contender.sink = sink;
   } else if (inFlight <= 1) {
-    for (let i = 0; i < count; i++) await run(i);
+    for (let i = first; i < end; i++) await run(i);
   } else {
     const batch = new Array(inFlight);
-    for (let i = 0; i < count; i += inFlight) {
+    for (let i = first; i < end; i += inFlight) {
       for (let j = 0; j < inFlight; j++) batch[j] = run(i + j);
       await Promise.all(batch);
     }

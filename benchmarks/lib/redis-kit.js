@@ -1,5 +1,5 @@
 /** Contenders shared by the Redis hit and miss scenarios. */
-import { HIT_IDS, libraryContenders, NO_DECODE_MEMO } from './kit.js';
+import { HIT_IDS, libraryContenders, limitAgain, NO_DECODE_MEMO } from './kit.js';
 import { makeLoader, TTL_SECONDS } from './libraries.js';
 import { rawRedis } from './raw-clients.js';
 import { shareRedis } from './shared-redis.js';
@@ -45,6 +45,7 @@ export async function redisContenders(scenarioEnv, mode, inFlight) {
       prepare: () => raw.fill(HIT_IDS),
       close: raw.close,
     });
+    if (!autoPipelining) list.push(limitAgain(list[0]));
   } else {
     list.push(rawRedisMiss(env, raw, autoPipelining));
   }

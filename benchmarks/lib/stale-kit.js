@@ -11,7 +11,7 @@
  * counted by the runner (`function ran N times during the hits`).
  */
 import { cachified } from '@epic-web/cachified';
-import { HIT_IDS, contender, easyLabel } from './kit.js';
+import { HIT_IDS, contender, easyLabel, limitAgain } from './kit.js';
 import { baselineEnv, baselineLabel } from './baseline.js';
 import { bentoCache, cachifiedCache, easyCache, makeLoader, makeUser, namespace, TTL_SECONDS } from './libraries.js';
 import { rawMap, rawRedis } from './raw-clients.js';
@@ -222,6 +222,7 @@ export async function staleContenders(scenarioEnv, backend) {
   } else {
     const raw = rawRedis(env);
     list.push({ label: 'raw ioredis GET', role: 'limit', run: (i) => raw.client.get(raw.key(HIT_IDS[i & 63])), prepare: () => raw.fill(HIT_IDS), close: raw.close });
+    list.push(limitAgain(list[0]));
     list.push(rawEntryDecode(env, raw));
   }
   const freshLoader = makeLoader();

@@ -11,9 +11,9 @@ export default {
   // Its targets are a few per cent apart: medians of samples taken seconds apart moved the decode
   // floor (a fixed cost) between 0.99× and 1.18× of a raw GET from one run to the next.
   sampling: 'paired',
-  // In rounds of 20 ms two identical raw GETs read up to 4 % apart in one process: the machine's load
-  // changes within milliseconds. Rounds of 5 ms pair it closer (the two within 1 %); and one process's
-  // figures still move by a few per cent between processes: four, pooled (lib/forks.js).
+  // A round's ratio of two identical raw GETs varies by a third either way, so a median needs many
+  // rounds: with 101 of 20 ms the two read up to 4 % apart, with 300 of 5 ms (less time) within 1 %.
+  // One process's figures still move by a few per cent between processes: four, pooled (lib/forks.js).
   forks: 4,
   rounds: 300,
   sampleMs: 5,

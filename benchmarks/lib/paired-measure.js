@@ -1,6 +1,6 @@
 /**
- * Paired sampling: every contender is timed once per round, back to back, in an order that
- * changes every round (random), so that the ratio of two contenders within a round cancels the load the
+ * Paired sampling: every contender is timed once per round, back to back, in an order drawn at
+ * random each round, so that the ratio of two contenders within a round cancels the load the
  * machine had then (see `paired-stats.js`). Used by `paired-hit.js`, `paired-otel.js`,
  * `paired-redis-stale.js`, and by `npm run bench` for scenarios with `sampling: 'paired'`.
  */
@@ -73,7 +73,7 @@ export async function measurePaired(contenders, plan = PAIRED_PLAN) {
 /**
  * A copy of `items` in random order (Fisher-Yates), a new one each round: with a fixed rotation
  * every contender kept the same neighbours, and one timed after a peer that allocates heavily paid
- * for that peer's garbage collection in most rounds (two identical raw GETs read 3 % apart).
+ * for that peer's garbage collection in most rounds (two identical raw GETs read up to 5 % apart).
  */
 function shuffled(items) {
   const copy = [...items];

@@ -20,7 +20,7 @@ export { taggedJson } from './serializer/tagged-json';
 export { CALL_CHANNEL, EVENT_CHANNEL, BACKEND_CHANNEL, easyCacheChannels } from './observe/channels';
 export { EasyCacheError, CacheConfigError, CacheTemplateError, CacheKeyError, BackendError, SerializationError, ValueTooLargeError, SchemaError, FunctionTimeoutError, FunctionError } from './errors';
 
-export type { CacheInstance, BackendTimeout, NotFound, BreakerSettings, Foresee, EntryRewrite } from './backends/backend';
+export type { CacheInstance, BackendTimeout, NotFound, BreakerSettings, Foresee, ReadReceiver, EntryRewrite } from './backends/backend';
 export type { BreakerOption } from './backends/shared/breaker-option';
 export type { DecodeMemoOption } from './backends/shared/decode-memo-option';
 export type { MemoryCacheOptions } from './backends/memory/memory-cache-options';

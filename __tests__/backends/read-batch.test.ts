@@ -196,4 +196,46 @@ describe('ReadBatcher', () => {
       expect(sent).toEqual([['a'], ['a']]);
     });
   });
+
+  describe('sendAlone, for a caller that reacts to the reply itself', () => {
+    it('sends a read alone at once and returns its reply; reads after it are gathered until aloneAnswered()', async () => {
+      const { batcher, sent } = recordingBatcher();
+      const alone = batcher.sendAlone('a');
+      expect(sent).toEqual([['a']]);
+      expect(batcher.sendAlone('b')).toBeUndefined();
+      const gathered = [batcher.read('b'), batcher.read('c')];
+      await expect(alone).resolves.toBe('reply:a');
+      await expect(Promise.all(gathered)).resolves.toEqual(['reply:b', 'reply:c']);
+      expect(sent).toEqual([['a'], ['b', 'c']]);
+      // The batcher watches no reply of sendAlone's: until the caller says so, reads are still gathered.
+      expect(batcher.sendAlone('d')).toBeUndefined();
+      batcher.aloneAnswered();
+      const next = batcher.sendAlone('d');
+      await expect(next).resolves.toBe('reply:d');
+      expect(sent).toEqual([['a'], ['b', 'c'], ['d']]);
+    });
+
+    it('leaves nothing to send when a read that left alone by read() awaits its reply', async () => {
+      const { batcher, sent } = recordingBatcher();
+      const lone = batcher.read('a');
+      expect(batcher.sendAlone('b')).toBeUndefined();
+      await lone;
+      expect(sent).toEqual([['a']]);
+    });
+
+    it('returns a rejected reply, not a throw, when sending throws', async () => {
+      const boom = new Error('send threw (test)');
+      const batcher = new ReadBatcher<string>(
+        () => {
+          throw boom;
+        },
+        echo,
+      );
+      const alone = batcher.sendAlone('a');
+      await expect(alone).rejects.toBe(boom);
+      // Its failure clears the way as its reply would, once the caller says so.
+      batcher.aloneAnswered();
+      await expect(batcher.sendAlone('b')).rejects.toBe(boom);
+    });
+  });
 });

@@ -19,6 +19,7 @@ import {
   type EntryRewrite,
   type Foresee,
   type LockEvent,
+  type ReadReceiver,
   type LockOptions,
   type StaleEvent,
   type StaleReason,
@@ -172,6 +173,14 @@ const withoutForesee: Pick<CacheInstance, 'get'> = { get: async () => NOT_FOUND 
 void withoutForesee.get('k', foresee);
 // @ts-expect-error a foresee is a function of the likely value
 void backend.get('k', 'likely');
+// `readInto` is optional, returns nothing, and hands its outcome to a `ReadReceiver`.
+const receiver: ReadReceiver = { foresee: (likely) => void likely, receive: (outcome, answered) => void [outcome, answered] };
+const reading: Pick<CacheInstance, 'get' | 'readInto'> = { get: async () => NOT_FOUND, readInto: (_key, into) => queueMicrotask(() => into.receive(NOT_FOUND, true)) };
+expectType<Equal<ReturnType<NonNullable<CacheInstance['readInto']>>, void>>(true);
+expectType<Equal<Parameters<ReadReceiver['receive']>, [outcome: unknown, answered: boolean]>>(true);
+reading.readInto?.('k', receiver);
+// @ts-expect-error a receiver must be able to receive the outcome, not only foresee it
+reading.readInto?.('k', { foresee: () => undefined });
 // `rewrite`'s change says what the entry becomes: a value (with a timeout), 'delete' or 'keep'.
 const rewrites: EntryRewrite[] = [{ value: { n: 1 }, timeout: 60 }, { value: null }, 'delete', 'keep'];
 void new MemoryCache().rewrite(

@@ -34,6 +34,17 @@ export interface BreakerSettings {
 export type Foresee = (likely: unknown) => void;
 
 /**
+ * The caller of `CacheInstance.readInto`: told the value the read most likely returns (as
+ * `Foresee` is), then the read's outcome, in the one reaction to the reply.
+ */
+export interface ReadReceiver {
+  /** As `Foresee`: called at most once, after the read has left and before `receive`; must not throw. */
+  foresee(likely: unknown): void;
+  /** What the read returned (`answered`: as `get` resolves), or why it failed (as `get` rejects); called exactly once. */
+  receive(outcome: unknown, answered: boolean): void;
+}
+
+/**
  * What `CacheInstance.rewrite`'s `change` makes of an entry: a new value stored for `timeout`
  * seconds (see `BackendTimeout`), `'delete'`, or `'keep'` (nothing written).
  */
@@ -60,6 +71,13 @@ export interface CacheInstance {
    * reply is that text. The caller judges the value while the server answers (see `Foresee`).
    */
   get(key: string, foresee?: Foresee): Promise<unknown>;
+  /**
+   * `get` for a caller that settles a promise of its own anyway: the outcome goes to `receiver`
+   * in the one reaction to the reply, with no promise of the backend's between (each step between
+   * a reply and its caller runs code that the wait for the server left cold). Optional; never
+   * calls `receive` before it returns.
+   */
+  readInto?(key: string, receiver: ReadReceiver): void;
   /**
    * `get` without a Promise, for a backend that answers from this process's memory: the hit path
    * then costs no await. Optional; throws where `get` would reject. `now`, when given, is the

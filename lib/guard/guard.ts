@@ -3,7 +3,7 @@
  * `BackendSession` (bounded, reported, falling back or rethrown in strict mode), or, on the hot
  * path, through `boundedGet` / `readSync`, which allocate nothing for the guard unless they fail.
  */
-import type { BackendTimeout, CacheInstance, Foresee } from '../backends/backend';
+import type { BackendTimeout, CacheInstance, Foresee, ReadReceiver } from '../backends/backend';
 import type { CallSettings } from '../compile/compile-plan';
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
 import { backendCallsTraced, traceBackendCall } from '../observe/channels';
@@ -64,46 +64,54 @@ export function readsPlainly(backend: CacheInstance): boolean {
 
 /**
  * A `get` that needs nothing but its bound (`readsPlainly`), for a caller that settles a promise
- * of its own anyway (the hot read, run-call.ts): `send` sends it, and `settle` gets its reply, its
- * failure or the bound's cut (`BoundExceeded`, as `boundedGet` rejects) exactly once, in the one
- * reaction to the backend's promise. The bound watches the read itself (`enterBound`) instead of
- * wrapping it in a promise of its own.
+ * of its own anyway (the hot read, run-call.ts): its outcome reaches `receive` exactly once,
+ * whichever comes first of the reply, its failure and the bound's cut (`expire`, which passes
+ * `BoundExceeded`, as `boundedGet` rejects). The bound watches the read itself (`enterBound`)
+ * instead of wrapping it in a promise of its own.
  */
-export abstract class PlainRead implements Expirable {
-  deadline = 0;
-  previous: Expirable | undefined = undefined;
-  next: Expirable | undefined = undefined;
-  #done = false;
+export interface PlainRead extends Expirable, ReadReceiver {
+  /** Set by `endsNow` when the first outcome arrives: a later one changes nothing. */
+  ended: boolean;
+}
 
-  /** Sends the read of `key` (`foresee` passed on); `settle` is never called before this returns. */
-  protected send(backend: CacheInstance, settings: CallSettings, key: string, foresee: Foresee): void {
+/**
+ * Sends `read`, a get of `key`, and watches it with its bound; `read.receive` is never called
+ * before this returns. A backend with `readInto` hands the outcome over in the one reaction to its
+ * reply; from any other it comes in the one reaction to `get`'s promise.
+ */
+export function sendPlainRead(backend: CacheInstance, settings: CallSettings, key: string, read: PlainRead): void {
+  if (backend.readInto !== undefined) {
+    try {
+      backend.readInto(key, read);
+    } catch (error) {
+      queueMicrotask(() => read.receive(error, false));
+    }
+  } else {
     let reply: Promise<unknown>;
     try {
-      reply = backend.get(key, foresee);
+      reply = backend.get(key, (likely) => read.foresee(likely));
     } catch (error) {
       reply = Promise.reject(error);
     }
-    enterBound(this, boundOf(backend, settings));
     reply.then(
-      (stored) => this.#end(stored, true),
-      (error: unknown) => this.#end(error, false),
+      (stored) => read.receive(stored, true),
+      (error: unknown) => read.receive(error, false),
     );
   }
+  enterBound(read, boundOf(backend, settings));
+}
 
-  /** The bound passed first (the sweep has let go of the read): it failed, and a late reply changes nothing. */
-  expire(now: number): void {
-    this.#end(exceeded(now), false);
-  }
+/** Whether the outcome `read` is receiving is its first: then it has left its bound. */
+export function endsNow(read: PlainRead): boolean {
+  if (read.ended) return false;
+  read.ended = true;
+  leaveBound(read);
+  return true;
+}
 
-  /** The read's outcome: the stored data it returned (`answered`), or why it failed. */
-  protected abstract settle(outcome: unknown, answered: boolean): void;
-
-  #end(outcome: unknown, answered: boolean): void {
-    if (this.#done) return;
-    this.#done = true;
-    leaveBound(this);
-    this.settle(outcome, answered);
-  }
+/** What a `PlainRead` whose bound passed receives (`expire`). */
+export function boundCut(now: number): BoundExceeded {
+  return exceeded(now);
 }
 
 function unguardedGet(backend: CacheInstance, settings: CallSettings, key: string, foresee: Foresee | undefined): Promise<unknown> {

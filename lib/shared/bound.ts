@@ -64,7 +64,7 @@ export function withBound<T>(promise: Promise<T>, ms: number): Promise<T> {
  * Watches `call` with the bound `ms` (nothing for no bound, see `withBound`): its `expire` runs,
  * with the time, if the bound passes before `leaveBound(call)`; it then settles the call, with
  * `exceeded(now)` as its failure. `withBound` watches its calls so; a caller that settles a promise
- * of its own anyway (the guard's `PlainRead`) calls it directly, so that the bound adds none.
+ * of its own anyway (a `PlainRead`, see guard.ts) calls it directly, so that the bound adds none.
  */
 export function enterBound(call: Expirable, ms: number): void {
   if (!isBound(ms)) return;

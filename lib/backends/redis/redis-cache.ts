@@ -2,9 +2,9 @@
  * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
  */
 import type { Redis } from 'ioredis';
-import { NOT_FOUND, type BackendTimeout, type BreakerSettings, type CacheInstance, type EntryRewrite, type Foresee } from '../backend';
+import { type BackendTimeout, type BreakerSettings, type CacheInstance, type EntryRewrite, type Foresee, type ReadReceiver } from '../backend';
 import { BackendError } from '../../errors';
-import { Codec, type Expected } from '../shared/codec';
+import { Codec } from '../shared/codec';
 import { checkValueSize } from '../shared/value-size';
 import { ConnectionWatch } from '../shared/connection-watch';
 import { failure } from './redis-failure';
@@ -27,6 +27,7 @@ import { ClusterCommands, type CommandArgs } from './cluster-commands';
 import { clearNode, deleteAllBySlot, mgetBySlot, setAllBySlot, setOne } from './slot-commands';
 import { ConditionalWrites } from './conditional-writes';
 import { redisNearTier } from './redis-near';
+import { KeyReads } from './key-reads';
 
 /**
  * A cache on Redis or Redis Cluster through ioredis.
@@ -72,6 +73,8 @@ export class RedisCache implements CacheInstance {
   readonly #conditional: ConditionalWrites;
   /** Gathers concurrent gets into one `MGET`; `undefined` on a Cluster. */
   readonly #reads: ReadBatcher<string | null> | undefined;
+  /** `get` and `readInto`. */
+  readonly #keyReads: KeyReads;
   /** With `nearCache`: the near tier that answers every call (over `remote`, a RedisCache without one on the same client). */
   readonly #near: ReturnType<typeof redisNearTier> | undefined;
   /** With `nearCache`: reads the near cache (`NOT_HELD` when it cannot answer). */
@@ -111,6 +114,15 @@ export class RedisCache implements CacheInstance {
       encode: (key, value) => this.#encode(key, value),
       expiry: (operation, timeout) => this.#expiry(operation, timeout),
     });
+    this.#keyReads = new KeyReads({
+      codec: this.#codec,
+      pending: this.#pending,
+      watch: this.#watch,
+      storedKey: this.#storedKey,
+      refusal: (operation, key) => this.#refusal(operation, key),
+      reads: this.#reads,
+      sendGet: (stored) => this.#command('get', [stored], () => this.#client.get(stored)),
+    });
     this.#near = remote && redisNearTier({ backend: remote, serializer: resolved.serializer, defaultTimeout: resolved.defaultTimeout, owner: this }, resolved.nearCache);
   }
 
@@ -136,31 +148,14 @@ export class RedisCache implements CacheInstance {
    * share a slot and a node that fails must fail only its own keys.
    */
   get(key: string, foresee?: Foresee): Promise<unknown> {
-    // The hot path: no `#call` closure or async frames (garbage with 64 calls in flight); same checks and errors.
-    const refused = this.#refusal('get', key);
-    if (refused) return Promise.reject(refused);
-    const stored = this.#storedKey(key);
-    let reply: Promise<string | null>;
-    try {
-      reply = this.#reads === undefined ? this.#command('get', [stored], () => this.#client.get(stored)) : this.#reads.read(stored);
-    } catch (error) {
-      reply = Promise.reject(error);
-    }
-    const expected = this.#codec.expect(key, foresee); // once the read has left: a kept value is copied while Redis answers
-    return reply.then(
-      (text) => this.#answer(text, key, expected),
-      (error: unknown) => this.#failed(error, key),
-    );
+    return this.#keyReads.get(key, foresee);
   }
 
-  #answer(text: string | null, key: string, expected: Expected | undefined): unknown {
-    this.#pending.release();
-    return text === null ? NOT_FOUND : this.#codec.decode(key, text, expected);
-  }
-
-  #failed(error: unknown, key: string): never {
-    this.#pending.release();
-    throw failure('get', key, error, this.#watch);
+  /** `get`, its outcome handed to `receiver` in the one reaction to the reply (see `CacheInstance.readInto`). */
+  readInto(key: string, receiver: ReadReceiver): void {
+    // With a near cache every call is the near tier's (installed on this object), reads too.
+    if (this.#near === undefined) this.#keyReads.readInto(key, receiver);
+    else this.get(key).then((stored) => receiver.receive(stored, true), (error: unknown) => receiver.receive(error, false));
   }
 
   /**

@@ -57,6 +57,24 @@ export class ReadBatcher<R> {
   }
 
   /**
+   * `read` for a caller that reacts to the reply itself, with no reaction of the batcher's in
+   * between: the reply when `key` may leave alone now (no read that left alone awaits its reply),
+   * else `undefined` (`read` gathers it). The caller must call `aloneAnswered()` first thing when
+   * that reply (or failure) comes.
+   */
+  sendAlone(key: string): Promise<R> | undefined {
+    if (this.#loneWaiting) return undefined;
+    const reply = sent(this.#sendOne, key);
+    this.#loneWaiting = true;
+    return reply;
+  }
+
+  /** The read that `sendAlone` sent has its reply or failure: the next reads leave alone again. */
+  aloneAnswered(): void {
+    this.#loneWaiting = false;
+  }
+
+  /**
    * The replies for `keys`, in their order: sent at once when no read that left alone awaits its
    * reply (or when they fill a batch alone), else with the open batch, next to the single reads.
    * A tagged hit's tag versions thus leave in the same multi-key read as the other calls' entries.

@@ -4,6 +4,7 @@ import { registerAddDeleteCases } from './add-delete-cases';
 import { ContractSuite } from './contract-suite';
 import { registerExpiryCases } from './expiry-cases';
 import { registerKeysAndRefusalsCases } from './keys-and-refusals-cases';
+import { registerReadIntoCases } from './read-into-cases';
 import { registerReadWriteCases } from './read-write-cases';
 import { registerRewriteCases } from './rewrite-cases';
 import { registerSyncCases } from './sync-cases';
@@ -75,6 +76,7 @@ export function describeBackendContract<B extends CacheInstance>(
     registerExpiryCases(suite, options.passTime);
     registerAddDeleteCases(suite);
     registerRewriteCases(suite);
+    registerReadIntoCases(suite);
     registerKeysAndRefusalsCases(suite);
     registerSyncCases(suite);
     if (options.supportsClear !== false) registerClearCase(suite);

@@ -6,7 +6,7 @@
  * unhandled. A remote-like backend here answers, hangs or throws as the test says; every case runs
  * on a backend with `get` only, and on one with `readInto` (the Redis backend's hot read).
  */
-import { BackendError, cached, type ErrorInfo, type ReadReceiver } from '../../lib';
+import { BackendError, cached, NOT_FOUND, type ErrorInfo, type ReadReceiver } from '../../lib';
 import { deferred, settle, type Deferred } from '../helpers/deferred';
 import { MemoryBehindReads } from '../helpers/memory-behind-reads';
 
@@ -147,8 +147,20 @@ describe.each(BACKENDS)('with a backend read through %s', (_name, makeBackend) =
   });
 });
 
-describe('a backend whose readInto hands an outcome over twice', () => {
-  it('is served the first; the second changes nothing and is not reported', async () => {
+describe('a backend whose readInto breaks its contract', () => {
+  it('hands the outcome over before readInto returned: the call is served all the same', async () => {
+    const backend = new ControlledRemote() as ControlledRemote & { readInto(key: string, receiver: ReadReceiver): void };
+    const stored = new Map<string, unknown>();
+    backend.readInto = (key, receiver) => receiver.receive(stored.has(key) ? stored.get(key) : NOT_FOUND, true);
+    let runs = 0;
+    const getUser = cached(async (id: number) => ({ id, run: ++runs }), { cacheKey: 'user:{id}', cacheInstance: backend });
+    await expect(getUser(6)).resolves.toEqual({ id: 6, run: 1 });
+    stored.set('user:6', await backend.get('user:6'));
+    await expect(getUser(6)).resolves.toEqual({ id: 6, run: 1 });
+    expect(runs).toBe(1);
+  });
+
+  it('hands an outcome over twice: the first is served; the second changes nothing and is not reported', async () => {
     const backend = new ControlledReceivingRemote();
     const reported: Error[] = [];
     const getUser = cached(async (id: number) => ({ id }), { cacheKey: 'user:{id}', cacheInstance: backend, onError: (error) => reported.push(error) });

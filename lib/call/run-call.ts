@@ -141,6 +141,12 @@ class UntaggedRead implements PlainRead {
   }
 
   receive(outcome: unknown, answered: boolean): void {
+    // A backend that hands its outcome over before `readInto` returned (against its contract):
+    // the call is answered a microtask later, once its promise exists.
+    if (this.#resolve === undefined) {
+      queueMicrotask(() => this.receive(outcome, answered));
+      return;
+    }
     if (!endsNow(this)) return;
     try {
       this.#resolve(answered ? this.answer(outcome) : this.failed(outcome));

@@ -18,6 +18,7 @@
 import { cpus } from 'node:os';
 import { HIT_IDS } from './lib/kit.js';
 import { loadEasyCache, loadRootClients, loadServerHarness, useDist } from './lib/load-library.js';
+import { median } from './lib/measure.js';
 import { formatTime, markdownTable } from './lib/report.js';
 import { runProgram } from './lib/run-program.js';
 import { easyCacheStale, makeHeldLoader, staleContender } from './lib/stale-kit.js';
@@ -88,7 +89,6 @@ async function main() {
         }
       }
     }
-    const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
     console.log('# Phases of a sequential Redis hit');
     console.log();
     console.log(`- date: ${new Date().toISOString()}; command: \`node benchmarks/redis-hit-phases.js${argv.length ? ' ' + argv.join(' ') : ''}\``);

@@ -44,6 +44,14 @@ export interface ReadReceiver {
   receive(outcome: unknown, answered: boolean): void;
 }
 
+/** Hands what `reply` settles to over to `receiver`, as `CacheInstance.readInto` does: for a read that has only a promise. */
+export function receiveFrom(reply: Promise<unknown>, receiver: ReadReceiver): void {
+  reply.then(
+    (stored) => receiver.receive(stored, true),
+    (error: unknown) => receiver.receive(error, false),
+  );
+}
+
 /**
  * What `CacheInstance.rewrite`'s `change` makes of an entry: a new value stored for `timeout`
  * seconds (see `BackendTimeout`), `'delete'`, or `'keep'` (nothing written).

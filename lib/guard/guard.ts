@@ -3,7 +3,7 @@
  * `BackendSession` (bounded, reported, falling back or rethrown in strict mode), or, on the hot
  * path, through `boundedGet` / `readSync`, which allocate nothing for the guard unless they fail.
  */
-import type { BackendTimeout, CacheInstance, Foresee, ReadReceiver } from '../backends/backend';
+import { receiveFrom, type BackendTimeout, type CacheInstance, type Foresee, type ReadReceiver } from '../backends/backend';
 import type { CallSettings } from '../compile/compile-plan';
 import { BackendError, EasyCacheError, SerializationError } from '../errors';
 import { backendCallsTraced, traceBackendCall } from '../observe/channels';
@@ -93,10 +93,7 @@ export function sendPlainRead(backend: CacheInstance, settings: CallSettings, ke
     } catch (error) {
       reply = Promise.reject(error);
     }
-    reply.then(
-      (stored) => read.receive(stored, true),
-      (error: unknown) => read.receive(error, false),
-    );
+    receiveFrom(reply, read);
   }
   enterBound(read, boundOf(backend, settings));
 }

@@ -38,13 +38,7 @@ export class KeyReads {
     const parts = this.#parts;
     const refused = parts.refusal('get', key);
     if (refused) return Promise.reject(refused);
-    const stored = parts.storedKey(key);
-    let reply: Promise<string | null>;
-    try {
-      reply = parts.reads === undefined ? parts.sendGet(stored) : parts.reads.read(stored);
-    } catch (error) {
-      reply = Promise.reject(error);
-    }
+    const reply = this.#sent(parts.storedKey(key));
     const expected = parts.codec.expect(key, foresee); // once the read has left: a kept value is copied while Redis answers
     return reply.then(
       (text) => this.#decoded(text, key, expected),
@@ -68,16 +62,7 @@ export class KeyReads {
     const { reads } = parts;
     const stored = parts.storedKey(key);
     const alone = reads?.sendAlone(stored);
-    let reply: Promise<string | null>;
-    if (alone !== undefined) {
-      reply = alone;
-    } else {
-      try {
-        reply = reads === undefined ? parts.sendGet(stored) : reads.read(stored);
-      } catch (error) {
-        reply = Promise.reject(error);
-      }
-    }
+    const reply = alone ?? this.#sent(stored);
     const expected = parts.codec.expect(key); // once the read has left: a kept value is copied while Redis answers
     if (expected !== undefined) receiver.foresee(expected.copy);
     reply.then(
@@ -97,6 +82,16 @@ export class KeyReads {
         receiver.receive(this.#failure(error, key), false);
       },
     );
+  }
+
+  /** The reply to a `GET` of `stored`: gathered on a stand-alone Redis, alone on a Cluster; a throw becomes a rejection. */
+  #sent(stored: string): Promise<string | null> {
+    const { reads, sendGet } = this.#parts;
+    try {
+      return reads === undefined ? sendGet(stored) : reads.read(stored);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** The value of a reply (`NOT_FOUND` for none), the call counted out first. */

@@ -2,7 +2,7 @@
  * `RedisCache`: the `CacheInstance` over an ioredis `Redis` or `Cluster` client.
  */
 import type { Redis } from 'ioredis';
-import { type BackendTimeout, type BreakerSettings, type CacheInstance, type EntryRewrite, type Foresee, type ReadReceiver } from '../backend';
+import { receiveFrom, type BackendTimeout, type BreakerSettings, type CacheInstance, type EntryRewrite, type Foresee, type ReadReceiver } from '../backend';
 import { BackendError } from '../../errors';
 import { Codec } from '../shared/codec';
 import { checkValueSize } from '../shared/value-size';
@@ -155,7 +155,7 @@ export class RedisCache implements CacheInstance {
   readInto(key: string, receiver: ReadReceiver): void {
     // With a near cache every call is the near tier's (installed on this object), reads too.
     if (this.#near === undefined) this.#keyReads.readInto(key, receiver);
-    else this.get(key).then((stored) => receiver.receive(stored, true), (error: unknown) => receiver.receive(error, false));
+    else receiveFrom(this.get(key), receiver);
   }
 
   /**
